@@ -11,18 +11,19 @@
 namespace teepnet::crypto {
 
 enum class Errc : uint16_t {
-  kBadKey = 1,             // key bytes malformed, point not on curve, wrong size for the curve
-  kKeyTypeMismatch,        // key type does not fit the algorithm (Ed25519 key for ES256 ...)
-  kUnsupportedAlgorithm,   // algorithm or curve not supported
-  kBadLength,              // nonce/IV/tag/key/signature of the wrong length
-  kSignatureInvalid,       // a signature did not verify
-  kAuthenticationFailed,   // an AEAD tag, MAC or key-unwrap integrity check failed
-  kBadEncoding,            // PEM/DER/JWK that does not parse
-  kCertificateInvalid,     // a certificate in a chain does not verify or is malformed
-  kCertificateExpired,     // outside notBefore/notAfter at the evaluation time
-  kChainUntrusted,         // no path to a given trust anchor
-  kRandomFailure,          // the CSPRNG failed
-  kInternal,               // OpenSSL failed where it should not
+  kBadKey = 1,            // key bytes malformed, point not on curve, wrong size for the curve
+  kKeyTypeMismatch,       // key type does not fit the algorithm (Ed25519 key for ES256 ...)
+  kUnsupportedAlgorithm,  // algorithm or curve not supported
+  kBadLength,             // nonce/IV/tag/key/signature of the wrong length
+  kSignatureInvalid,      // a signature did not verify
+  kAuthenticationFailed,  // an AEAD tag, MAC or key-unwrap integrity check failed
+  kBadEncoding,           // PEM/DER/JWK that does not parse
+  kCertificateInvalid,    // a certificate in a chain does not verify or is malformed
+  kCertificateExpired,    // outside notBefore/notAfter at the evaluation time
+  kChainUntrusted,        // no path to a given trust anchor
+  kRandomFailure,         // the CSPRNG failed
+  kInternal,              // OpenSSL failed where it should not
+  kCertificateRevoked,    // a certificate in a chain is listed on its issuer's CRL
 };
 
 }  // namespace teepnet::crypto
@@ -37,7 +38,8 @@ struct ErrcTraits<crypto::Errc> {
       case crypto::Errc::kAuthenticationFailed:
       case crypto::Errc::kCertificateInvalid:
       case crypto::Errc::kCertificateExpired:
-      case crypto::Errc::kChainUntrusted: return Code::kUnauthenticated;
+      case crypto::Errc::kChainUntrusted:
+      case crypto::Errc::kCertificateRevoked: return Code::kUnauthenticated;
       case crypto::Errc::kUnsupportedAlgorithm: return Code::kUnimplemented;
       case crypto::Errc::kRandomFailure:
       case crypto::Errc::kInternal: return Code::kInternal;
@@ -58,6 +60,7 @@ struct ErrcTraits<crypto::Errc> {
       case crypto::Errc::kChainUntrusted: return "chain-untrusted";
       case crypto::Errc::kRandomFailure: return "random-failure";
       case crypto::Errc::kInternal: return "internal";
+      case crypto::Errc::kCertificateRevoked: return "certificate-revoked";
     }
     return "unknown";
   }

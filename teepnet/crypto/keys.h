@@ -44,7 +44,7 @@ class PublicKey {
   static Result<PublicKey> FromPem(std::string_view pem);
 
   KeyType type() const { return type_; }
-  // EC: uncompressed SEC1 point; OKP: the 32 raw bytes.
+  // EC: uncompressed SEC1 point; OKP: the 32 raw bytes; RSA: empty (use ToSpkiDer).
   Bytes RawPublic() const;
   // EC only: x and y, each CoordinateSize() bytes, left-padded.
   Bytes X() const;

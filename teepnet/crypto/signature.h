@@ -33,7 +33,10 @@ Result<Bytes> Sign(const PrivateKey& key, SignatureAlgorithm alg, ByteView messa
 Status Verify(const PublicKey& key, SignatureAlgorithm alg, ByteView message, ByteView signature);
 
 // SM2 with an explicit distinguishing identifier (Hygon certificates carry their own).
+// SM2 signatures cross this API as raw r||s (32 + 32 bytes), like ECDSA.
 Status VerifySm2(const PublicKey& key, ByteView user_id, ByteView message, ByteView signature);
+// The signing counterpart (simulated Hygon platforms sign with their own identifiers).
+Result<Bytes> SignSm2(const PrivateKey& key, ByteView user_id, ByteView message);
 
 // Raw r||s <-> DER ECDSA-Sig-Value. `coordinate_size` is CoordinateSize() of the curve.
 Result<Bytes> EcdsaRawToDer(ByteView raw);

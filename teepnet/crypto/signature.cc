@@ -1,0 +1,216 @@
+#include "teepnet/crypto/signature.h"
+
+#include <openssl/ecdsa.h>
+#include <openssl/rsa.h>
+
+#include "teepnet/crypto/errc.h"
+#include "teepnet/crypto/key_handle.h"
+#include "teepnet/crypto/ossl.h"
+
+namespace teepnet::crypto {
+
+using internal::EvpMdCtxPtr;
+using internal::OsslError;
+
+std::string_view SignatureAlgorithmName(SignatureAlgorithm alg) {
+  switch (alg) {
+    case SignatureAlgorithm::kEcdsaSha256: return "ECDSA-SHA256";
+    case SignatureAlgorithm::kEcdsaSha384: return "ECDSA-SHA384";
+    case SignatureAlgorithm::kEcdsaSha512: return "ECDSA-SHA512";
+    case SignatureAlgorithm::kEd25519: return "Ed25519";
+    case SignatureAlgorithm::kRsaPssSha256: return "RSA-PSS-SHA256";
+    case SignatureAlgorithm::kRsaPssSha384: return "RSA-PSS-SHA384";
+    case SignatureAlgorithm::kRsaPssSha512: return "RSA-PSS-SHA512";
+    case SignatureAlgorithm::kRsaPkcs1Sha256: return "RSA-PKCS1-SHA256";
+    case SignatureAlgorithm::kSm2Sm3: return "SM2-SM3";
+  }
+  return "unknown";
+}
+
+namespace {
+
+// GM/T 0009-2012 §10: the default distinguishing identifier.
+constexpr std::string_view kSm2DefaultId = "1234567812345678";
+
+bool IsEcdsa(SignatureAlgorithm alg) {
+  return alg == SignatureAlgorithm::kEcdsaSha256 || alg == SignatureAlgorithm::kEcdsaSha384 ||
+         alg == SignatureAlgorithm::kEcdsaSha512;
+}
+bool IsRsaPss(SignatureAlgorithm alg) {
+  return alg == SignatureAlgorithm::kRsaPssSha256 || alg == SignatureAlgorithm::kRsaPssSha384 ||
+         alg == SignatureAlgorithm::kRsaPssSha512;
+}
+
+const EVP_MD* MdFor(SignatureAlgorithm alg) {
+  switch (alg) {
+    case SignatureAlgorithm::kEcdsaSha256:
+    case SignatureAlgorithm::kRsaPssSha256:
+    case SignatureAlgorithm::kRsaPkcs1Sha256: return EVP_sha256();
+    case SignatureAlgorithm::kEcdsaSha384:
+    case SignatureAlgorithm::kRsaPssSha384: return EVP_sha384();
+    case SignatureAlgorithm::kEcdsaSha512:
+    case SignatureAlgorithm::kRsaPssSha512: return EVP_sha512();
+    case SignatureAlgorithm::kSm2Sm3: return EVP_sm3();
+    case SignatureAlgorithm::kEd25519: return nullptr;  // PureEdDSA hashes internally
+  }
+  return nullptr;
+}
+
+bool KeyFits(KeyType key, SignatureAlgorithm alg) {
+  if (IsEcdsa(alg)) {
+    return key == KeyType::kP256 || key == KeyType::kP384 || key == KeyType::kP521;
+  }
+  if (alg == SignatureAlgorithm::kEd25519) return key == KeyType::kEd25519;
+  if (alg == SignatureAlgorithm::kSm2Sm3) return key == KeyType::kSm2;
+  return key == KeyType::kRsa;
+}
+
+// Sets up `ctx` for signing or verifying with `pkey` under `alg`; `sm2_id` only for SM2.
+Status InitContext(EVP_MD_CTX* ctx, EVP_PKEY* pkey, SignatureAlgorithm alg, ByteView sm2_id,
+                   bool sign) {
+  EVP_PKEY_CTX* pctx = nullptr;
+  int ok = sign ? EVP_DigestSignInit(ctx, &pctx, MdFor(alg), nullptr, pkey)
+                : EVP_DigestVerifyInit(ctx, &pctx, MdFor(alg), nullptr, pkey);
+  if (ok != 1) return OsslError(Errc::kInternal, "signature init failed");
+  if (IsRsaPss(alg)) {
+    // RFC 8230 §2 / RFC 4055: MGF1 with the message hash, salt length = hash length.
+    if (EVP_PKEY_CTX_set_rsa_padding(pctx, RSA_PKCS1_PSS_PADDING) != 1 ||
+        EVP_PKEY_CTX_set_rsa_pss_saltlen(pctx, RSA_PSS_SALTLEN_DIGEST) != 1 ||
+        EVP_PKEY_CTX_set_rsa_mgf1_md(pctx, MdFor(alg)) != 1) {
+      return OsslError(Errc::kInternal, "RSA-PSS parameters rejected");
+    }
+  } else if (alg == SignatureAlgorithm::kRsaPkcs1Sha256) {
+    if (EVP_PKEY_CTX_set_rsa_padding(pctx, RSA_PKCS1_PADDING) != 1) {
+      return OsslError(Errc::kInternal, "RSA PKCS#1 padding rejected");
+    }
+  } else if (alg == SignatureAlgorithm::kSm2Sm3) {
+    // The identifier enters the Z value hashed before the message (GM/T 0003.2 §5.5); it
+    // must be set before the first update.
+    if (EVP_PKEY_CTX_set1_id(pctx, sm2_id.data(), sm2_id.size()) != 1) {
+      return OsslError(Errc::kInternal, "SM2 distinguishing ID rejected");
+    }
+  }
+  return OkStatus();
+}
+
+Result<Bytes> SignWithId(const PrivateKey& key, SignatureAlgorithm alg, ByteView message,
+                         ByteView sm2_id) {
+  if (!KeyFits(key.type(), alg)) {
+    return Error(Errc::kKeyTypeMismatch, std::string(KeyTypeName(key.type())) +
+                                             " key cannot sign " +
+                                             std::string(SignatureAlgorithmName(alg)));
+  }
+  EvpMdCtxPtr ctx(EVP_MD_CTX_new());
+  if (!ctx) return OsslError(Errc::kInternal, "EVP_MD_CTX_new failed");
+  TEEPNET_RETURN_IF_ERROR(InitContext(ctx.get(), key.handle().get(), alg, sm2_id, true));
+  size_t len = 0;
+  if (EVP_DigestSign(ctx.get(), nullptr, &len, message.data(), message.size()) != 1) {
+    return OsslError(Errc::kInternal, "signature length query failed");
+  }
+  Bytes sig(len);
+  if (EVP_DigestSign(ctx.get(), sig.data(), &len, message.data(), message.size()) != 1) {
+    return OsslError(Errc::kInternal, "signing failed");
+  }
+  sig.resize(len);
+  if (IsEcdsa(alg) || alg == SignatureAlgorithm::kSm2Sm3) {
+    return EcdsaDerToRaw(sig, CoordinateSize(key.type()));
+  }
+  return sig;
+}
+
+Status VerifyWithId(const PublicKey& key, SignatureAlgorithm alg, ByteView message,
+                    ByteView signature, ByteView sm2_id) {
+  if (!KeyFits(key.type(), alg)) {
+    return Error(Errc::kKeyTypeMismatch, std::string(KeyTypeName(key.type())) +
+                                             " key cannot verify " +
+                                             std::string(SignatureAlgorithmName(alg)));
+  }
+  Bytes der;
+  ByteView sig = signature;
+  if (IsEcdsa(alg) || alg == SignatureAlgorithm::kSm2Sm3) {
+    //= https://www.rfc-editor.org/rfc/rfc9053#section-2.1
+    //# The signature is ... the concatenation of r and s, each padded to the size of the
+    //# curve's order; a signature of any other length is refused.
+    if (signature.size() != 2 * CoordinateSize(key.type())) {
+      return Error(Errc::kSignatureInvalid, "ECDSA signature has the wrong length");
+    }
+    auto converted = EcdsaRawToDer(signature);
+    if (!converted.ok()) return Error(Errc::kSignatureInvalid, "ECDSA signature malformed");
+    der = std::move(*converted);
+    sig = der;
+  } else if (alg == SignatureAlgorithm::kEd25519 && signature.size() != 64) {
+    return Error(Errc::kSignatureInvalid, "Ed25519 signature must be 64 bytes");
+  }
+  EvpMdCtxPtr ctx(EVP_MD_CTX_new());
+  if (!ctx) return OsslError(Errc::kInternal, "EVP_MD_CTX_new failed");
+  TEEPNET_RETURN_IF_ERROR(InitContext(ctx.get(), key.handle().get(), alg, sm2_id, false));
+  if (EVP_DigestVerify(ctx.get(), sig.data(), sig.size(), message.data(), message.size()) != 1) {
+    return OsslError(Errc::kSignatureInvalid, "signature does not verify");
+  }
+  return OkStatus();
+}
+
+}  // namespace
+
+Result<Bytes> Sign(const PrivateKey& key, SignatureAlgorithm alg, ByteView message) {
+  return SignWithId(key, alg, message, AsBytes(kSm2DefaultId));
+}
+
+Status Verify(const PublicKey& key, SignatureAlgorithm alg, ByteView message, ByteView signature) {
+  return VerifyWithId(key, alg, message, signature, AsBytes(kSm2DefaultId));
+}
+
+Status VerifySm2(const PublicKey& key, ByteView user_id, ByteView message, ByteView signature) {
+  return VerifyWithId(key, SignatureAlgorithm::kSm2Sm3, message, signature, user_id);
+}
+
+Result<Bytes> SignSm2(const PrivateKey& key, ByteView user_id, ByteView message) {
+  return SignWithId(key, SignatureAlgorithm::kSm2Sm3, message, user_id);
+}
+
+Result<Bytes> EcdsaRawToDer(ByteView raw) {
+  if (raw.empty() || raw.size() % 2 != 0 || raw.size() > 2 * 66) {
+    return Error(Errc::kBadLength, "raw ECDSA signature must be r||s of equal halves");
+  }
+  size_t half = raw.size() / 2;
+  BIGNUM* r = BN_bin2bn(raw.data(), static_cast<int>(half), nullptr);
+  BIGNUM* s = BN_bin2bn(raw.data() + half, static_cast<int>(half), nullptr);
+  ECDSA_SIG* sig = ECDSA_SIG_new();
+  if (r == nullptr || s == nullptr || sig == nullptr || ECDSA_SIG_set0(sig, r, s) != 1) {
+    BN_free(r);
+    BN_free(s);
+    ECDSA_SIG_free(sig);
+    return OsslError(Errc::kInternal, "ECDSA_SIG construction failed");
+  }
+  unsigned char* out = nullptr;
+  int len = i2d_ECDSA_SIG(sig, &out);
+  ECDSA_SIG_free(sig);
+  if (len <= 0) return OsslError(Errc::kInternal, "ECDSA_SIG encoding failed");
+  Bytes der(out, out + len);
+  OPENSSL_free(out);
+  return der;
+}
+
+Result<Bytes> EcdsaDerToRaw(ByteView der, size_t coordinate_size) {
+  if (coordinate_size == 0 || coordinate_size > 66 || !internal::FitsInt(der.size())) {
+    return Error(Errc::kBadLength, "bad ECDSA coordinate size");
+  }
+  const unsigned char* p = der.data();
+  ECDSA_SIG* sig = d2i_ECDSA_SIG(nullptr, &p, static_cast<long>(der.size()));
+  if (sig == nullptr) return OsslError(Errc::kBadEncoding, "ECDSA-Sig-Value does not parse");
+  std::unique_ptr<ECDSA_SIG, internal::Deleter<ECDSA_SIG_free>> owned(sig);
+  if (p != der.data() + der.size()) {
+    return Error(Errc::kBadEncoding, "bytes after the ECDSA-Sig-Value");
+  }
+  const BIGNUM* r = ECDSA_SIG_get0_r(sig);
+  const BIGNUM* s = ECDSA_SIG_get0_s(sig);
+  Bytes raw(2 * coordinate_size);
+  int c = static_cast<int>(coordinate_size);
+  if (BN_is_negative(r) || BN_is_negative(s) || BN_bn2binpad(r, raw.data(), c) != c ||
+      BN_bn2binpad(s, raw.data() + coordinate_size, c) != c) {
+    return OsslError(Errc::kBadEncoding, "ECDSA r or s too large for the curve");
+  }
+  return raw;
+}
+
+}  // namespace teepnet::crypto
