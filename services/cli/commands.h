@@ -1,0 +1,20 @@
+// Subcommands of the `teepnet` program. Each lives in its own .cc file and is listed in the
+// dispatch table in main.cc; it returns the process exit status.
+#ifndef TEEPNET_SERVICES_CLI_COMMANDS_H_
+#define TEEPNET_SERVICES_CLI_COMMANDS_H_
+
+#include <span>
+
+namespace teepnet::cli {
+
+// Exit statuses shared by all subcommands.
+inline constexpr int kExitOk = 0;
+inline constexpr int kExitFailure = 1;
+inline constexpr int kExitUsageOrBadInput = 2;
+
+// `teepnet inspect [FILE|-] [--hex HEX] [--edn]`; args exclude the program and command names.
+int RunInspect(std::span<char* const> args);
+
+}  // namespace teepnet::cli
+
+#endif  // TEEPNET_SERVICES_CLI_COMMANDS_H_
