@@ -15,6 +15,9 @@ inline constexpr int kExitUsageOrBadInput = 2;
 // `teepnet inspect [FILE|-] [--hex HEX] [--edn]`; args exclude the program and command names.
 int RunInspect(std::span<char* const> args);
 
+// `teepnet demo`: the demonstration `make demo` runs.
+int RunDemo(std::span<char* const> args);
+
 }  // namespace teepnet::cli
 
 #endif  // TEEPNET_SERVICES_CLI_COMMANDS_H_

@@ -43,6 +43,25 @@ const std::map<int64_t, std::string>& AlgorithmNames() {
       {-29, "ECDH-ES+A128KW"},
       {-30, "ECDH-ES+A192KW"},
       {-31, "ECDH-ES+A256KW"},
+      {-65534, "A128CTR"},
+      {-65532, "A256CTR"},
+      // draft-ietf-cose-hpke values (teepnet/cose/algorithm.h holds the same numbers).
+      {35, "HPKE-0"},
+      {37, "HPKE-1"},
+      {39, "HPKE-2"},
+      {41, "HPKE-3"},
+      {42, "HPKE-4"},
+      {43, "HPKE-5"},
+      {44, "HPKE-6"},
+      {45, "HPKE-7"},
+      {46, "HPKE-0-KE"},
+      {47, "HPKE-1-KE"},
+      {48, "HPKE-2-KE"},
+      {49, "HPKE-3-KE"},
+      {50, "HPKE-4-KE"},
+      {51, "HPKE-5-KE"},
+      {52, "HPKE-6-KE"},
+      {53, "HPKE-7-KE"},
       {-16, "SHA-256"},
       {-43, "SHA-384"},
       {-44, "SHA-512"},
@@ -87,6 +106,8 @@ void RegisterCoseNames(Annotator& a) {
   headers.keys[-1] = Field("ephemeral key", "cose-key");
   headers.keys[-2] = Field("static key", "cose-key");
   headers.keys[-3] = Field("static key id");
+  headers.keys[-4] = Field("ek (HPKE encapsulated key)");
+  headers.keys[-5] = Field("psk_id");
   headers.keys[-20] = Field("salt");
   headers.keys[-21] = Field("PartyU identity");
   headers.keys[-22] = Field("PartyU nonce");

@@ -17,6 +17,7 @@ struct Command {
 
 constexpr Command kCommands[] = {
     {"inspect", "print a CBOR/COSE item annotated, or as EDN", teepnet::cli::RunInspect},
+    {"demo", "run the demonstration (what `make demo` runs)", teepnet::cli::RunDemo},
 };
 
 int Usage() {
