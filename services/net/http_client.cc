@@ -1,5 +1,6 @@
-// HttpClient on Boost.Beast: synchronous, one kept-alive connection, deadlines on connect and
-// on each exchange. A request that fails on a reused connection (the server may have closed it
+// HttpClient on Boost.Beast: blocking for the caller, one kept-alive connection, deadlines on
+// connect and on each exchange. Beast's deadlines apply only to asynchronous operations, so each
+// step is started asynchronously and the private io_context is run until it completes. A request that fails on a reused connection (the server may have closed it
 // while idle) is retried once on a fresh one; a failure on a fresh connection is reported.
 #include <boost/asio/connect.hpp>
 #include <boost/asio/ip/tcp.hpp>
@@ -36,6 +37,12 @@ class BeastClient final : public HttpClient {
   }
 
  private:
+  // Runs the private io_context until the operation started just before completes.
+  void RunUntilDone() {
+    io_.restart();
+    io_.run();
+  }
+
   Status Connect() {
     beast::error_code ec;
     tcp::resolver resolver(io_);
@@ -44,7 +51,8 @@ class BeastClient final : public HttpClient {
     buffer_.consume(buffer_.size());
     stream_.emplace(io_);
     stream_->expires_after(std::chrono::milliseconds(options_.connect_timeout_ms));
-    stream_->connect(endpoints, ec);
+    stream_->async_connect(endpoints, [&ec](beast::error_code e, const tcp::endpoint&) { ec = e; });
+    RunUntilDone();
     if (ec) {
       stream_.reset();
       return Error(Code::kUnavailable, "connect " + url_.host + ":" + std::to_string(url_.port) +
@@ -71,12 +79,15 @@ class BeastClient final : public HttpClient {
 
     beast::error_code ec;
     stream_->expires_after(std::chrono::milliseconds(options_.request_timeout_ms));
-    bhttp::write(*stream_, req, ec);
+    bhttp::async_write(*stream_, req, [&ec](beast::error_code e, size_t) { ec = e; });
+    RunUntilDone();
+    if (ec == beast::error::timeout) return Error(Code::kDeadlineExceeded, "request timed out");
     if (ec) return Error(Code::kUnavailable, "send: " + ec.message());
 
     bhttp::response_parser<bhttp::vector_body<uint8_t>> parser;
     parser.body_limit(options_.max_body_bytes);
-    bhttp::read(*stream_, buffer_, parser, ec);
+    bhttp::async_read(*stream_, buffer_, parser, [&ec](beast::error_code e, size_t) { ec = e; });
+    RunUntilDone();
     if (ec == bhttp::error::end_of_stream || ec == asio::error::connection_reset ||
         ec == asio::error::eof) {
       return Error(Code::kUnavailable, "connection closed: " + ec.message());

@@ -164,14 +164,18 @@ class BeastServer final : public HttpServer {
     std::lock_guard<std::mutex> lock(stop_mu_);
     if (stopped_) return;
     stopped_ = true;
+    // Close the listening socket on the io threads (the acceptor is not thread-safe), then
+    // stop the loop; once the threads are joined nothing else touches it.
     asio::post(acceptor_.get_executor(), [this] {
       beast::error_code ignored;
       acceptor_.close(ignored);
+      io_.stop();
     });
-    io_.stop();
     for (auto& t : threads_) {
       if (t.joinable()) t.join();
     }
+    beast::error_code ignored;
+    if (acceptor_.is_open()) acceptor_.close(ignored);
   }
 
  private:

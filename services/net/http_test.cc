@@ -109,3 +109,40 @@ TEST(HttpTest, UrlsAreParsedIntoHostPortAndPath) {
 
 }  // namespace
 }  // namespace teepnet::net
+
+namespace teepnet::net {
+namespace {
+
+TEST(HttpTest, ServerThatNeverAnswersTimesOutInsteadOfHanging) {
+  // A handler that holds the request longer than the client's deadline.
+  auto server = HttpServer::Start({}, [](const HttpRequest&) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(600));
+    return HttpResponse::Status(204);
+  });
+  ASSERT_TRUE(server.ok());
+  HttpClientOptions options;
+  options.request_timeout_ms = 150;
+  auto client = HttpClient::Create(BaseUrl(**server), options);
+  ASSERT_TRUE(client.ok());
+  auto res = (*client)->Get("/");
+  ASSERT_FALSE(res.ok());
+  EXPECT_EQ(res.error().code(), Code::kDeadlineExceeded);
+}
+
+TEST(HttpTest, StoppedServerNoLongerAcceptsConnections) {
+  for (int i = 0; i < 20; ++i) {
+    auto server = StartEcho();
+    std::string url = BaseUrl(*server);
+    server->Stop();
+    HttpClientOptions options;
+    options.request_timeout_ms = 500;
+    auto client = HttpClient::Create(url, options);
+    ASSERT_TRUE(client.ok());
+    auto res = (*client)->Get("/");
+    ASSERT_FALSE(res.ok());
+    EXPECT_EQ(res.error().code(), Code::kUnavailable) << res.error().ToString();
+  }
+}
+
+}  // namespace
+}  // namespace teepnet::net

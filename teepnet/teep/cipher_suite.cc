@@ -1,0 +1,20 @@
+#include "teepnet/teep/cipher_suite.h"
+
+namespace teepnet::teep {
+
+std::optional<int64_t> CipherSuite::Sign1Alg() const {
+  if (operations.size() != 1 || operations[0].cose_type != kCoseTypeSign1) return std::nullopt;
+  return operations[0].alg;
+}
+
+std::string CipherSuite::ToString() const {
+  std::string out = "[";
+  for (size_t i = 0; i < operations.size(); ++i) {
+    if (i > 0) out += ",";
+    out += "[" + std::to_string(operations[i].cose_type) + "," + std::to_string(operations[i].alg) +
+           "]";
+  }
+  return out + "]";
+}
+
+}  // namespace teepnet::teep

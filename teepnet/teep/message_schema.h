@@ -1,0 +1,27 @@
+// Which options each TEEP message type defines, in the order its CDDL lists them, and the
+// names of its positional members. Shared by the decoders (kFieldNotAllowed), the encoders
+// (KeyOrder::kDraftExample) and the naming tables (names.h).
+#ifndef TEEPNET_TEEP_MESSAGE_SCHEMA_H_
+#define TEEPNET_TEEP_MESSAGE_SCHEMA_H_
+
+#include <cstddef>
+#include <span>
+#include <string_view>
+
+#include "teepnet/teep/wire_profile.h"
+
+namespace teepnet::teep {
+
+// The options of `type` in CDDL order (token first).
+std::span<const Field> OptionFields(MessageType type);
+bool AllowsOption(MessageType type, Field field);
+// Array members: "type", "options", then the positional fields of the type
+// (query-request: supported-teep-cipher-suites, supported-suit-cose-profiles,
+// data-item-requested; error: err-code).
+std::span<const std::string_view> PositionalNames(MessageType type);
+// Number of array members (2, 3 or 5).
+size_t Arity(MessageType type);
+
+}  // namespace teepnet::teep
+
+#endif  // TEEPNET_TEEP_MESSAGE_SCHEMA_H_
