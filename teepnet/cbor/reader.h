@@ -113,7 +113,38 @@ class Reader {
 
   ByteReader in_;
   DecodeOptions options_;
-  std::vector<Frame> stack_;
+  // The open-container stack. Protocol messages nest a few levels deep, so the first frames
+  // live inline and a Reader allocates nothing unless input nests deeper than kInlineFrames
+  // (decoding a TEEP message is dominated by small items; one heap allocation per decode
+  // was a measurable share of it).
+  class FrameStack {
+   public:
+    size_t size() const { return size_; }
+    bool empty() const { return size_ == 0; }
+    Frame& back() { return size_ <= kInlineFrames ? inline_[size_ - 1] : overflow_.back(); }
+    const Frame& back() const {
+      return size_ <= kInlineFrames ? inline_[size_ - 1] : overflow_.back();
+    }
+    void push_back(const Frame& f) {
+      if (size_ < kInlineFrames) {
+        inline_[size_] = f;
+      } else {
+        overflow_.push_back(f);
+      }
+      ++size_;
+    }
+    void pop_back() {
+      if (size_ > kInlineFrames) overflow_.pop_back();
+      --size_;
+    }
+
+   private:
+    static constexpr size_t kInlineFrames = 16;
+    Frame inline_[kInlineFrames];
+    std::vector<Frame> overflow_;
+    size_t size_ = 0;
+  };
+  FrameStack stack_;
   uint64_t total_items_ = 0;
   std::optional<Error> error_;
 };
