@@ -67,7 +67,13 @@ bool BareAesGcmSeal(ByteView key, ByteView nonce, ByteView aad, ByteView pt, Byt
 // EVP_Digest into `out` (resized to the digest size).
 bool BareDigest(HashAlgorithm hash, ByteView data, Bytes& out);
 
-// EVP_PKEY_derive with a fresh EVP_PKEY_CTX, as ECDH/X25519 does.
+// HKDF (RFC 5869) extract-and-expand in one EVP_KDF_derive, with the KDF fetched once;
+// `out` is filled to its current size (the L of RFC 5869).
+bool BareHkdf(HashAlgorithm hash, ByteView salt, ByteView ikm, ByteView info, Bytes& out);
+
+// EVP_PKEY_derive with a fresh EVP_PKEY_CTX, as ECDH/X25519 does. The peer is not validated
+// again (EVP_PKEY_derive_set_peer_ex(..., 0)), as in `openssl speed ecdhp256`: the floor is
+// the scalar multiplication, and a PublicKey was already validated when it was imported.
 bool BareDerive(const PrivateKey& mine, const PublicKey& theirs, Bytes& out);
 
 }  // namespace teepnet::crypto::baseline

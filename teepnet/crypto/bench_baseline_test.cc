@@ -76,5 +76,13 @@ TEST(BareDeriveTest, MatchesTeepnetEcdhAndDigest) {
   EXPECT_EQ(digest, Digest(HashAlgorithm::kSha512, shared));
 }
 
+TEST(BareHkdfTest, MatchesTeepnetExtractThenExpand) {
+  Bytes salt(13, 1), ikm(22, 2), info(10, 3), okm(42);
+  ASSERT_TRUE(BareHkdf(HashAlgorithm::kSha256, salt, ikm, info, okm));
+  auto ours = Hkdf(HashAlgorithm::kSha256, salt, ikm, info, okm.size());
+  TEEPNET_ASSERT_OK(ours);
+  EXPECT_EQ(okm, ToBytes(ours->view()));
+}
+
 }  // namespace
 }  // namespace teepnet::crypto::baseline

@@ -35,15 +35,33 @@ size_t AeadNonceSize(AeadAlgorithm) {
 
 namespace {
 
+// Fetched once per process (see internal::EvpMd for why); a legacy EVP_aes_128_gcm() object
+// would be resolved to its provider implementation again on every EVP_CipherInit_ex. Null
+// only if the build lacks the cipher, which InitAead reports as an internal error.
 const EVP_CIPHER* AeadCipher(AeadAlgorithm alg) {
   switch (alg) {
-    case AeadAlgorithm::kAes128Gcm: return EVP_aes_128_gcm();
-    case AeadAlgorithm::kAes192Gcm: return EVP_aes_192_gcm();
-    case AeadAlgorithm::kAes256Gcm: return EVP_aes_256_gcm();
-    case AeadAlgorithm::kChaCha20Poly1305: return EVP_chacha20_poly1305();
+    case AeadAlgorithm::kAes128Gcm: {
+      static const EVP_CIPHER* const c = internal::FetchCipher("AES-128-GCM");
+      return c;
+    }
+    case AeadAlgorithm::kAes192Gcm: {
+      static const EVP_CIPHER* const c = internal::FetchCipher("AES-192-GCM");
+      return c;
+    }
+    case AeadAlgorithm::kAes256Gcm: {
+      static const EVP_CIPHER* const c = internal::FetchCipher("AES-256-GCM");
+      return c;
+    }
+    case AeadAlgorithm::kChaCha20Poly1305: {
+      static const EVP_CIPHER* const c = internal::FetchCipher("ChaCha20-Poly1305");
+      return c;
+    }
   }
   return nullptr;
 }
+
+// The IV length every AEAD here starts with (GCM's and ChaCha20-Poly1305's default).
+constexpr size_t kDefaultAeadIv = 12;
 
 // Largest GCM IV accepted. NIST SP 800-38D §5.2.1.1 allows 1..2^64-1 bits; 64 bytes is far
 // beyond any IV in use and keeps hostile lengths out of OpenSSL.
@@ -66,12 +84,17 @@ Status CheckAeadInputs(AeadAlgorithm alg, ByteView key, ByteView nonce, ByteView
 Status InitAead(EVP_CIPHER_CTX* ctx, AeadAlgorithm alg, ByteView key, ByteView nonce,
                 bool encrypt) {
   const EVP_CIPHER* cipher = AeadCipher(alg);
-  if (EVP_CipherInit_ex(ctx, cipher, nullptr, nullptr, nullptr, encrypt ? 1 : 0) != 1 ||
-      EVP_CIPHER_CTX_ctrl(ctx, EVP_CTRL_AEAD_SET_IVLEN, static_cast<int>(nonce.size()), nullptr) !=
-          1 ||
-      EVP_CipherInit_ex(ctx, nullptr, nullptr, key.data(), nonce.data(), -1) != 1) {
-    return OsslError(Errc::kInternal, "AEAD init failed");
-  }
+  if (cipher == nullptr) return OsslError(Errc::kInternal, "AEAD cipher unavailable");
+  const int enc = encrypt ? 1 : 0;
+  // The usual 12-byte nonce is the default IV length, so cipher, key and IV go in one init;
+  // any other GCM IV length has to be set between choosing the cipher and loading the IV.
+  bool ok = nonce.size() == kDefaultAeadIv
+                ? EVP_CipherInit_ex(ctx, cipher, nullptr, key.data(), nonce.data(), enc) == 1
+                : EVP_CipherInit_ex(ctx, cipher, nullptr, nullptr, nullptr, enc) == 1 &&
+                      EVP_CIPHER_CTX_ctrl(ctx, EVP_CTRL_AEAD_SET_IVLEN,
+                                          static_cast<int>(nonce.size()), nullptr) == 1 &&
+                      EVP_CipherInit_ex(ctx, nullptr, nullptr, key.data(), nonce.data(), -1) == 1;
+  if (!ok) return OsslError(Errc::kInternal, "AEAD init failed");
   return OkStatus();
 }
 

@@ -21,7 +21,12 @@ Result<SecretBytes> Ecdh(const PrivateKey& mine, const PublicKey& theirs) {
   if (!ctx || EVP_PKEY_derive_init(ctx.get()) != 1) {
     return OsslError(Errc::kInternal, "ECDH derive init failed");
   }
-  if (EVP_PKEY_derive_set_peer(ctx.get(), theirs.handle().get()) != 1) {
+  // RFC 9180 §7.1.4 / SP 800-56A §5.6.2.3.4: the peer needs partial public-key validation.
+  // A key imported through PublicKey (or computed from a private scalar) already had it, so
+  // OpenSSL's own check in EVP_PKEY_derive_set_peer (a full EVP_PKEY_public_check, about as
+  // costly as the derive itself) is skipped for it; any other key is still checked here.
+  int validate_peer = theirs.handle().public_validated ? 0 : 1;
+  if (EVP_PKEY_derive_set_peer_ex(ctx.get(), theirs.handle().get(), validate_peer) != 1) {
     return OsslError(Errc::kBadKey, "peer key rejected");
   }
   size_t len = 0;

@@ -12,14 +12,19 @@ namespace teepnet::crypto {
 
 struct KeyHandle {
   internal::EvpPkeyPtr pkey;
+  // True when the public key is known to be a valid point of its group: it passed the
+  // SP 800-56A §5.6.2.3.4 partial validation at import, or it was computed from the private
+  // scalar. Ecdh then does not validate it again; keys from other sources (certificates,
+  // PKCS#8) are still validated when used as a DH peer.
+  bool public_validated = false;
   EVP_PKEY* get() const { return pkey.get(); }
 };
 
 namespace internal {
 // Classifies an OpenSSL key; fails with kUnsupportedAlgorithm for curves and types we lack.
 Result<KeyType> KeyTypeOf(EVP_PKEY* pkey);
-// Takes ownership of `pkey`, which must be of `type`.
-std::shared_ptr<const KeyHandle> MakeHandle(EvpPkeyPtr pkey);
+// Takes ownership of `pkey`, which must be of `type`. `public_validated`: see KeyHandle.
+std::shared_ptr<const KeyHandle> MakeHandle(EvpPkeyPtr pkey, bool public_validated = false);
 }  // namespace internal
 
 }  // namespace teepnet::crypto

@@ -95,12 +95,17 @@ Result<EvpPkeyPtr> FromData(KeyType type, int selection, OSSL_PARAM* params) {
   return EvpPkeyPtr(raw);
 }
 
-// SEC1 §3.2.2.1 / NIST SP 800-56A §5.6.2.3.3: a public key must be a valid point of the
-// group (on the curve, not the identity). OpenSSL's import decodes the point; the explicit
-// check makes the requirement independent of that detail.
+// SEC1 §3.2.2.1 / NIST SP 800-56A §5.6.2.3.4 (ECC partial public-key validation): a public
+// key must be a valid point of the group (not the identity, coordinates in [0, p-1], on the
+// curve). RFC 9180 §7.1.4 asks for exactly this partial validation. OpenSSL's import decodes
+// the point; the explicit check makes the requirement independent of that detail.
+// EVP_PKEY_public_check_quick does these checks; the full EVP_PKEY_public_check adds n·Q = O,
+// a whole scalar multiplication that proves nothing more on the prime-order curves supported
+// here (P-256/384/521 and SM2 all have cofactor 1, so every point on the curve is in the
+// order-n group).
 Status CheckPublic(EVP_PKEY* pkey) {
   EvpPkeyCtxPtr ctx(EVP_PKEY_CTX_new_from_pkey(nullptr, pkey, nullptr));
-  if (!ctx || EVP_PKEY_public_check(ctx.get()) != 1) {
+  if (!ctx || EVP_PKEY_public_check_quick(ctx.get()) != 1) {
     return OsslError(Errc::kBadKey, "public key is not a valid point of the curve");
   }
   return OkStatus();
@@ -136,7 +141,7 @@ Bytes EncodedPublic(EVP_PKEY* pkey) {
 Result<PublicKey> MakePublic(EvpPkeyPtr pkey) {
   TEEPNET_ASSIGN_OR_RETURN(KeyType type, internal::KeyTypeOf(pkey.get()));
   if (type != KeyType::kRsa) TEEPNET_RETURN_IF_ERROR(CheckPublic(pkey.get()));
-  return PublicKey(type, internal::MakeHandle(std::move(pkey)));
+  return PublicKey(type, internal::MakeHandle(std::move(pkey), type != KeyType::kRsa));
 }
 
 Result<PrivateKey> MakePrivate(EvpPkeyPtr pkey) {
@@ -175,9 +180,10 @@ Result<KeyType> KeyTypeOf(EVP_PKEY* pkey) {
   return Error(Errc::kUnsupportedAlgorithm, "unsupported key type");
 }
 
-std::shared_ptr<const KeyHandle> MakeHandle(EvpPkeyPtr pkey) {
+std::shared_ptr<const KeyHandle> MakeHandle(EvpPkeyPtr pkey, bool public_validated) {
   auto handle = std::make_shared<KeyHandle>();
   handle->pkey = std::move(pkey);
+  handle->public_validated = public_validated;
   return handle;
 }
 
@@ -191,7 +197,10 @@ Result<PublicKey> PublicKey::FromRaw(KeyType type, ByteView raw) {
     if (raw.size() != 32) return Error(Errc::kBadKey, "OKP public key must be 32 bytes");
     EvpPkeyPtr pkey(EVP_PKEY_new_raw_public_key(OkpId(type), nullptr, raw.data(), raw.size()));
     if (!pkey) return OsslError(Errc::kBadKey, "OKP public key import failed");
-    return PublicKey(type, internal::MakeHandle(std::move(pkey)));
+    // RFC 7748 §5: every 32-byte string is an acceptable X25519 u-coordinate (low-order
+    // points show up as an all-zero shared secret, which Ecdh refuses), so there is
+    // nothing more to validate.
+    return PublicKey(type, internal::MakeHandle(std::move(pkey), true));
   }
   if (!IsEc(type)) return Error(Errc::kUnsupportedAlgorithm, "raw RSA keys are not supported");
   size_t c = CoordinateSize(type);
@@ -202,7 +211,7 @@ Result<PublicKey> PublicKey::FromRaw(KeyType type, ByteView raw) {
     return Error(Errc::kBadKey, "EC point is not a SEC1 point of the curve's size");
   }
   TEEPNET_ASSIGN_OR_RETURN(EvpPkeyPtr pkey, EcPublicFromPoint(type, raw));
-  return PublicKey(type, internal::MakeHandle(std::move(pkey)));
+  return PublicKey(type, internal::MakeHandle(std::move(pkey), true));
 }
 
 Result<PublicKey> PublicKey::FromCoordinates(KeyType type, ByteView x, ByteView y) {
@@ -302,7 +311,8 @@ Result<PrivateKey> PrivateKey::Generate(KeyType type) {
     raw = EVP_PKEY_Q_keygen(nullptr, nullptr, "EC", GroupName(type));
   }
   if (raw == nullptr) return OsslError(Errc::kInternal, "key generation failed");
-  return PrivateKey(type, internal::MakeHandle(EvpPkeyPtr(raw)));
+  // OpenSSL computed the public point from the fresh scalar itself.
+  return PrivateKey(type, internal::MakeHandle(EvpPkeyPtr(raw), true));
 }
 
 Result<PrivateKey> PrivateKey::FromRaw(KeyType type, ByteView d) {
@@ -310,7 +320,7 @@ Result<PrivateKey> PrivateKey::FromRaw(KeyType type, ByteView d) {
     if (d.size() != 32) return Error(Errc::kBadKey, "OKP private key must be 32 bytes");
     EvpPkeyPtr pkey(EVP_PKEY_new_raw_private_key(OkpId(type), nullptr, d.data(), d.size()));
     if (!pkey) return OsslError(Errc::kBadKey, "OKP private key import failed");
-    return PrivateKey(type, internal::MakeHandle(std::move(pkey)));
+    return PrivateKey(type, internal::MakeHandle(std::move(pkey), true));
   }
   if (!IsEc(type)) return Error(Errc::kUnsupportedAlgorithm, "raw RSA keys are not supported");
   if (d.size() != CoordinateSize(type)) {
@@ -348,7 +358,8 @@ Result<PrivateKey> PrivateKey::FromRaw(KeyType type, ByteView d) {
   auto pkey = FromData(type, EVP_PKEY_KEYPAIR, params);
   OSSL_PARAM_free(params);
   if (!pkey.ok()) return std::move(pkey).TakeError();
-  return PrivateKey(type, internal::MakeHandle(std::move(*pkey)));
+  // Q = d·G was computed above from a scalar in [1, n-1].
+  return PrivateKey(type, internal::MakeHandle(std::move(*pkey), true));
 }
 
 Result<PrivateKey> PrivateKey::FromPkcs8Der(ByteView der) {

@@ -51,8 +51,15 @@ using Pkcs8Ptr = std::unique_ptr<PKCS8_PRIV_KEY_INFO, Deleter<PKCS8_PRIV_KEY_INF
 // entry can never be mistaken for the cause of a later failure.
 Error OsslError(Errc reason, std::string message);
 
-// The EVP digest for `hash` (static objects owned by OpenSSL).
+// The EVP digest for `hash`, explicitly fetched from the default library context once per
+// process and kept for its lifetime. OpenSSL 3 resolves a legacy EVP_sha256()-style object to
+// a provider implementation on every use (a locked name lookup per init); a fetched one skips
+// that. Never null unless the digest is missing from the build.
 const EVP_MD* EvpMd(HashAlgorithm hash);
+
+// The same for ciphers by OpenSSL name ("AES-128-GCM"); null when unavailable. Callers keep
+// the result in their own function-local static so the name lookup happens once.
+EVP_CIPHER* FetchCipher(const char* name);
 
 // OpenSSL's one-shot APIs take int lengths.
 inline bool FitsInt(size_t n) {

@@ -3,6 +3,8 @@
 #include <openssl/ecdsa.h>
 #include <openssl/rsa.h>
 
+#include <algorithm>
+
 #include "teepnet/crypto/errc.h"
 #include "teepnet/crypto/key_handle.h"
 #include "teepnet/crypto/ossl.h"
@@ -41,16 +43,17 @@ bool IsRsaPss(SignatureAlgorithm alg) {
          alg == SignatureAlgorithm::kRsaPssSha512;
 }
 
+// Fetched digests (internal::EvpMd), so no per-call legacy-to-provider lookup.
 const EVP_MD* MdFor(SignatureAlgorithm alg) {
   switch (alg) {
     case SignatureAlgorithm::kEcdsaSha256:
     case SignatureAlgorithm::kRsaPssSha256:
-    case SignatureAlgorithm::kRsaPkcs1Sha256: return EVP_sha256();
+    case SignatureAlgorithm::kRsaPkcs1Sha256: return internal::EvpMd(HashAlgorithm::kSha256);
     case SignatureAlgorithm::kEcdsaSha384:
-    case SignatureAlgorithm::kRsaPssSha384: return EVP_sha384();
+    case SignatureAlgorithm::kRsaPssSha384: return internal::EvpMd(HashAlgorithm::kSha384);
     case SignatureAlgorithm::kEcdsaSha512:
-    case SignatureAlgorithm::kRsaPssSha512: return EVP_sha512();
-    case SignatureAlgorithm::kSm2Sm3: return EVP_sm3();
+    case SignatureAlgorithm::kRsaPssSha512: return internal::EvpMd(HashAlgorithm::kSha512);
+    case SignatureAlgorithm::kSm2Sm3: return internal::EvpMd(HashAlgorithm::kSm3);
     case SignatureAlgorithm::kEd25519: return nullptr;  // PureEdDSA hashes internally
   }
   return nullptr;
@@ -63,6 +66,41 @@ bool KeyFits(KeyType key, SignatureAlgorithm alg) {
   if (alg == SignatureAlgorithm::kEd25519) return key == KeyType::kEd25519;
   if (alg == SignatureAlgorithm::kSm2Sm3) return key == KeyType::kSm2;
   return key == KeyType::kRsa;
+}
+
+// The longest DER ECDSA-Sig-Value (P-521): SEQUENCE header (3) + 2 x INTEGER (2 + 1 + 66).
+constexpr size_t kMaxEcdsaDer = 3 + 2 * (2 + 1 + 66);
+
+// Appends the DER INTEGER (X.690 §8.3) for the unsigned big-endian `v`: minimal length
+// (leading zeros dropped, one kept for zero), and a 0x00 in front when the top bit is set so
+// the value stays positive. This is what i2d_ECDSA_SIG produces from the same r and s.
+size_t PutDerInteger(ByteView v, uint8_t* out) {
+  size_t skip = 0;
+  while (skip + 1 < v.size() && v[skip] == 0) ++skip;
+  ByteView digits = v.subspan(skip);
+  bool pad = digits[0] & 0x80;
+  size_t len = digits.size() + (pad ? 1 : 0);
+  size_t n = 0;
+  out[n++] = 0x02;
+  out[n++] = static_cast<uint8_t>(len);  // <= 67, always the short form
+  if (pad) out[n++] = 0x00;
+  std::copy(digits.begin(), digits.end(), out + n);
+  return n + digits.size();
+}
+
+// r||s (already checked: non-empty, even, at most 2 x 66 bytes) to an ECDSA-Sig-Value in
+// `out`, without the BIGNUM and ECDSA_SIG allocations of i2d_ECDSA_SIG; returns the length.
+size_t EncodeEcdsaDer(ByteView raw, uint8_t (&out)[kMaxEcdsaDer]) {
+  size_t half = raw.size() / 2;
+  uint8_t body[kMaxEcdsaDer];
+  size_t body_len = PutDerInteger(raw.first(half), body);
+  body_len += PutDerInteger(raw.subspan(half), body + body_len);
+  size_t n = 0;
+  out[n++] = 0x30;
+  if (body_len >= 0x80) out[n++] = 0x81;  // X.690 §8.1.3.5: long form, one length octet
+  out[n++] = static_cast<uint8_t>(body_len);
+  std::copy(body, body + body_len, out + n);
+  return n + body_len;
 }
 
 // Sets up `ctx` for signing or verifying with `pkey` under `alg`; `sm2_id` only for SM2.
@@ -125,7 +163,7 @@ Status VerifyWithId(const PublicKey& key, SignatureAlgorithm alg, ByteView messa
                                              " key cannot verify " +
                                              std::string(SignatureAlgorithmName(alg)));
   }
-  Bytes der;
+  uint8_t der[kMaxEcdsaDer];
   ByteView sig = signature;
   if (IsEcdsa(alg) || alg == SignatureAlgorithm::kSm2Sm3) {
     //= https://www.rfc-editor.org/rfc/rfc9053#section-2.1
@@ -134,10 +172,10 @@ Status VerifyWithId(const PublicKey& key, SignatureAlgorithm alg, ByteView messa
     if (signature.size() != 2 * CoordinateSize(key.type())) {
       return Error(Errc::kSignatureInvalid, "ECDSA signature has the wrong length");
     }
-    auto converted = EcdsaRawToDer(signature);
-    if (!converted.ok()) return Error(Errc::kSignatureInvalid, "ECDSA signature malformed");
-    der = std::move(*converted);
-    sig = der;
+    if (signature.empty() || signature.size() > 2 * 66) {
+      return Error(Errc::kSignatureInvalid, "ECDSA signature malformed");
+    }
+    sig = ByteView(der, EncodeEcdsaDer(signature, der));
   } else if (alg == SignatureAlgorithm::kEd25519 && signature.size() != 64) {
     return Error(Errc::kSignatureInvalid, "Ed25519 signature must be 64 bytes");
   }
@@ -172,23 +210,9 @@ Result<Bytes> EcdsaRawToDer(ByteView raw) {
   if (raw.empty() || raw.size() % 2 != 0 || raw.size() > 2 * 66) {
     return Error(Errc::kBadLength, "raw ECDSA signature must be r||s of equal halves");
   }
-  size_t half = raw.size() / 2;
-  BIGNUM* r = BN_bin2bn(raw.data(), static_cast<int>(half), nullptr);
-  BIGNUM* s = BN_bin2bn(raw.data() + half, static_cast<int>(half), nullptr);
-  ECDSA_SIG* sig = ECDSA_SIG_new();
-  if (r == nullptr || s == nullptr || sig == nullptr || ECDSA_SIG_set0(sig, r, s) != 1) {
-    BN_free(r);
-    BN_free(s);
-    ECDSA_SIG_free(sig);
-    return OsslError(Errc::kInternal, "ECDSA_SIG construction failed");
-  }
-  unsigned char* out = nullptr;
-  int len = i2d_ECDSA_SIG(sig, &out);
-  ECDSA_SIG_free(sig);
-  if (len <= 0) return OsslError(Errc::kInternal, "ECDSA_SIG encoding failed");
-  Bytes der(out, out + len);
-  OPENSSL_free(out);
-  return der;
+  uint8_t der[kMaxEcdsaDer];
+  size_t len = EncodeEcdsaDer(raw, der);
+  return Bytes(der, der + len);
 }
 
 Result<Bytes> EcdsaDerToRaw(ByteView der, size_t coordinate_size) {
