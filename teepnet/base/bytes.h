@@ -28,6 +28,17 @@ inline bool Equal(ByteView a, ByteView b) {
   return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin());
 }
 
+// Bytewise lexicographic order (RFC 8949 §4.2.1 sorts encoded map keys this way). Written out
+// instead of vector's operator<, whose inlined memcmp trips a GCC 12 -O3 false positive
+// (-Wstringop-overread) that -Werror turns into a build failure.
+inline bool BytewiseLess(ByteView a, ByteView b) {
+  const size_t n = a.size() < b.size() ? a.size() : b.size();
+  for (size_t i = 0; i < n; ++i) {
+    if (a[i] != b[i]) return a[i] < b[i];
+  }
+  return a.size() < b.size();
+}
+
 inline void Append(Bytes& out, ByteView more) { out.insert(out.end(), more.begin(), more.end()); }
 
 }  // namespace teepnet

@@ -39,7 +39,7 @@ Status CheckMapKeys(const std::vector<Bytes>& keys, const std::vector<size_t>& o
       if (keys[i - 1] == keys[i]) {
         return Error(Errc::kDuplicateMapKey, "map key repeated", offsets[i]);
       }
-      if (keys[i] < keys[i - 1]) {
+      if (BytewiseLess(keys[i], keys[i - 1])) {
         return Error(Errc::kUnsortedMapKeys, "map key out of deterministic order", offsets[i]);
       }
     }
@@ -50,9 +50,13 @@ Status CheckMapKeys(const std::vector<Bytes>& keys, const std::vector<size_t>& o
     std::vector<size_t> order(keys.size());
     for (size_t i = 0; i < order.size(); ++i) order[i] = i;
     std::sort(order.begin(), order.end(),
-              [&](size_t a, size_t b) { return keys[a] != keys[b] ? keys[a] < keys[b] : a < b; });
+              [&](size_t a, size_t b) {
+                if (BytewiseLess(keys[a], keys[b])) return true;
+                if (BytewiseLess(keys[b], keys[a])) return false;
+                return a < b;
+              });
     for (size_t i = 1; i < order.size(); ++i) {
-      if (keys[order[i - 1]] == keys[order[i]]) {
+      if (Equal(keys[order[i - 1]], keys[order[i]])) {
         return Error(Errc::kDuplicateMapKey, "map key repeated", offsets[order[i]]);
       }
     }

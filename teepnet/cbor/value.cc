@@ -130,7 +130,7 @@ void Value::SortMapsDeterministically() {
   }
   // RFC 8949 §4.2.1: bytewise lexicographic order of the deterministic key encodings.
   std::stable_sort(keyed.begin(), keyed.end(),
-                   [](const auto& a, const auto& b) { return a.first < b.first; });
+                   [](const auto& a, const auto& b) { return BytewiseLess(a.first, b.first); });
   entries_.clear();
   for (auto& k : keyed) entries_.push_back(std::move(k.second));
 }
