@@ -167,10 +167,10 @@ HeaderPolicy Interop() {
 // Builds the RecipientKey for one example recipient (and its nested recipients' keys).
 RecipientKey KeyFor(const json& recipient) {
   RecipientKey key;
-  const json* k = &recipient["key"];
-  if (!recipient.contains("key") && recipient.contains("recipients")) {
-    k = &recipient["recipients"][0]["key"];
-  }
+  // const operator[] on a missing member is undefined (an assertion in debug builds), so
+  // pick the member that exists before touching it.
+  const json* k = recipient.contains("key") ? &recipient["key"]
+                                            : &recipient["recipients"][0]["key"];
   if ((*k)["kty"] == "oct") {
     key.secret = JsonSymmetricKey(*k);
   } else {
