@@ -82,7 +82,12 @@ struct Annotator::Walk {
     const ByteView head = item.head;
     const size_t at = base + item.offset;
     const std::string label = Label(member);
-    const Context* context = member != nullptr ? names.FindContext(member->context) : nullptr;
+    const Context* context = nullptr;
+    if (member != nullptr) {
+      const bool unwrapped = member->bstr_wrapped && item.type != cbor::ItemType::kBytes &&
+                             !member->non_bstr_context.empty();
+      context = names.FindContext(unwrapped ? member->non_bstr_context : member->context);
+    }
     switch (item.type) {
       case cbor::ItemType::kUnsigned:
       case cbor::ItemType::kNegative: {
@@ -161,6 +166,7 @@ struct Annotator::Walk {
       cbor::DecodeOptions options;
       options.reject_duplicate_keys = false;
       cbor::Reader nested(item.bytes, options);
+      if (inner.context.empty()) inner = names.Classify(nested);
       return Item(nested, at + item.head_size, depth + 1, &inner);
     }
     Line(at, head, depth, label + Describe(item));
@@ -182,14 +188,44 @@ struct Annotator::Walk {
          Label(member) +
              (item.indefinite ? "array(_)" : "array(" + std::to_string(item.argument) + ")"));
     Member rest;
-    if (context != nullptr) rest.context = context->rest_context;
+    if (context != nullptr) {
+      if (context->rest.has_value()) {
+        rest = *context->rest;
+      } else {
+        rest.context = context->rest_context;
+      }
+    }
+    const bool pairs = context != nullptr && context->pairs;
+    int64_t id = 0;
+    bool have_id = false;
     for (uint64_t i = 0; item.indefinite || i < item.argument; ++i) {
       if (item.indefinite && r.AtBreak()) return Break(r, base, depth);
       const Member* m = &rest;
-      if (context != nullptr && i < context->positions.size()) m = &context->positions[i];
+      if (pairs) {
+        m = PairMember(r, *context, i % 2 == 0, &id, &have_id);
+      } else if (context != nullptr && i < context->positions.size()) {
+        m = &context->positions[i];
+      }
       TEEPNET_RETURN_IF_ERROR(Item(r, base, depth + 1, m));
     }
     return OkStatus();
+  }
+
+  // In an [id, argument ...] array: the id member (remembering the id it peeks at), or the
+  // argument member for the id before it.
+  static const Member* PairMember(const cbor::Reader& r, const Context& context, bool is_id,
+                                  int64_t* id, bool* have_id) {
+    if (is_id) {
+      cbor::Reader peek = r;
+      Result<cbor::Item> next = peek.Next();
+      *have_id = next.ok() && AsInt64(*next, id);
+      return &context.pair_id;
+    }
+    if (*have_id) {
+      auto it = context.pair_args.find(*id);
+      if (it != context.pair_args.end()) return &it->second;
+    }
+    return &context.pair_other_arg;
   }
 
   Status Map(cbor::Reader& r, size_t base, int depth, const Member* member, const cbor::Item& item,
@@ -206,12 +242,18 @@ struct Annotator::Walk {
         cbor::Reader peek = r;
         Result<cbor::Item> key = peek.Next();
         int64_t k = 0;
+        const bool text = key.ok() && key->type == cbor::ItemType::kText && !key->indefinite;
         if (key.ok() && AsInt64(*key, &k)) {
           auto it = context->keys.find(k);
           if (it != context->keys.end()) value_member = &it->second;
-        } else if (key.ok() && key->type == cbor::ItemType::kText && !key->indefinite) {
+        } else if (text) {
           auto it = context->text_keys.find(std::string(key->text()));
           if (it != context->text_keys.end()) value_member = &it->second;
+        }
+        if (value_member == nullptr && key.ok()) {
+          const std::optional<Member>& other =
+              text ? context->other_text_keys : context->other_keys;
+          if (other.has_value()) value_member = &*other;
         }
       }
       TEEPNET_RETURN_IF_ERROR(KeyItem(r, base, depth + 1, value_member));
@@ -252,6 +294,14 @@ const Context* Annotator::FindContext(const std::string& name) const {
   return it == contexts_.end() ? nullptr : &it->second;
 }
 
+Member Annotator::Classify(const cbor::Reader& item) const {
+  for (const Classifier& classify : classifiers_) {
+    std::optional<Member> found = classify(item);
+    if (found.has_value()) return *std::move(found);
+  }
+  return Member();
+}
+
 Result<std::string> Annotator::Annotate(ByteView input) const {
   cbor::DecodeOptions options;
   options.reject_duplicate_keys = false;  // a diagnostic tool shows such maps
@@ -263,7 +313,8 @@ Result<std::string> Annotator::Annotate(ByteView input) const {
   std::string out;
   Walk walk{*this, out};
   cbor::Reader r(input, options);
-  TEEPNET_RETURN_IF_ERROR(walk.Item(r, 0, 0, nullptr));
+  const Member top = Classify(r);
+  TEEPNET_RETURN_IF_ERROR(walk.Item(r, 0, 0, &top));
   TEEPNET_RETURN_IF_ERROR(r.ExpectEnd());
   return out;
 }

@@ -84,6 +84,10 @@ Member Wrapped(std::string name, std::string context) {
 
 }  // namespace
 
+const std::map<int64_t, std::string>& CoseAlgorithmNames() {
+  return AlgorithmNames();
+}
+
 void RegisterCoseNames(Annotator& a) {
   // RFC 9052 §3.1 common header parameters, and the ECDH/HKDF ones of RFC 9053 §6.
   Context& headers = a.MutableContext("cose-header");

@@ -16,11 +16,13 @@ namespace teepnet::cli {
 namespace {
 
 constexpr const char* kUsage =
-    "usage: teepnet inspect [FILE|-] [--hex HEX] [--edn]\n"
-    "  Prints a CBOR item annotated (offset, head, description; COSE structures named).\n"
+    "usage: teepnet inspect [FILE|-] [--hex HEX] [--edn] [--profile rfc|legacy]\n"
+    "  Prints a CBOR item annotated (offset, head, description; COSE, SUIT and TEEP\n"
+    "  structures named).\n"
     "  FILE may hold binary CBOR or hex text; '-' or no FILE reads standard input.\n"
-    "  --hex HEX  take the item from the command line instead\n"
-    "  --edn      print one-line RFC 8949 diagnostic notation instead\n";
+    "  --hex HEX        take the item from the command line instead\n"
+    "  --edn            print one-line RFC 8949 diagnostic notation instead\n"
+    "  --profile NAME   TEEP numbering: rfc (IANA, default) or legacy (drafts up to a9d2fad)\n";
 
 int Usage(const char* problem) {
   std::fprintf(stderr, "teepnet inspect: %s\n%s", problem, kUsage);
@@ -38,14 +40,20 @@ int BadInput(const Error& e) {
   return kExitUsageOrBadInput;
 }
 
-const Annotator& DefaultAnnotator() {
-  static const Annotator* annotator = [] {
-    auto* a = new Annotator();
-    RegisterCoreTagNames(*a);
-    RegisterCoseNames(*a);
-    return a;
-  }();
-  return *annotator;
+Annotator* BuildAnnotator(const teep::WireProfile& profile) {
+  auto* a = new Annotator();
+  RegisterCoreTagNames(*a);
+  RegisterCoseNames(*a);
+  RegisterSuitNames(*a);
+  RegisterTeepNames(*a, profile);
+  return a;
+}
+
+// One annotator per TEEP wire profile, built on first use and kept for the process.
+const Annotator& AnnotatorFor(const teep::WireProfile& profile) {
+  static const Annotator* rfc = BuildAnnotator(teep::RfcProfile());
+  static const Annotator* legacy = BuildAnnotator(teep::LegacyProfile());
+  return profile.id == teep::ProfileId::kLegacy ? *legacy : *rfc;
 }
 
 }  // namespace
@@ -64,19 +72,24 @@ Result<Bytes> DecodeInspectInput(Bytes raw) {
 }
 
 Result<std::string> InspectCbor(ByteView cbor, bool edn) {
+  return InspectCbor(cbor, edn, teep::RfcProfile());
+}
+
+Result<std::string> InspectCbor(ByteView cbor, bool edn, const teep::WireProfile& profile) {
   if (edn) {
     cbor::DecodeOptions options;
     options.reject_duplicate_keys = false;
     TEEPNET_ASSIGN_OR_RETURN(std::string text, cbor::ToEdn(cbor, options));
     return text + "\n";
   }
-  return DefaultAnnotator().Annotate(cbor);
+  return AnnotatorFor(profile).Annotate(cbor);
 }
 
 int RunInspect(std::span<char* const> args) {
   std::string file;
   std::string hex;
   bool have_file = false, have_hex = false, edn = false;
+  const teep::WireProfile* profile = &teep::RfcProfile();
   for (size_t i = 0; i < args.size(); ++i) {
     const std::string_view arg = args[i];
     if (arg == "--edn") {
@@ -86,6 +99,11 @@ int RunInspect(std::span<char* const> args) {
       if (have_hex) return Usage("--hex given twice");
       hex = args[++i];
       have_hex = true;
+    } else if (arg == "--profile") {
+      if (i + 1 >= args.size()) return Usage("--profile needs an argument");
+      Result<const teep::WireProfile*> named = teep::ProfileByName(args[++i]);
+      if (!named.ok()) return Usage("--profile must be rfc or legacy");
+      profile = *named;
     } else if (arg == "-h" || arg == "--help") {
       std::fputs(kUsage, stdout);
       return kExitOk;
@@ -108,7 +126,7 @@ int RunInspect(std::span<char* const> args) {
   }
   Result<Bytes> input = have_hex ? FromHex(hex) : DecodeInspectInput(std::move(*raw));
   if (!input.ok()) return BadInput(input.error());
-  Result<std::string> listing = InspectCbor(*input, edn);
+  Result<std::string> listing = InspectCbor(*input, edn, *profile);
   if (!listing.ok()) return BadInput(listing.error());
   std::fputs(listing->c_str(), stdout);
   return kExitOk;

@@ -6,6 +6,7 @@
 
 #include "teepnet/base/bytes.h"
 #include "teepnet/base/result.h"
+#include "teepnet/teep/wire_profile.h"
 
 namespace teepnet::cli {
 
@@ -13,8 +14,11 @@ namespace teepnet::cli {
 // binary CBOR. Returns the CBOR bytes.
 Result<Bytes> DecodeInspectInput(Bytes raw);
 
-// The annotated listing (with COSE names), or with `edn` the one-line diagnostic notation.
+// The annotated listing (with COSE, SUIT and TEEP names; TEEP numbers read in the rfc
+// profile), or with `edn` the one-line diagnostic notation.
 Result<std::string> InspectCbor(ByteView cbor, bool edn);
+// The same with TEEP numbers read in `profile`.
+Result<std::string> InspectCbor(ByteView cbor, bool edn, const teep::WireProfile& profile);
 
 }  // namespace teepnet::cli
 
