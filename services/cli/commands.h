@@ -12,7 +12,8 @@ inline constexpr int kExitOk = 0;
 inline constexpr int kExitFailure = 1;
 inline constexpr int kExitUsageOrBadInput = 2;
 
-// `teepnet inspect [FILE|-] [--hex HEX] [--edn]`; args exclude the program and command names.
+// `teepnet inspect [FILE|-] [--hex HEX] [--edn] [--profile rfc|legacy]`; args exclude the
+// program and command names.
 int RunInspect(std::span<char* const> args);
 
 // `teepnet demo`: the demonstration `make demo` runs.
