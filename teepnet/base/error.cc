@@ -38,6 +38,9 @@ std::string_view DomainName(Domain domain) {
     case Domain::kRuntime: return "runtime";
     case Domain::kStore: return "store";
     case Domain::kService: return "service";
+    case Domain::kTam: return "tam";
+    case Domain::kAgent: return "agent";
+    case Domain::kBroker: return "broker";
   }
   return "unknown";
 }

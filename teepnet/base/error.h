@@ -56,6 +56,9 @@ enum class Domain : uint8_t {
   kRuntime,
   kStore,
   kService,
+  kTam,
+  kAgent,
+  kBroker,
 };
 
 std::string_view DomainName(Domain domain);

@@ -1,0 +1,141 @@
+#include "teepnet/tam/in_memory_tam_store.h"
+
+#include <algorithm>
+
+#include "teepnet/tam/errc.h"
+
+namespace teepnet::tam {
+namespace {
+
+Bytes Key(ByteView b) {
+  return ToBytes(b);
+}
+
+}  // namespace
+
+Status InMemoryTamStore::PutDevice(const DeviceRecord& device) {
+  state_.devices[device.device_id] = device;
+  return OkStatus();
+}
+
+Status InMemoryTamStore::RemoveDevice(ByteView device_id) {
+  if (state_.devices.erase(Key(device_id)) == 0) {
+    return Error(Errc::kUnknownDevice, DeviceIdHex(device_id) + " is not enrolled");
+  }
+  state_.desired.erase(Key(device_id));
+  state_.status.erase(Key(device_id));
+  return OkStatus();
+}
+
+Result<std::optional<DeviceRecord>> InMemoryTamStore::FindDevice(ByteView device_id) const {
+  auto it = state_.devices.find(Key(device_id));
+  if (it == state_.devices.end()) return std::optional<DeviceRecord>();
+  return std::optional<DeviceRecord>(it->second);
+}
+
+Result<std::vector<DeviceRecord>> InMemoryTamStore::ListDevices() const {
+  std::vector<DeviceRecord> out;
+  for (const auto& [id, device] : state_.devices) out.push_back(device);
+  return out;
+}
+
+Status InMemoryTamStore::PutPackage(const Package& package) {
+  state_.packages[{package.manifest_id, package.sequence_number}] = package;
+  return OkStatus();
+}
+
+Result<std::optional<Package>> InMemoryTamStore::FindPackage(const suit::ComponentId& manifest_id,
+                                                             uint64_t sequence_number) const {
+  auto it = state_.packages.find({manifest_id, sequence_number});
+  if (it == state_.packages.end()) return std::optional<Package>();
+  return std::optional<Package>(it->second);
+}
+
+Result<std::optional<Package>> InMemoryTamStore::FindLatestPackage(
+    const suit::ComponentId& manifest_id) const {
+  // Keys order by (id, sequence): the last entry with this id has the highest sequence.
+  std::optional<Package> latest;
+  for (auto it = state_.packages.lower_bound({manifest_id, 0});
+       it != state_.packages.end() && it->first.first == manifest_id; ++it) {
+    latest = it->second;
+  }
+  return latest;
+}
+
+Result<DesiredState> InMemoryTamStore::GetDesiredState(ByteView device_id) const {
+  auto it = state_.desired.find(Key(device_id));
+  if (it == state_.desired.end()) return DesiredState();
+  return it->second;
+}
+
+Status InMemoryTamStore::SetDesiredState(ByteView device_id, const DesiredState& desired) {
+  if (state_.devices.count(Key(device_id)) == 0) {
+    return Error(Errc::kUnknownDevice, DeviceIdHex(device_id) + " is not enrolled");
+  }
+  state_.desired[Key(device_id)] = desired;
+  return OkStatus();
+}
+
+Result<std::optional<DeviceStatus>> InMemoryTamStore::GetStatus(ByteView device_id) const {
+  auto it = state_.status.find(Key(device_id));
+  if (it == state_.status.end()) return std::optional<DeviceStatus>();
+  return std::optional<DeviceStatus>(it->second);
+}
+
+Result<std::optional<TokenRecord>> InMemoryTamStore::FindToken(ByteView token) const {
+  auto it = state_.tokens.find(Key(token));
+  if (it == state_.tokens.end()) return std::optional<TokenRecord>();
+  return std::optional<TokenRecord>(it->second);
+}
+
+Result<size_t> InMemoryTamStore::PurgeTokens(int64_t now_unix) {
+  return static_cast<size_t>(std::erase_if(
+      state_.tokens, [&](const auto& entry) { return entry.second.expires_at <= now_unix; }));
+}
+
+Status InMemoryTamStore::Commit(const TamTransaction& txn) {
+  if (fail_next_commit_) {
+    fail_next_commit_ = false;
+    return Error(Errc::kStoreFailure, "injected commit failure");
+  }
+  // Built on a copy and swapped in: all of the step or none of it.
+  State next = state_;
+  if (txn.consume_token) {
+    auto it = next.tokens.find(*txn.consume_token);
+    if (it == next.tokens.end()) return Error(Errc::kUnknownToken, "token to consume is gone");
+    if (it->second.consumed) return Error(Errc::kTokenReplayed, "token already consumed");
+    it->second.consumed = true;
+    if (!it->second.device_id && txn.device) it->second.device_id = txn.device;
+  }
+  if (txn.issue_token) {
+    const TokenRecord& fresh = *txn.issue_token;
+    if (next.tokens.count(fresh.token) != 0) {
+      return Error(Errc::kStoreFailure, "token value already issued");
+    }
+    if (fresh.device_id && max_tokens_per_device_ > 0) {
+      // Evict the oldest outstanding tokens of this device beyond the cap.
+      std::vector<std::pair<int64_t, Bytes>> outstanding;
+      for (const auto& [value, record] : next.tokens) {
+        if (!record.consumed && record.device_id == fresh.device_id) {
+          outstanding.emplace_back(record.issued_at, value);
+        }
+      }
+      std::sort(outstanding.begin(), outstanding.end());
+      while (outstanding.size() >= max_tokens_per_device_) {
+        next.tokens.erase(outstanding.front().second);
+        outstanding.erase(outstanding.begin());
+      }
+    }
+    next.tokens[fresh.token] = fresh;
+  }
+  if (txn.status || txn.desired) {
+    if (!txn.device) return Error(Errc::kStoreFailure, "state change without a device");
+    if (txn.status) next.status[*txn.device] = *txn.status;
+    if (txn.desired) next.desired[*txn.device] = *txn.desired;
+  }
+  ++next.commits;
+  state_ = std::move(next);
+  return OkStatus();
+}
+
+}  // namespace teepnet::tam
