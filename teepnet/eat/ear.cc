@@ -1,0 +1,368 @@
+#include "teepnet/eat/ear.h"
+
+#include <array>
+#include <utility>
+
+#include "teepnet/eat/base64url.h"
+#include "teepnet/eat/errc.h"
+
+namespace teepnet::eat {
+namespace {
+
+using attest::Tier;
+using attest::TrustVector;
+
+// ar4si.trustworthiness-vector keys (vectors/ear/ar4si.cddl) and their JSON names.
+struct TvClaim {
+  int64_t key;
+  const char* name;
+  int8_t TrustVector::*member;
+};
+constexpr std::array<TvClaim, 8> kTvClaims{{
+    {0, "instance-identity", &TrustVector::instance_identity},
+    {1, "configuration", &TrustVector::configuration},
+    {2, "executables", &TrustVector::executables},
+    {3, "file-system", &TrustVector::file_system},
+    {4, "hardware", &TrustVector::hardware},
+    {5, "runtime-opaque", &TrustVector::runtime_opaque},
+    {6, "storage-opaque", &TrustVector::storage_opaque},
+    {7, "sourced-data", &TrustVector::sourced_data},
+}};
+
+Error Bad(const std::string& what) {
+  return Error(Errc::kBadClaim, "EAR: " + what);
+}
+Error Missing(const std::string& what) {
+  return Error(Errc::kMissingClaim, "EAR: missing " + what);
+}
+
+Result<Tier> TierFromValue(int64_t v) {
+  switch (v) {
+    case 0: return Tier::kNone;
+    case 2: return Tier::kAffirming;
+    case 32: return Tier::kWarning;
+    case 96: return Tier::kContraindicated;
+    default: return Bad("ear.status is not a trustworthiness tier");
+  }
+}
+
+Result<Tier> TierFromName(const std::string& s) {
+  if (s == "none") return Tier::kNone;
+  if (s == "affirming") return Tier::kAffirming;
+  if (s == "warning") return Tier::kWarning;
+  if (s == "contraindicated") return Tier::kContraindicated;
+  return Bad("unknown ear_status " + s);
+}
+
+Result<int8_t> ClaimValue(int64_t v) {
+  if (v < -128 || v > 127) return Bad("trustworthiness claim outside -128..127");
+  return static_cast<int8_t>(v);
+}
+
+const nlohmann::json* Member(const nlohmann::json& o, const char* current, const char* legacy) {
+  if (o.contains(current)) return &o[current];
+  if (legacy != nullptr && o.contains(legacy)) return &o[legacy];
+  return nullptr;
+}
+
+Result<Bytes> JsonBytes(const nlohmann::json& v, const char* name) {
+  if (!v.is_string()) return Bad(std::string(name) + " is not base64url text");
+  auto b = Base64UrlDecode(v.get<std::string>(), PadBits::kLenient);
+  if (!b.ok()) return Bad(std::string(name) + " is not base64url");
+  return *std::move(b);
+}
+
+Result<EarAppraisal> AppraisalFromCbor(const cbor::Value& m) {
+  if (!m.is_map()) return Bad("submodule appraisal is not a map");
+  EarAppraisal a;
+  const cbor::Value* status = m.Find(ear_label::kStatus);
+  if (status == nullptr) return Missing("ear.status");
+  if (!status->AsInt64()) return Bad("ear.status is not an integer");
+  TEEPNET_ASSIGN_OR_RETURN(a.status, TierFromValue(*status->AsInt64()));
+  if (const cbor::Value* tv = m.Find(ear_label::kTrustVector); tv != nullptr) {
+    if (!tv->is_map()) return Bad("trustworthiness vector is not a map");
+    for (const auto& [k, v] : tv->map()) {
+      std::optional<int64_t> key = k.AsInt64();
+      const TvClaim* claim = nullptr;
+      for (const TvClaim& c : kTvClaims) {
+        if (key && *key == c.key) claim = &c;
+      }
+      if (claim == nullptr || !v.AsInt64()) return Bad("unknown or non-integer trust claim");
+      TEEPNET_ASSIGN_OR_RETURN(a.trust.*(claim->member), ClaimValue(*v.AsInt64()));
+    }
+  }
+  if (const cbor::Value* ids = m.Find(ear_label::kPolicyIds); ids != nullptr) {
+    if (!ids->is_array()) return Bad("appraisal policy ids are not an array");
+    for (const cbor::Value& id : ids->array()) {
+      if (!id.is_text()) return Bad("appraisal policy id is not text");
+      a.policy_ids.emplace_back(id.text());
+    }
+  }
+  if (const cbor::Value* teep = m.Find(ear_label::kTeepClaims); teep != nullptr) {
+    TEEPNET_ASSIGN_OR_RETURN(TeepEatClaims t, TeepEatClaimsFromCbor(*teep));
+    a.teep = std::move(t);
+  }
+  if (const cbor::Value* d = m.Find(ear_label::kEvidenceDigest); d != nullptr) {
+    if (!d->is_bytes()) return Bad("evidence digest is not bytes");
+    a.evidence_digest = d->bytes();
+  }
+  if (const cbor::Value* keys = m.Find(ear_label::kAttestedKeys); keys != nullptr) {
+    if (!keys->is_array()) return Bad("attested keys are not an array");
+    for (const cbor::Value& k : keys->array()) {
+      if (!k.is_bytes()) return Bad("attested key is not bytes");
+      a.attested_keys.push_back(k.bytes());
+    }
+  }
+  return a;
+}
+
+cbor::Value AppraisalToCbor(const EarAppraisal& a) {
+  std::vector<cbor::Value::MapEntry> m;
+  m.emplace_back(cbor::Value::Int(ear_label::kStatus), cbor::Value::Int(StatusValue(a.status)));
+  std::vector<cbor::Value::MapEntry> tv;
+  for (const TvClaim& c : kTvClaims) {
+    if (a.trust.*(c.member) != 0) {
+      tv.emplace_back(cbor::Value::Int(c.key), cbor::Value::Int(a.trust.*(c.member)));
+    }
+  }
+  if (!tv.empty())
+    m.emplace_back(cbor::Value::Int(ear_label::kTrustVector), cbor::Value::Map(std::move(tv)));
+  if (!a.policy_ids.empty()) {
+    std::vector<cbor::Value> ids;
+    for (const std::string& id : a.policy_ids) ids.push_back(cbor::Value::Text(id));
+    m.emplace_back(cbor::Value::Int(ear_label::kPolicyIds), cbor::Value::Array(std::move(ids)));
+  }
+  if (a.teep) {
+    std::vector<cbor::Value::MapEntry> t;
+    AppendTeepEatClaims(*a.teep, t);
+    m.emplace_back(cbor::Value::Int(ear_label::kTeepClaims), cbor::Value::Map(std::move(t)));
+  }
+  if (a.evidence_digest) {
+    m.emplace_back(cbor::Value::Int(ear_label::kEvidenceDigest),
+                   cbor::Value::Bytes(*a.evidence_digest));
+  }
+  if (!a.attested_keys.empty()) {
+    std::vector<cbor::Value> keys;
+    for (const Bytes& k : a.attested_keys) keys.push_back(cbor::Value::Bytes(k));
+    m.emplace_back(cbor::Value::Int(ear_label::kAttestedKeys), cbor::Value::Array(std::move(keys)));
+  }
+  return cbor::Value::Map(std::move(m));
+}
+
+Result<EarAppraisal> AppraisalFromJson(const nlohmann::json& o) {
+  if (!o.is_object()) return Bad("submodule appraisal is not an object");
+  EarAppraisal a;
+  const nlohmann::json* status = Member(o, "ear_status", "ear.status");
+  if (status == nullptr) return Missing("ear_status");
+  if (!status->is_string()) return Bad("ear_status is not text");
+  TEEPNET_ASSIGN_OR_RETURN(a.status, TierFromName(status->get<std::string>()));
+  if (const nlohmann::json* tv =
+          Member(o, "ear_trustworthiness_vector", "ear.trustworthiness-vector")) {
+    if (!tv->is_object()) return Bad("trustworthiness vector is not an object");
+    for (auto it = tv->begin(); it != tv->end(); ++it) {
+      const TvClaim* claim = nullptr;
+      for (const TvClaim& c : kTvClaims) {
+        if (it.key() == c.name) claim = &c;
+      }
+      if (claim == nullptr || !it.value().is_number_integer()) {
+        return Bad("unknown or non-integer trust claim " + it.key());
+      }
+      TEEPNET_ASSIGN_OR_RETURN(a.trust.*(claim->member), ClaimValue(it.value().get<int64_t>()));
+    }
+  }
+  if (const nlohmann::json* ids = Member(o, "ear_appraisal_policy_ids", nullptr)) {
+    if (!ids->is_array()) return Bad("ear_appraisal_policy_ids is not an array");
+    for (const nlohmann::json& id : *ids) {
+      if (!id.is_string()) return Bad("appraisal policy id is not text");
+      a.policy_ids.push_back(id.get<std::string>());
+    }
+  } else if (const nlohmann::json* id = Member(o, "ear.appraisal-policy-id", nullptr)) {
+    if (!id->is_string()) return Bad("ear.appraisal-policy-id is not text");
+    a.policy_ids.push_back(id->get<std::string>());
+  }
+  if (const nlohmann::json* teep = Member(o, "ear_teep_claims", nullptr)) {
+    TEEPNET_ASSIGN_OR_RETURN(TeepEatClaims t, TeepEatClaimsFromJson(*teep));
+    a.teep = std::move(t);
+  }
+  if (const nlohmann::json* d = Member(o, "teepnet_evidence_digest", nullptr)) {
+    TEEPNET_ASSIGN_OR_RETURN(Bytes b, JsonBytes(*d, "teepnet_evidence_digest"));
+    a.evidence_digest = std::move(b);
+  }
+  if (const nlohmann::json* keys = Member(o, "teepnet_attested_keys", nullptr)) {
+    if (!keys->is_array()) return Bad("teepnet_attested_keys is not an array");
+    for (const nlohmann::json& k : *keys) {
+      TEEPNET_ASSIGN_OR_RETURN(Bytes b, JsonBytes(k, "teepnet_attested_keys"));
+      a.attested_keys.push_back(std::move(b));
+    }
+  }
+  return a;
+}
+
+nlohmann::json AppraisalToJson(const EarAppraisal& a) {
+  nlohmann::json o = nlohmann::json::object();
+  o["ear_status"] = StatusName(a.status);
+  nlohmann::json tv = nlohmann::json::object();
+  for (const TvClaim& c : kTvClaims) {
+    if (a.trust.*(c.member) != 0) tv[c.name] = static_cast<int>(a.trust.*(c.member));
+  }
+  if (!tv.empty()) o["ear_trustworthiness_vector"] = tv;
+  if (!a.policy_ids.empty()) o["ear_appraisal_policy_ids"] = a.policy_ids;
+  if (a.teep) o["ear_teep_claims"] = TeepEatClaimsToJson(*a.teep);
+  if (a.evidence_digest) o["teepnet_evidence_digest"] = Base64UrlEncode(*a.evidence_digest);
+  if (!a.attested_keys.empty()) {
+    nlohmann::json keys = nlohmann::json::array();
+    for (const Bytes& k : a.attested_keys) keys.push_back(Base64UrlEncode(k));
+    o["teepnet_attested_keys"] = keys;
+  }
+  return o;
+}
+
+}  // namespace
+
+int8_t StatusValue(Tier tier) {
+  switch (tier) {
+    case Tier::kNone: return 0;
+    case Tier::kAffirming: return 2;
+    case Tier::kWarning: return 32;
+    case Tier::kContraindicated: return 96;
+  }
+  return 96;
+}
+
+const char* StatusName(Tier tier) {
+  switch (tier) {
+    case Tier::kNone: return "none";
+    case Tier::kAffirming: return "affirming";
+    case Tier::kWarning: return "warning";
+    case Tier::kContraindicated: return "contraindicated";
+  }
+  return "contraindicated";
+}
+
+EarAppraisal Ear::FromAppraisal(const attest::Appraisal& appraisal, std::string policy_id) {
+  EarAppraisal a;
+  a.status = appraisal.Overall();
+  a.trust = appraisal.trust;
+  a.policy_ids.push_back(std::move(policy_id));
+  if (!appraisal.evidence_digest.empty()) a.evidence_digest = appraisal.evidence_digest;
+  return a;
+}
+
+cbor::Value EarToCbor(const Ear& ear) {
+  std::vector<cbor::Value::MapEntry> m;
+  m.emplace_back(cbor::Value::Int(ear_label::kProfile), cbor::Value::Text(ear.profile));
+  m.emplace_back(cbor::Value::Int(ear_label::kIat), cbor::Value::Int(ear.iat));
+  if (ear.exp) m.emplace_back(cbor::Value::Int(4), cbor::Value::Int(*ear.exp));
+  m.emplace_back(cbor::Value::Int(ear_label::kVerifierId),
+                 cbor::Value::Map({{cbor::Value::Int(0), cbor::Value::Text(ear.verifier_developer)},
+                                   {cbor::Value::Int(1), cbor::Value::Text(ear.verifier_build)}}));
+  if (ear.raw_evidence) {
+    m.emplace_back(cbor::Value::Int(ear_label::kRawEvidence),
+                   cbor::Value::Bytes(*ear.raw_evidence));
+  }
+  if (ear.nonce)
+    m.emplace_back(cbor::Value::Int(ear_label::kNonce), cbor::Value::Bytes(*ear.nonce));
+  std::vector<cbor::Value::MapEntry> subs;
+  for (const auto& [name, a] : ear.submods)
+    subs.emplace_back(cbor::Value::Text(name), AppraisalToCbor(a));
+  m.emplace_back(cbor::Value::Int(ear_label::kSubmods), cbor::Value::Map(std::move(subs)));
+  return cbor::Value::Map(std::move(m));
+}
+
+Result<Ear> EarFromCbor(const cbor::Value& m) {
+  if (!m.is_map()) return Bad("claims are not a map");
+  Ear ear;
+  const cbor::Value* profile = m.Find(ear_label::kProfile);
+  if (profile == nullptr) return Missing("eat_profile");
+  if (!profile->is_text()) return Bad("eat_profile is not text");
+  ear.profile = profile->text();
+  const cbor::Value* iat = m.Find(ear_label::kIat);
+  if (iat == nullptr) return Missing("iat");
+  if (!iat->AsInt64()) return Bad("iat is not an integer");
+  ear.iat = *iat->AsInt64();
+  if (const cbor::Value* exp = m.Find(4); exp != nullptr) {
+    if (!exp->AsInt64()) return Bad("exp is not an integer");
+    ear.exp = exp->AsInt64();
+  }
+  const cbor::Value* vid = m.Find(ear_label::kVerifierId);
+  if (vid == nullptr) return Missing("ear.verifier-id");
+  const cbor::Value* dev = vid->is_map() ? vid->Find(0) : nullptr;
+  const cbor::Value* build = vid->is_map() ? vid->Find(1) : nullptr;
+  if (dev == nullptr || build == nullptr || !dev->is_text() || !build->is_text()) {
+    return Bad("ear.verifier-id is not {0: developer, 1: build}");
+  }
+  ear.verifier_developer = dev->text();
+  ear.verifier_build = build->text();
+  if (const cbor::Value* raw = m.Find(ear_label::kRawEvidence); raw != nullptr) {
+    if (!raw->is_bytes()) return Bad("ear.raw-evidence is not bytes");
+    ear.raw_evidence = raw->bytes();
+  }
+  if (const cbor::Value* nonce = m.Find(ear_label::kNonce); nonce != nullptr) {
+    if (!nonce->is_bytes()) return Bad("eat_nonce is not bytes");
+    ear.nonce = nonce->bytes();
+  }
+  const cbor::Value* subs = m.Find(ear_label::kSubmods);
+  if (subs == nullptr) return Missing("submods");
+  if (!subs->is_map() || subs->map().empty()) return Bad("submods is not a non-empty map");
+  for (const auto& [name, a] : subs->map()) {
+    if (!name.is_text()) return Bad("submodule name is not text");
+    TEEPNET_ASSIGN_OR_RETURN(EarAppraisal appraisal, AppraisalFromCbor(a));
+    ear.submods[std::string(name.text())] = std::move(appraisal);
+  }
+  return ear;
+}
+
+nlohmann::json EarToJson(const Ear& ear) {
+  nlohmann::json o = nlohmann::json::object();
+  o["eat_profile"] = ear.profile;
+  o["iat"] = ear.iat;
+  if (ear.exp) o["exp"] = *ear.exp;
+  o["ear_verifier_id"] = {{"developer", ear.verifier_developer}, {"build", ear.verifier_build}};
+  if (ear.raw_evidence) o["ear_raw_evidence"] = Base64UrlEncode(*ear.raw_evidence);
+  if (ear.nonce) o["eat_nonce"] = Base64UrlEncode(*ear.nonce);
+  nlohmann::json subs = nlohmann::json::object();
+  for (const auto& [name, a] : ear.submods) subs[name] = AppraisalToJson(a);
+  o["submods"] = subs;
+  return o;
+}
+
+Result<Ear> EarFromJson(const nlohmann::json& o) {
+  if (!o.is_object()) return Bad("claims are not a JSON object");
+  Ear ear;
+  if (!o.contains("eat_profile")) return Missing("eat_profile");
+  if (!o["eat_profile"].is_string()) return Bad("eat_profile is not text");
+  ear.profile = o["eat_profile"].get<std::string>();
+  if (!o.contains("iat")) return Missing("iat");
+  if (!o["iat"].is_number_integer()) return Bad("iat is not an integer");
+  ear.iat = o["iat"].get<int64_t>();
+  if (o.contains("exp")) {
+    if (!o["exp"].is_number_integer()) return Bad("exp is not an integer");
+    ear.exp = o["exp"].get<int64_t>();
+  }
+  const nlohmann::json* vid = Member(o, "ear_verifier_id", "ear.verifier-id");
+  if (vid == nullptr) return Missing("ear_verifier_id");
+  if (!vid->is_object() || !vid->contains("developer") || !vid->contains("build") ||
+      !(*vid)["developer"].is_string() || !(*vid)["build"].is_string()) {
+    return Bad("ear_verifier_id is not {developer, build}");
+  }
+  ear.verifier_developer = (*vid)["developer"].get<std::string>();
+  ear.verifier_build = (*vid)["build"].get<std::string>();
+  if (const nlohmann::json* raw = Member(o, "ear_raw_evidence", "ear.raw-evidence")) {
+    TEEPNET_ASSIGN_OR_RETURN(Bytes b, JsonBytes(*raw, "ear_raw_evidence"));
+    ear.raw_evidence = std::move(b);
+  }
+  if (o.contains("eat_nonce")) {
+    TEEPNET_ASSIGN_OR_RETURN(Bytes b, JsonBytes(o["eat_nonce"], "eat_nonce"));
+    ear.nonce = std::move(b);
+  }
+  if (!o.contains("submods")) return Missing("submods");
+  const nlohmann::json& subs = o["submods"];
+  if (!subs.is_object() || subs.empty()) return Bad("submods is not a non-empty object");
+  for (auto it = subs.begin(); it != subs.end(); ++it) {
+    TEEPNET_ASSIGN_OR_RETURN(EarAppraisal a, AppraisalFromJson(it.value()));
+    ear.submods[it.key()] = std::move(a);
+  }
+  return ear;
+}
+
+}  // namespace teepnet::eat
