@@ -6,6 +6,7 @@
 #include <span>
 
 #include "services/cli/commands.h"
+#include "services/cli/tam.h"
 
 namespace {
 
@@ -18,6 +19,7 @@ struct Command {
 constexpr Command kCommands[] = {
     {"inspect", "print a CBOR/COSE item annotated, or as EDN", teepnet::cli::RunInspect},
     {"demo", "run the demonstration (what `make demo` runs)", teepnet::cli::RunDemo},
+    {"tam", "install, remove, status: the M/OC admin API", teepnet::cli::RunTam},
 };
 
 int Usage() {

@@ -1,0 +1,144 @@
+// teepnet-agent: the TEEP Agent as a process of its own (the TEE boundary, DESIGN §1).
+// teepnet-device starts it with one end of a socketpair and talks agent_protocol.h over it;
+// it is not meant to be run by hand. Its keys and component store live in its own data
+// directory (0700), which the Broker never reads.
+#include <cstdio>
+#include <new>
+#include <span>
+#include <string>
+
+#include "services/agent/agent_service.h"
+#include "services/agent/file_tc_store.h"
+#include "services/common/data_dir.h"
+#include "services/common/flags.h"
+#include "services/common/json_log.h"
+#include "teepnet/agent/agent_core.h"
+#include "teepnet/base/clock.h"
+#include "teepnet/base/file.h"
+#include "teepnet/base/hex.h"
+#include "teepnet/crypto/random.h"
+
+namespace teepnet::agentd {
+namespace {
+
+constexpr int kExitOk = 0;
+constexpr int kExitFailure = 1;
+constexpr int kExitUsage = 2;
+
+struct Options {
+  std::string data;
+  int64_t channel_fd = -1;
+  std::string tam_uri;
+  std::string tam_key;
+  std::string tc_signer;
+  std::string key_type = "p256";
+  std::string platform = "sim-generic";
+  std::string vendor_id;
+  std::string class_id;
+};
+
+// A UUID as 32 hex digits, dashes allowed (RFC 9562 text form).
+Result<Bytes> ParseUuid(std::string text) {
+  std::erase(text, '-');
+  TEEPNET_ASSIGN_OR_RETURN(Bytes uuid, FromHex(text));
+  if (uuid.size() != 16) return Error(Code::kInvalidArgument, "a UUID has 16 bytes");
+  return uuid;
+}
+
+Result<crypto::PublicKey> ReadPublicKey(const std::string& path) {
+  TEEPNET_ASSIGN_OR_RETURN(Bytes pem, ReadFile(path, 64 * 1024));
+  return crypto::PublicKey::FromPem(AsChars(pem));
+}
+
+int Run(std::span<char* const> args) {
+  Options o;
+  common::FlagSet flags(
+      "teepnet-agent --data DIR --channel-fd N --tam-uri URI --tam-key FILE --tc-signer FILE",
+      "The TEEP Agent. teepnet-device starts it over a socketpair; it is not run by hand.");
+  flags.String("data", &o.data, "DIR", "the Agent's private directory (keys, components)", true);
+  flags.Int("channel-fd", &o.channel_fd, "N", "inherited socket to the Broker", 0, 1 << 20);
+  flags.String("tam-uri", &o.tam_uri, "URI", "the TAM this Agent trusts", true);
+  flags.String("tam-key", &o.tam_key, "FILE", "PEM public key of that TAM (trust anchor)", true);
+  flags.String("tc-signer", &o.tc_signer, "FILE",
+               "PEM public key of the Trusted Component signer (SUIT trust anchor)", true);
+  flags.String("key-type", &o.key_type, "p256|ed25519",
+               "the Agent's TEEP key: P-256 (ESP256 suite) or Ed25519");
+  flags.String("platform", &o.platform, "NAME", "the simulated TEE platform (label only)");
+  flags.String("vendor-id", &o.vendor_id, "UUID",
+               "this device's vendor identifier (SUIT condition-vendor-identifier)");
+  flags.String("class-id", &o.class_id, "UUID",
+               "this device's class identifier (SUIT condition-class-identifier)");
+  common::JsonLog log("teepnet-agent");
+  auto positional = flags.Parse(args);
+  if (!positional.ok()) {
+    std::fprintf(stderr, "%s\n\n%s", positional.error().message().c_str(), flags.Help().c_str());
+    return kExitUsage;
+  }
+  if (flags.help_requested()) {
+    std::fputs(flags.Help().c_str(), stdout);
+    return kExitOk;
+  }
+  if (!positional->empty() || o.channel_fd < 0 ||
+      (o.key_type != "p256" && o.key_type != "ed25519")) {
+    std::fprintf(stderr, "bad arguments\n\n%s", flags.Help().c_str());
+    return kExitUsage;
+  }
+
+  auto fail = [&](std::string_view what, const Error& e) {
+    log.Error(what, {{"error", e.ToString()}});
+    return kExitFailure;
+  };
+  if (Status s = common::EnsureDirectory(o.data, 0700); !s.ok()) return fail("data-dir", s.error());
+  const bool ed25519 = o.key_type == "ed25519";
+  auto key = common::LoadOrCreateKey(o.data + "/agent-key.pem",
+                                     ed25519 ? crypto::KeyType::kEd25519 : crypto::KeyType::kP256);
+  if (!key.ok()) return fail("agent-key", key.error());
+  auto tam_key = ReadPublicKey(o.tam_key);
+  if (!tam_key.ok()) return fail("tam-key", tam_key.error());
+  auto signer = ReadPublicKey(o.tc_signer);
+  if (!signer.ok()) return fail("tc-signer", signer.error());
+  auto store = FileTcStore::Open(o.data + "/tc-store");
+  if (!store.ok()) return fail("tc-store", store.error());
+
+  agent::AgentConfig config;
+  config.signing_key = teep::SigningKey{
+      *key, teep::CipherSuite::Sign1(ed25519 ? teep::kAlgEd25519 : teep::kAlgESP256), std::nullopt};
+  config.tams.push_back(agent::TrustedTam{o.tam_uri, {teep::PeerKey{*tam_key, std::nullopt}}});
+  config.tc_signers.signing_keys.push_back(*signer);
+  // draft-ietf-suit-manifest-37 §8.4.10.1: manifests may be bound to a vendor and device
+  // class; without these flags such manifests fail their conditions here.
+  if (!o.vendor_id.empty()) {
+    auto vendor = ParseUuid(o.vendor_id);
+    if (!vendor.ok()) return fail("vendor-id", vendor.error());
+    config.device.vendor_id = *vendor;
+  }
+  if (!o.class_id.empty()) {
+    auto class_id = ParseUuid(o.class_id);
+    if (!class_id.ok()) return fail("class-id", class_id.error());
+    config.device.class_ids.push_back(*class_id);
+  }
+  SystemClock clock;
+  auto core = agent::AgentCore::Create(std::move(config), **store, /*fetcher=*/nullptr, clock,
+                                       crypto::SystemRandom::Get());
+  if (!core.ok()) return fail("agent-core", core.error());
+  AgentService service(**core, log);
+  log.Info("started", {{"platform", o.platform},
+                       {"components", (*store)->CurrentDirectory()},
+                       {"manifests", (*store)->ListManifests().size()}});
+  Status served = ServeChannel(static_cast<int>(o.channel_fd), service);
+  if (!served.ok()) return fail("channel", served.error());
+  log.Info("stopped", {{"reason", "broker closed the channel"}});
+  return kExitOk;
+}
+
+}  // namespace
+}  // namespace teepnet::agentd
+
+int main(int argc, char** argv) {
+  try {
+    return teepnet::agentd::Run(std::span<char* const>(argv + 1, static_cast<size_t>(argc - 1)));
+  } catch (const std::bad_alloc&) {
+    std::fputs("teepnet-agent: out of memory\n", stderr);
+    return 1;
+  }
+}

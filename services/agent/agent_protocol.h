@@ -1,0 +1,70 @@
+// The Broker <-> Agent channel protocol: one request frame, one response frame
+// (services/common/frame.h), strictly alternating. This is the TEE boundary (DESIGN §1): the
+// Agent treats every request as untrusted input, and the Broker learns nothing but public
+// data (the Agent's public key, TEEP messages it would relay anyway, TAM URIs).
+//
+// Request  = op (1 byte) || body
+// Response = status (1 byte: 0 ok, 1 failed) || body (ok) or UTF-8 reason (failed)
+//
+//   op                    request body          ok response body
+//   1 kGetIdentity        (empty)               the Agent's public TEEP key as a COSE_Key
+//   2 kProcessTeepMessage TEEP message          OptionalMessage: 0 | 1 || reply message
+//   3 kRequestPolicyCheck (empty)               Contact: 0 | 1 || u32 uri length || uri ||
+//                                                OptionalMessage
+//   4 kProcessError       TAM URI               (empty)
+//
+// Integers are big-endian. Decoders read through ByteReader and refuse trailing bytes.
+#ifndef TEEPNET_SERVICES_AGENT_AGENT_PROTOCOL_H_
+#define TEEPNET_SERVICES_AGENT_AGENT_PROTOCOL_H_
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "teepnet/base/bytes.h"
+#include "teepnet/base/result.h"
+
+namespace teepnet::agentd {
+
+enum class AgentOp : uint8_t {
+  kGetIdentity = 1,
+  kProcessTeepMessage = 2,
+  kRequestPolicyCheck = 3,
+  kProcessError = 4,
+};
+
+struct AgentRequest {
+  AgentOp op;
+  ByteView body;  // borrows the frame
+};
+
+// A TAM to contact (RFC 9397 §6.2.1 RequestPolicyCheck result).
+struct Contact {
+  std::string tam_uri;
+  std::optional<Bytes> message;
+
+  friend bool operator==(const Contact&, const Contact&) = default;
+};
+
+// A URI longer than this is refused (the TEEP Agent's configured URIs are short).
+inline constexpr size_t kMaxUriBytes = 4096;
+
+Bytes EncodeRequest(AgentOp op, ByteView body = {});
+// common::Errc::kBadResponse for an empty frame, an unknown op or a malformed body.
+Result<AgentRequest> DecodeRequest(ByteView frame);
+
+Bytes EncodeOk(ByteView body = {});
+Bytes EncodeFailure(std::string_view reason);
+// The ok body (a view into `frame`), kRemoteRefused with the Agent's reason, or kBadResponse.
+Result<ByteView> DecodeResponse(ByteView frame);
+
+Bytes EncodeOptionalMessage(const std::optional<Bytes>& message);
+Result<std::optional<Bytes>> DecodeOptionalMessage(ByteView body);
+
+Bytes EncodeContact(const std::optional<Contact>& contact);
+Result<std::optional<Contact>> DecodeContact(ByteView body);
+
+}  // namespace teepnet::agentd
+
+#endif  // TEEPNET_SERVICES_AGENT_AGENT_PROTOCOL_H_

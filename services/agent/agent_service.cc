@@ -1,0 +1,63 @@
+#include "services/agent/agent_service.h"
+
+#include "services/agent/agent_protocol.h"
+#include "services/common/errc.h"
+#include "services/common/frame.h"
+#include "teepnet/base/hex.h"
+#include "teepnet/cose/cose_key.h"
+
+namespace teepnet::agentd {
+
+AgentService::AgentService(agent::AgentCore& core, const common::JsonLog& log)
+    : core_(core), log_(log) {
+  cose::CoseKey key = cose::CoseKey::FromPublicKey(core_.public_key());
+  key.set_kid(core_.kid());
+  identity_ = key.Encode(/*include_private=*/false);
+}
+
+Bytes AgentService::Handle(ByteView request_frame) {
+  auto request = DecodeRequest(request_frame);
+  if (!request.ok()) {
+    log_.Warn("bad-request", {{"error", request.error().ToString()}});
+    return EncodeFailure(request.error().ToString());
+  }
+  switch (request->op) {
+    case AgentOp::kGetIdentity: return EncodeOk(identity_);
+    case AgentOp::kProcessTeepMessage: {
+      agent::AgentResult result = core_.ProcessMessage(request->body);
+      nlohmann::json fields = {{"outcome", agent::AgentOutcomeName(result.outcome)},
+                               {"bytes_in", request->body.size()}};
+      if (result.error) fields["error"] = result.error->ToString();
+      log_.Info("teep-message", std::move(fields));
+      if (result.outcome == agent::AgentOutcome::kFailed) {
+        return EncodeFailure(result.error ? result.error->ToString() : "agent failed");
+      }
+      return EncodeOk(EncodeOptionalMessage(result.response));
+    }
+    case AgentOp::kRequestPolicyCheck: {
+      std::optional<agent::TamContact> contact = core_.RequestPolicyCheck();
+      if (!contact) return EncodeOk(EncodeContact(std::nullopt));
+      return EncodeOk(EncodeContact(Contact{contact->tam_uri, contact->message}));
+    }
+    case AgentOp::kProcessError: {
+      std::string uri(AsChars(request->body));
+      log_.Warn("transport-error", {{"tam", uri}});
+      core_.ProcessError(uri);
+      return EncodeOk();
+    }
+  }
+  return EncodeFailure("unknown op");
+}
+
+Status ServeChannel(int fd, AgentService& service) {
+  for (;;) {
+    auto frame = common::ReadFrame(fd);
+    if (!frame.ok()) {
+      if (frame.error().Is(common::Errc::kPeerClosed)) return OkStatus();
+      return std::move(frame).TakeError();
+    }
+    TEEPNET_RETURN_IF_ERROR(common::WriteFrame(fd, service.Handle(*frame)));
+  }
+}
+
+}  // namespace teepnet::agentd

@@ -1,0 +1,305 @@
+// teepnet-device: the device side in the REE. It runs the TEEP Broker (BrokerCore over
+// HTTP to the TAM) and starts the TEEP Agent as a separate process, `teepnet-agent`, over a
+// socketpair — the TEE boundary (DESIGN §1). The Broker relays; it never holds Agent keys.
+//
+//   teepnet-device run --tam http://127.0.0.1:8080/tam --data /var/lib/teepnet-device
+//       --platform sim-sgx --enroll-token-file moc-data/enroll-token
+//       --tam-key moc-data/tam-key.pub.pem --tc-signer signer.pub.pem [--once]
+#include <unistd.h>
+
+#include <cstdio>
+#include <cstring>
+#include <new>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "services/common/data_dir.h"
+#include "services/common/flags.h"
+#include "services/common/json_log.h"
+#include "services/common/shutdown.h"
+#include "services/device/agent_supervisor.h"
+#include "services/device/enrollment.h"
+#include "services/device/tam_transport.h"
+#include "teepnet/base/clock.h"
+#include "teepnet/broker/broker_core.h"
+#include "teepnet/crypto/random.h"
+
+namespace teepnet::device {
+namespace {
+
+constexpr int kExitOk = 0;
+constexpr int kExitFailure = 1;
+constexpr int kExitUsage = 2;
+
+// Until attestation lands every simulated platform maps to one generic simulated TEE; the
+// names are the hardware of DESIGN §3 (Figure 2).
+constexpr const char* kPlatforms[] = {"sim-generic", "sim-sgx",       "sim-tdx", "sim-sev-snp",
+                                      "sim-cca",     "sim-trustzone", "sim-csv"};
+
+struct Options {
+  std::string tam;
+  std::string data;
+  std::string platform;
+  std::string vendor_id;
+  std::string class_id;
+  std::string enroll_token;
+  std::string enroll_token_file;
+  std::string tam_key;
+  std::string tc_signer;
+  std::string key_type = "p256";
+  std::string agent_program;
+  bool once = false;
+  int64_t poll_interval_ms = 60000;
+  int64_t backoff_initial_ms = 1000;
+  int64_t backoff_max_ms = 60000;
+  int64_t deadline_ms = 0;
+};
+
+// The program `name` in the directory of this executable (found through /proc/self/exe, so
+// it works however teepnet-device was started: by path, through $PATH, or a symlink).
+std::string SiblingProgram(const char* argv0, const char* name) {
+  std::string self = argv0;
+  char exe[4096];
+  ssize_t n = ::readlink("/proc/self/exe", exe, sizeof exe - 1);
+  if (n > 0) self.assign(exe, static_cast<size_t>(n));
+  size_t slash = self.rfind('/');
+  return (slash == std::string::npos ? std::string() : self.substr(0, slash + 1)) + name;
+}
+
+class Device {
+ public:
+  Device(Options o, const common::JsonLog& log, common::ShutdownSignals& signals)
+      : o_(std::move(o)),
+        log_(log),
+        signals_(signals),
+        agent_(AgentProcessOptions{o_.agent_program, AgentArgs(o_), ""}, log),
+        broker_(agent_, clock_, crypto::SystemRandom::Get(), BrokerConfigFrom(o_)) {}
+
+  int Run() {
+    const int64_t start = clock_.MonotonicMillis();
+    int64_t enroll_delay = o_.backoff_initial_ms;
+    while (!signals_.Wait(0)) {
+      if (o_.once && o_.deadline_ms > 0 && clock_.MonotonicMillis() - start > o_.deadline_ms) {
+        log_.Error("deadline", {{"deadline_ms", o_.deadline_ms}});
+        return kExitFailure;
+      }
+      if (!enrolled_) {
+        Status s = EnsureEnrolled();
+        if (!s.ok()) {
+          log_.Warn("enroll-failed", {{"error", s.error().ToString()}, {"retry_ms", enroll_delay}});
+          // Only an unreachable M/OC is worth waiting for; a refusal or a local fault
+          // (no token, no Agent program) will not fix itself.
+          if (s.error().code() != Code::kUnavailable) return kExitFailure;
+          if (signals_.Wait(static_cast<int>(enroll_delay))) break;
+          enroll_delay = std::min(enroll_delay * 2, o_.backoff_max_ms);
+          continue;
+        }
+      }
+      if (broker_.PolicyCheckDue()) {
+        bool clean = RunRound();
+        if (o_.once && clean) {
+          log_.Info("done", {{"sessions_succeeded", broker_.stats().sessions_succeeded}});
+          return kExitOk;
+        }
+      }
+      int64_t wait = broker_.next_policy_check_ms() - clock_.MonotonicMillis();
+      if (wait > 0 && signals_.Wait(static_cast<int>(std::min<int64_t>(wait, 1000)))) break;
+    }
+    log_.Info("stopping", {{"signal", signals_.received()}});
+    agent_.Shutdown();
+    return kExitOk;
+  }
+
+ private:
+  static std::vector<std::string> AgentArgs(const Options& o) {
+    std::vector<std::string> args = {"--data",     o.data + "/agent", "--tam-uri",   o.tam,
+                                     "--tam-key",  o.tam_key,         "--tc-signer", o.tc_signer,
+                                     "--key-type", o.key_type,        "--platform",  o.platform};
+    if (!o.vendor_id.empty()) args.insert(args.end(), {"--vendor-id", o.vendor_id});
+    if (!o.class_id.empty()) args.insert(args.end(), {"--class-id", o.class_id});
+    return args;
+  }
+
+  static broker::BrokerConfig BrokerConfigFrom(const Options& o) {
+    broker::BrokerConfig config;
+    config.backoff.policy_check_interval_ms = o.poll_interval_ms;
+    config.backoff.initial_backoff_ms = o.backoff_initial_ms;
+    config.backoff.max_backoff_ms = o.backoff_max_ms;
+    return config;
+  }
+
+  Status EnsureEnrolled() {
+    const std::string path = o_.data + "/device.json";
+    TEEPNET_ASSIGN_OR_RETURN(std::optional<EnrollmentRecord> record, LoadEnrollment(path));
+    if (!record) {
+      std::string token = o_.enroll_token;
+      if (token.empty()) {
+        TEEPNET_ASSIGN_OR_RETURN(token, common::ReadToken(o_.enroll_token_file));
+      }
+      TEEPNET_ASSIGN_OR_RETURN(Bytes identity, agent_.Identity());
+      TEEPNET_ASSIGN_OR_RETURN(std::string id, Enroll(o_.tam, token, identity, o_.platform));
+      record = EnrollmentRecord{id, o_.tam, o_.platform};
+      TEEPNET_RETURN_IF_ERROR(SaveEnrollment(path, *record));
+      log_.Info("enrolled", {{"device_id", id}});
+    }
+    device_id_ = record->device_id;
+    enrolled_ = true;
+    return OkStatus();
+  }
+
+  // One policy-check round (otrp-over-http §"Client" step 1: ask the Agent until it names no
+  // more TAMs, and run one session per TAM). True when nothing failed.
+  bool RunRound() {
+    const broker::BrokerStats before = broker_.stats();
+    if (Status s = agent_.EnsureRunning(); !s.ok()) {
+      log_.Error("agent-start-failed", {{"error", s.error().ToString()}});
+    }
+    broker_.StartPolicyCheck();
+    bool agent_failed = agent_.TakePolicyCheckFailure();
+    while (const broker::HttpPost* post = broker_.CurrentPost()) {
+      if (signals_.Wait(0)) return false;
+      auto reply = transport_.Post(*post);
+      if (reply.ok()) {
+        broker_.OnHttpResponse(reply->status, reply->body);
+      } else {
+        broker_.OnTransportFailure();
+      }
+    }
+    const broker::BrokerStats& after = broker_.stats();
+    const size_t failed = after.sessions_failed - before.sessions_failed;
+    nlohmann::json fields = {
+        {"device_id", device_id_},
+        {"sessions_succeeded", after.sessions_succeeded - before.sessions_succeeded},
+        {"sessions_failed", failed},
+        {"next_check_in_ms", broker_.next_policy_check_ms() - clock_.MonotonicMillis()}};
+    if (failed > 0 && after.last_failure) fields["error"] = after.last_failure->ToString();
+    if (agent_failed) fields["error"] = "the Agent could not be asked for a policy check";
+    if (failed > 0 || agent_failed) {
+      log_.Warn("round-failed", std::move(fields));
+      return false;
+    }
+    log_.Info("round-done", std::move(fields));
+    return true;
+  }
+
+  Options o_;
+  const common::JsonLog& log_;
+  common::ShutdownSignals& signals_;
+  SystemClock clock_;
+  AgentSupervisor agent_;
+  broker::BrokerCore broker_;
+  TamTransport transport_;
+  bool enrolled_ = false;
+  std::string device_id_;
+};
+
+int Run(const char* argv0, std::span<char* const> args) {
+  common::ShutdownSignals signals;  // first: every later thread inherits the blocked mask
+  Options o;
+  o.agent_program = SiblingProgram(argv0, "teepnet-agent");
+  common::FlagSet flags(
+      "teepnet-device run --tam URL --data DIR --tam-key FILE --tc-signer FILE "
+      "(--enroll-token T | --enroll-token-file F) [flags]",
+      "Runs the TEEP Broker for one device and its TEEP Agent (teepnet-agent, started as a\n"
+      "child process over a socketpair). On first start the device enrolls its Agent key with\n"
+      "the M/OC using the enrollment token; then it polls the TAM (a policy check every\n"
+      "--poll-interval-ms, exponential backoff with jitter after failures).");
+  flags.String("tam", &o.tam, "URL", "the TAM URI, e.g. http://127.0.0.1:8080/tam", true);
+  flags.String("data", &o.data, "DIR", "data directory (broker state; the Agent's in DIR/agent)",
+               true);
+  flags.String("platform", &o.platform, "NAME",
+               "simulated TEE platform: sim-generic, sim-sgx, sim-tdx, sim-sev-snp, sim-cca, "
+               "sim-trustzone, sim-csv (default: as enrolled, else sim-generic)");
+  flags.String("vendor-id", &o.vendor_id, "UUID",
+               "the device's SUIT vendor identifier, passed to the Agent");
+  flags.String("class-id", &o.class_id, "UUID",
+               "the device's SUIT class identifier, passed to the Agent");
+  flags.String("enroll-token", &o.enroll_token, "TOKEN", "enrollment token (first start only)");
+  flags.String("enroll-token-file", &o.enroll_token_file, "FILE",
+               "file holding the enrollment token (the M/OC's DIR/enroll-token)");
+  flags.String("tam-key", &o.tam_key, "FILE",
+               "PEM public key of the TAM, the Agent's trust anchor (M/OC's DIR/tam-key.pub.pem)",
+               true);
+  flags.String("tc-signer", &o.tc_signer, "FILE",
+               "PEM public key of the Trusted Component signer the Agent trusts", true);
+  flags.String("key-type", &o.key_type, "p256|ed25519",
+               "the Agent's TEEP key type; must match the TAM's --key-type");
+  flags.String("agent", &o.agent_program, "PATH", "the teepnet-agent program");
+  flags.Bool("once", &o.once,
+             "run policy-check rounds until one completes without failure, then exit 0");
+  flags.Int("poll-interval-ms", &o.poll_interval_ms, "MS", "policy check period", 10,
+            INT64_C(86400000));
+  flags.Int("backoff-initial-ms", &o.backoff_initial_ms, "MS", "first retry delay after a failure",
+            1, INT64_C(3600000));
+  flags.Int("backoff-max-ms", &o.backoff_max_ms, "MS", "retry delay cap", 1, INT64_C(86400000));
+  flags.Int("deadline-ms", &o.deadline_ms, "MS",
+            "with --once: give up (exit 1) after this; 0 = never", 0, INT64_C(86400000));
+  auto positional = flags.Parse(args);
+  if (!positional.ok()) {
+    std::fprintf(stderr, "teepnet-device: %s\n\n%s", positional.error().message().c_str(),
+                 flags.Help().c_str());
+    return kExitUsage;
+  }
+  if (flags.help_requested()) {
+    std::fputs(flags.Help().c_str(), stdout);
+    return kExitOk;
+  }
+  if (o.platform.empty()) {
+    // Later starts keep the platform the device enrolled with.
+    auto enrolled = LoadEnrollment(o.data + "/device.json");
+    o.platform = enrolled.ok() && *enrolled ? (*enrolled)->platform : "sim-generic";
+  }
+  bool platform_ok = false;
+  for (const char* p : kPlatforms) platform_ok = platform_ok || o.platform == p;
+  std::string problem;
+  if (!positional->empty()) problem = "unexpected argument " + positional->front();
+  if (!platform_ok) problem = "unknown platform " + o.platform;
+  if (o.key_type != "p256" && o.key_type != "ed25519") problem = "unknown key type " + o.key_type;
+  if (o.backoff_initial_ms > o.backoff_max_ms) problem = "--backoff-initial-ms above the cap";
+  if (!problem.empty()) {
+    std::fprintf(stderr, "teepnet-device: %s\n\n%s", problem.c_str(), flags.Help().c_str());
+    return kExitUsage;
+  }
+
+  common::JsonLog log("teepnet-device");
+  if (Status s = common::EnsureDirectory(o.data, 0700); !s.ok()) {
+    log.Error("data-dir", {{"error", s.error().ToString()}});
+    return kExitFailure;
+  }
+  if (!common::PathExists(o.data + "/device.json") && o.enroll_token.empty() &&
+      o.enroll_token_file.empty()) {
+    std::fprintf(stderr,
+                 "teepnet-device: first start needs --enroll-token or "
+                 "--enroll-token-file\n");
+    return kExitUsage;
+  }
+  log.Info("starting", {{"tam", o.tam}, {"platform", o.platform}, {"once", o.once}});
+  Device device(std::move(o), log, signals);
+  return device.Run();
+}
+
+int Main(int argc, char** argv) {
+  if (argc >= 2 && (std::strcmp(argv[1], "--help") == 0 || std::strcmp(argv[1], "-h") == 0)) {
+    char help[] = "--help";
+    char* fake[] = {help};
+    return Run(argv[0], std::span<char* const>(fake, 1));
+  }
+  if (argc < 2 || std::strcmp(argv[1], "run") != 0) {
+    std::fprintf(stderr, "usage: teepnet-device run [flags]   (teepnet-device run --help)\n");
+    return kExitUsage;
+  }
+  return Run(argv[0], std::span<char* const>(argv + 2, static_cast<size_t>(argc - 2)));
+}
+
+}  // namespace
+}  // namespace teepnet::device
+
+int main(int argc, char** argv) {
+  try {
+    return teepnet::device::Main(argc, argv);
+  } catch (const std::bad_alloc&) {
+    std::fputs("teepnet-device: out of memory\n", stderr);
+    return 1;
+  }
+}
