@@ -110,7 +110,7 @@ Result<TcbLevel> ParseLevel(const json& level, uint32_t version, bool tdx) {
   } else {
     // v2: sgxtcbcomp01svn .. sgxtcbcomp16svn.
     for (int i = 0; i < 16; ++i) {
-      char name[20];
+      char name[32];
       std::snprintf(name, sizeof(name), "sgxtcbcomp%02dsvn", i + 1);
       TEEPNET_ASSIGN_OR_RETURN(uint64_t svn, Unsigned(*tcb, name, 0xff));
       out.sgx_components[static_cast<size_t>(i)] = static_cast<uint8_t>(svn);

@@ -58,7 +58,7 @@ TcbMatch MatchTdxModule(const TcbInfo& info, const TdReportBody& td) {
     ok.status = TcbStatus::kUpToDate;
     return ok;
   }
-  char id[8];
+  char id[16];
   std::snprintf(id, sizeof(id), "TDX_%02X", version);
   for (const TdxModuleIdentity& m : info.tdx_module_identities) {
     if (m.id != id) continue;
