@@ -9,6 +9,7 @@ PACKAGES=(
   libssl-dev openssl
   libgtest-dev libgmock-dev libbenchmark-dev
   nlohmann-json3-dev libboost-dev libsqlite3-dev
+  postgresql libpq-dev libseccomp-dev
 )
 
 missing=()

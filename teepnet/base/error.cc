@@ -41,6 +41,8 @@ std::string_view DomainName(Domain domain) {
     case Domain::kTam: return "tam";
     case Domain::kAgent: return "agent";
     case Domain::kBroker: return "broker";
+    case Domain::kChannel: return "channel";
+    case Domain::kMoc: return "moc";
   }
   return "unknown";
 }

@@ -59,6 +59,8 @@ enum class Domain : uint8_t {
   kTam,
   kAgent,
   kBroker,
+  kChannel,
+  kMoc,
 };
 
 std::string_view DomainName(Domain domain);
