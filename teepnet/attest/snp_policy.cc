@@ -4,6 +4,7 @@
 #include <string>
 
 #include "teepnet/attest/errc.h"
+#include "teepnet/attest/policy_json.h"
 #include "teepnet/base/hex.h"
 
 namespace teepnet::attest {
@@ -11,46 +12,20 @@ namespace {
 
 using Json = nlohmann::json;
 
+const PolicyFields& Fields() {
+  static const PolicyFields fields("SNP policy");
+  return fields;
+}
+
 Error Bad(const std::string& what) {
-  return Error(Errc::kBadPolicy, "SNP policy: " + what);
-}
-
-Result<Bytes> HexField(const Json& v, const std::string& key, size_t size) {
-  if (!v.is_string()) return Bad(key + " must be a hex string");
-  auto bytes = FromHex(v.get<std::string>());
-  if (!bytes.ok() || bytes->size() != size) {
-    return Bad(key + " must be " + std::to_string(size) + " bytes of hex");
-  }
-  return std::move(bytes).value();
-}
-
-Result<std::vector<Bytes>> HexList(const Json& v, const std::string& key, size_t size) {
-  if (!v.is_array()) return Bad(key + " must be an array");
-  std::vector<Bytes> out;
-  for (const Json& item : v) {
-    TEEPNET_ASSIGN_OR_RETURN(Bytes b, HexField(item, key, size));
-    out.push_back(std::move(b));
-  }
-  return out;
-}
-
-Result<bool> BoolField(const Json& v, const std::string& key) {
-  if (!v.is_boolean()) return Bad(key + " must be true or false");
-  return v.get<bool>();
-}
-
-Result<uint32_t> U32Field(const Json& v, const std::string& key, uint32_t max) {
-  if (!v.is_number_unsigned() || v.get<uint64_t>() > max) {
-    return Bad(key + " must be an integer 0.." + std::to_string(max));
-  }
-  return static_cast<uint32_t>(v.get<uint64_t>());
+  return Fields().Bad(what);
 }
 
 Result<SnpTcb> TcbField(const Json& v) {
   if (!v.is_object()) return Bad("min_tcb must be an object");
   SnpTcb t;
   for (const auto& [key, value] : v.items()) {
-    TEEPNET_ASSIGN_OR_RETURN(uint32_t n, U32Field(value, "min_tcb." + key, 255));
+    TEEPNET_ASSIGN_OR_RETURN(uint32_t n, Fields().U32(value, "min_tcb." + key, 255));
     const auto b = static_cast<uint8_t>(n);
     if (key == "bl") {
       t.boot_loader = b;
@@ -87,23 +62,23 @@ Status ApplySigners(const Json& v, SnpPolicy& p) {
 
 Status ApplyKey(const std::string& key, const Json& v, SnpPolicy& p) {
   if (key == "allow_debug") {
-    TEEPNET_ASSIGN_OR_RETURN(p.allow_debug, BoolField(v, key));
+    TEEPNET_ASSIGN_OR_RETURN(p.allow_debug, Fields().Bool(v, key));
   } else if (key == "allow_migration_agent") {
-    TEEPNET_ASSIGN_OR_RETURN(p.allow_migration_agent, BoolField(v, key));
+    TEEPNET_ASSIGN_OR_RETURN(p.allow_migration_agent, Fields().Bool(v, key));
   } else if (key == "allow_smt") {
-    TEEPNET_ASSIGN_OR_RETURN(p.allow_smt, BoolField(v, key));
+    TEEPNET_ASSIGN_OR_RETURN(p.allow_smt, Fields().Bool(v, key));
   } else if (key == "vmpl") {
-    TEEPNET_ASSIGN_OR_RETURN(p.vmpl, U32Field(v, key, 3));
+    TEEPNET_ASSIGN_OR_RETURN(p.vmpl, Fields().U32(v, key, 3));
   } else if (key == "measurements") {
-    TEEPNET_ASSIGN_OR_RETURN(p.measurements, HexList(v, key, 48));
+    TEEPNET_ASSIGN_OR_RETURN(p.measurements, Fields().HexList(v, key, 48));
   } else if (key == "host_data") {
-    TEEPNET_ASSIGN_OR_RETURN(p.host_data, HexField(v, key, 32));
+    TEEPNET_ASSIGN_OR_RETURN(p.host_data, Fields().Hex(v, key, 32));
   } else if (key == "id_key_digests") {
-    TEEPNET_ASSIGN_OR_RETURN(p.id_key_digests, HexList(v, key, 48));
+    TEEPNET_ASSIGN_OR_RETURN(p.id_key_digests, Fields().HexList(v, key, 48));
   } else if (key == "report_data") {
-    TEEPNET_ASSIGN_OR_RETURN(p.report_data, HexField(v, key, 64));
+    TEEPNET_ASSIGN_OR_RETURN(p.report_data, Fields().Hex(v, key, 64));
   } else if (key == "min_guest_svn") {
-    TEEPNET_ASSIGN_OR_RETURN(p.min_guest_svn, U32Field(v, key, UINT32_MAX));
+    TEEPNET_ASSIGN_OR_RETURN(p.min_guest_svn, Fields().U32(v, key, UINT32_MAX));
   } else if (key == "min_tcb") {
     TEEPNET_ASSIGN_OR_RETURN(p.min_tcb, TcbField(v));
   } else if (key == "signers") {
@@ -121,8 +96,7 @@ Status ApplyKey(const std::string& key, const Json& v, SnpPolicy& p) {
 }  // namespace
 
 Result<SnpPolicy> SnpPolicy::FromJson(std::string_view json) {
-  Json doc = Json::parse(json, nullptr, /*allow_exceptions=*/false);
-  if (doc.is_discarded() || !doc.is_object()) return Bad("not a JSON object");
+  TEEPNET_ASSIGN_OR_RETURN(Json doc, Fields().ParseObject(json));
   SnpPolicy p;
   for (const auto& [key, value] : doc.items()) TEEPNET_RETURN_IF_ERROR(ApplyKey(key, value, p));
   return p;
