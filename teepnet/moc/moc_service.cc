@@ -1,0 +1,320 @@
+#include "teepnet/moc/moc_service.h"
+
+#include <algorithm>
+#include <utility>
+
+#include "teepnet/crypto/hash.h"
+#include "teepnet/moc/errc.h"
+#include "teepnet/moc/limits.h"
+#include "teepnet/moc/placement.h"
+#include "teepnet/moc/token.h"
+#include "teepnet/suit/envelope.h"
+
+namespace teepnet::moc {
+
+namespace {
+
+// A commit that lost a race on the request version or a slot is retried this often.
+constexpr int kCommitAttempts = 3;
+
+AuditEntry Audit(int64_t at, std::string_view actor, std::string action, std::string subject,
+                 std::string detail) {
+  return AuditEntry{at, std::string(actor), std::move(action), std::move(subject),
+                    std::move(detail)};
+}
+
+Status CheckName(std::string_view name, std::string_view what) {
+  if (name.empty() || name.size() > kMaxNameBytes) {
+    return Error(Errc::kInvalidArgument, std::string(what) + " must be 1 to " +
+                                             std::to_string(kMaxNameBytes) + " bytes long");
+  }
+  for (char c : name) {
+    if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) {
+      return Error(Errc::kInvalidArgument, std::string(what) + " contains a control character");
+    }
+  }
+  return OkStatus();
+}
+
+}  // namespace
+
+Result<Principal> MocService::Authenticate(std::string_view bearer_token) const {
+  const Error refused(Errc::kUnauthenticated, "the bearer token is missing or not valid");
+  if (bearer_token.empty() || bearer_token.size() > kMaxTokenBytes) return refused;
+  if (TokenMatches(bearer_token, admin_token_hash_)) return Principal{true, ""};
+  const std::string_view tenant_id = TenantIdOfToken(bearer_token);
+  if (tenant_id.empty()) return refused;
+  TEEPNET_ASSIGN_OR_RETURN(std::optional<Tenant> tenant, store_.FindTenant(tenant_id));
+  if (!tenant || !TokenMatches(bearer_token, tenant->token_hash)) return refused;
+  return Principal{false, tenant->id};
+}
+
+Status MocService::RequireAdmin(const Principal& who) const {
+  if (!who.admin) return Error(Errc::kAdminOnly, "this call needs the admin token");
+  return OkStatus();
+}
+
+Status MocService::RequireTenant(const Principal& who) const {
+  if (who.admin || who.tenant_id.empty()) {
+    return Error(Errc::kTenantOnly,
+                 "this call needs a tenant token; the admin owns no packages or requests");
+  }
+  return OkStatus();
+}
+
+Result<NewTenant> MocService::CreateTenant(const Principal& who, std::string_view name) {
+  TEEPNET_RETURN_IF_ERROR(RequireAdmin(who));
+  TEEPNET_RETURN_IF_ERROR(CheckName(name, "name"));
+  NewTenant out;
+  TEEPNET_ASSIGN_OR_RETURN(out.tenant.id, NewId("tnt", random_));
+  TEEPNET_ASSIGN_OR_RETURN(out.token, NewTenantToken(out.tenant.id, random_));
+  out.tenant.name = std::string(name);
+  out.tenant.token_hash = HashToken(out.token);
+  out.tenant.created_at = clock_.NowUnixSeconds();
+  TEEPNET_RETURN_IF_ERROR(store_.CreateTenant(out.tenant));
+  MocTransaction audit;
+  audit.audit.push_back(
+      Audit(out.tenant.created_at, "admin", "tenant.create", out.tenant.id, out.tenant.name));
+  TEEPNET_RETURN_IF_ERROR(store_.Commit(audit));
+  return out;
+}
+
+Result<std::vector<Tenant>> MocService::ListTenants(const Principal& who) const {
+  TEEPNET_RETURN_IF_ERROR(RequireAdmin(who));
+  return store_.ListTenants();
+}
+
+// The one place that decides whether a principal may see an object. Another tenant's object
+// gets the same answer as a missing one.
+Result<Request> MocService::OwnedRequest(const Principal& who, std::string_view request_id) const {
+  TEEPNET_RETURN_IF_ERROR(RequireTenant(who));
+  TEEPNET_ASSIGN_OR_RETURN(std::optional<Request> request, store_.FindRequest(request_id));
+  if (!request || request->tenant_id != who.tenant_id) {
+    return Error(Errc::kRequestNotFound, "no request " + std::string(request_id));
+  }
+  return *std::move(request);
+}
+
+Result<Package> MocService::OwnedPackage(const Principal& who, std::string_view package_id) const {
+  TEEPNET_RETURN_IF_ERROR(RequireTenant(who));
+  TEEPNET_ASSIGN_OR_RETURN(std::optional<Package> package, store_.FindPackage(package_id));
+  if (!package || package->tenant_id != who.tenant_id) {
+    return Error(Errc::kPackageNotFound, "no package " + std::string(package_id));
+  }
+  return *std::move(package);
+}
+
+Result<Package> MocService::UploadPackage(const Principal& who, PackageKind kind,
+                                          std::string_view name, ByteView envelope) {
+  TEEPNET_RETURN_IF_ERROR(RequireTenant(who));
+  TEEPNET_RETURN_IF_ERROR(CheckName(name, "name"));
+  if (envelope.size() > kMaxEnvelopeBytes) {
+    return Error(Errc::kBodyTooLarge,
+                 "a package may be at most " + std::to_string(kMaxEnvelopeBytes) + " bytes");
+  }
+  // The Agent verifies the signature against its trust anchors; the M/OC only refuses what is
+  // not an envelope at all, so a user learns of a wrong file at upload and not on the device.
+  Result<suit::Envelope> decoded = suit::DecodeEnvelope(envelope);
+  if (!decoded.ok()) {
+    return Error(Errc::kInvalidPackage,
+                 "the body is not a SUIT envelope: " + decoded.error().ToString());
+  }
+  Package package;
+  TEEPNET_ASSIGN_OR_RETURN(package.id, NewId("pkg", random_));
+  package.tenant_id = who.tenant_id;
+  package.kind = kind;
+  package.name = std::string(name);
+  package.envelope = ToBytes(envelope);
+  package.digest = crypto::Sha256(envelope);
+  package.created_at = clock_.NowUnixSeconds();
+  TEEPNET_RETURN_IF_ERROR(store_.CreatePackage(package));
+  MocTransaction audit;
+  audit.audit.push_back(Audit(package.created_at, who.tenant_id, "package.upload", package.id,
+                              std::string(PackageKindName(kind)) + " " + package.name));
+  TEEPNET_RETURN_IF_ERROR(store_.Commit(audit));
+  return package;
+}
+
+Result<Package> MocService::GetPackage(const Principal& who, std::string_view package_id) const {
+  return OwnedPackage(who, package_id);
+}
+
+Result<std::vector<Package>> MocService::ListPackages(const Principal& who) const {
+  TEEPNET_RETURN_IF_ERROR(RequireTenant(who));
+  return store_.ListPackages(who.tenant_id);
+}
+
+Result<Request> MocService::CreateRequest(const Principal& who, const RequestSpec& spec) {
+  TEEPNET_RETURN_IF_ERROR(RequireTenant(who));
+  TEEPNET_RETURN_IF_ERROR(CheckPackagesFitCase(spec.use_case, spec.ua_package.has_value(),
+                                               spec.ta_package.has_value()));
+  const std::pair<const std::optional<std::string>*, PackageKind> refs[] = {
+      {&spec.ua_package, PackageKind::kUa}, {&spec.ta_package, PackageKind::kTa}};
+  for (const auto& [ref, kind] : refs) {
+    if (!*ref) continue;
+    TEEPNET_ASSIGN_OR_RETURN(Package package, OwnedPackage(who, **ref));
+    if (package.kind != kind) {
+      return Error(Errc::kPackageMismatch,
+                   "package " + package.id + " is a " + std::string(PackageKindName(package.kind)) +
+                       " package, named here as the " + std::string(PackageKindName(kind)));
+    }
+  }
+  Error last(Errc::kStoreFailure, "no attempt made");
+  for (int attempt = 0; attempt < kCommitAttempts; ++attempt) {
+    TEEPNET_ASSIGN_OR_RETURN(std::vector<DeviceCapacity> devices, store_.ListDevices());
+    TEEPNET_ASSIGN_OR_RETURN(Placement placement,
+                             Place(devices, PlacementQuery{spec.instance, spec.hardware}));
+    const int64_t now = clock_.NowUnixSeconds();
+    TEEPNET_ASSIGN_OR_RETURN(std::string id, NewId("req", random_));
+    Request request = NewRequest(std::move(id), who.tenant_id, spec.use_case, spec.instance,
+                                 spec.hardware, spec.ua_package, spec.ta_package, now);
+    TEEPNET_ASSIGN_OR_RETURN(
+        Transition t,
+        Apply(request, Event::Placed(placement.device_id, placement.architecture), now, limits_));
+    request.version = 1;
+    MocTransaction txn;
+    txn.request = request;
+    txn.reserve_slot = placement.device_id;
+    txn.audit.push_back(
+        Audit(now, who.tenant_id, "request.create", request.id,
+              "use case " + std::to_string(spec.use_case) + " placed on " + placement.device_id));
+    Status committed = store_.Commit(txn);
+    if (committed.ok()) {
+      Drain(request);
+      // The step is committed: a failed re-read must not make it look refused.
+      Result<Request> reloaded = OwnedRequest(who, request.id);
+      if (reloaded.ok()) return reloaded;
+      return request;
+    }
+    // Another request took the last slot between ListDevices and Commit: place again.
+    if (!committed.error().Is(Errc::kNoCapacity)) return std::move(committed).TakeError();
+    last = std::move(committed).TakeError();
+  }
+  return last;
+}
+
+Result<Request> MocService::GetRequest(const Principal& who, std::string_view request_id) const {
+  return OwnedRequest(who, request_id);
+}
+
+Result<std::vector<Request>> MocService::ListRequests(const Principal& who) const {
+  TEEPNET_RETURN_IF_ERROR(RequireTenant(who));
+  return store_.ListRequests(who.tenant_id);
+}
+
+Result<Request> MocService::PostSealedData(const Principal& who, std::string_view request_id,
+                                           ByteView sealed) {
+  TEEPNET_ASSIGN_OR_RETURN(Request request, OwnedRequest(who, request_id));
+  if (sealed.empty()) return Error(Errc::kInvalidArgument, "the sealed body is empty");
+  if (sealed.size() > kMaxSealedBytes) {
+    return Error(Errc::kBodyTooLarge,
+                 "sealed data may be at most " + std::to_string(kMaxSealedBytes) + " bytes");
+  }
+  RelayBlob blob;
+  blob.device_id = request.device_id;
+  blob.request_id = request.id;
+  blob.target = ChannelTargetFor(request.use_case);
+  blob.sealed = ToBytes(sealed);
+  blob.digest = crypto::Sha256(sealed);
+  blob.queued_at = clock_.NowUnixSeconds();
+  const Event event = Event::SealedPosted(blob.digest);
+  TEEPNET_RETURN_IF_ERROR(Step(request.id, event, who.tenant_id, std::move(blob)));
+  return OwnedRequest(who, request_id);
+}
+
+Result<std::vector<DeviceCapacity>> MocService::ListDevices(const Principal& who) const {
+  if (!who.admin) TEEPNET_RETURN_IF_ERROR(RequireTenant(who));
+  return store_.ListDevices();
+}
+
+Status MocService::ReportCapacity(const DeviceCapacity& report) {
+  TEEPNET_RETURN_IF_ERROR(ValidateCapacityReport(report));
+  DeviceCapacity stamped = report;
+  stamped.updated_at = clock_.NowUnixSeconds();
+  return store_.PutDeviceCapacity(stamped);
+}
+
+Result<Transition> MocService::HandleEvent(std::string_view request_id, const Event& event) {
+  const std::string actor =
+      event.device_id.empty() ? std::string("moc") : "device:" + event.device_id;
+  return Step(request_id, event, actor);
+}
+
+Result<Transition> MocService::Step(std::string_view request_id, const Event& event,
+                                    std::string_view actor, std::optional<RelayBlob> blob) {
+  for (int attempt = 0;; ++attempt) {
+    TEEPNET_ASSIGN_OR_RETURN(std::optional<Request> stored, store_.FindRequest(request_id));
+    if (!stored) return Error(Errc::kRequestNotFound, "no request " + std::string(request_id));
+    Request request = *stored;
+    const int64_t now = clock_.NowUnixSeconds();
+    TEEPNET_ASSIGN_OR_RETURN(Transition t, Apply(request, event, now, limits_));
+    if (t.outcome == Outcome::kIgnored) return t;
+    ++request.version;
+    MocTransaction txn;
+    txn.request = request;
+    if (request.state == RequestState::kFailed && !request.device_id.empty()) {
+      txn.release_slot = request.device_id;
+    }
+    for (const Action& action : t.actions) {
+      if (action.kind == ActionKind::kRelaySealedData && blob) txn.enqueue = blob;
+    }
+    for (size_t i = stored->steps.size(); i < request.steps.size(); ++i) {
+      txn.audit.push_back(Audit(
+          now, actor, "request.step", request.id,
+          std::string(RequestStateName(request.steps[i].state)) + ": " + request.steps[i].detail));
+    }
+    Status committed = store_.Commit(txn);
+    if (!committed.ok()) {
+      if (committed.error().Is(Errc::kConcurrentUpdate) && attempt + 1 < kCommitAttempts) {
+        continue;
+      }
+      return std::move(committed).TakeError();
+    }
+    Drain(request);
+    return t;
+  }
+}
+
+size_t MocService::Drain(const Request& request) {
+  std::vector<uint64_t> done;
+  for (const Action& action : request.outbox) {
+    if (!sink_.Execute(request, action).ok()) break;  // keep the order; retry on Resume
+    done.push_back(action.seq);
+  }
+  if (done.empty()) return 0;
+  for (int attempt = 0; attempt < kCommitAttempts; ++attempt) {
+    Result<std::optional<Request>> stored = store_.FindRequest(request.id);
+    if (!stored.ok() || !*stored) return done.size();
+    Request retired = **stored;
+    std::erase_if(retired.outbox, [&](const Action& a) {
+      return std::find(done.begin(), done.end(), a.seq) != done.end();
+    });
+    ++retired.version;
+    MocTransaction txn;
+    txn.request = std::move(retired);
+    Status committed = store_.Commit(txn);
+    // A retire that never commits leaves the actions for Resume(); they are idempotent.
+    if (committed.ok() || !committed.error().Is(Errc::kConcurrentUpdate)) break;
+  }
+  return done.size();
+}
+
+Result<size_t> MocService::Resume() {
+  TEEPNET_ASSIGN_OR_RETURN(std::vector<Request> in_flight, store_.ListInFlightRequests());
+  size_t carried_out = 0;
+  for (const Request& request : in_flight) carried_out += Drain(request);
+  return carried_out;
+}
+
+Result<size_t> MocService::CheckTimeouts() {
+  TEEPNET_ASSIGN_OR_RETURN(std::vector<Request> in_flight, store_.ListInFlightRequests());
+  size_t failed = 0;
+  for (const Request& request : in_flight) {
+    if (IsTerminal(request.state)) continue;
+    TEEPNET_ASSIGN_OR_RETURN(Transition t, Step(request.id, Event::Timeout(), "moc"));
+    if (t.outcome == Outcome::kApplied) ++failed;
+  }
+  return failed;
+}
+
+}  // namespace teepnet::moc

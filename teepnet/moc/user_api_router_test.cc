@@ -1,0 +1,275 @@
+#include "teepnet/moc/user_api_router.h"
+
+#include <cstdlib>
+#include <fstream>
+#include <set>
+#include <sstream>
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+
+#include "teepnet/moc/api_errors.h"
+#include "teepnet/moc/in_memory_moc_store.h"
+#include "teepnet/moc/limits.h"
+#include "teepnet/moc/moc_test_support.h"
+#include "teepnet/moc/token.h"
+#include "teepnet/testing/matchers.h"
+
+namespace teepnet::moc {
+namespace {
+
+using nlohmann::json;
+using testing::CountingRandom;
+using testing::Device;
+using ::testing::HasSubstr;
+using testing::RecordingSink;
+using testing::TestEnvelope;
+
+constexpr std::string_view kAdmin = "Bearer admin-token-for-tests";
+
+class UserApiTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    TEEPNET_ASSERT_OK(service_.ReportCapacity(
+        Device("sgx-1", Architecture::kSgx, {InstanceType::kProcess, InstanceType::kContainer})));
+    alice_ = NewTenant("alice");
+    bob_ = NewTenant("bob");
+  }
+
+  ApiResponse Call(std::string method, std::string target, std::string_view auth, Bytes body = {}) {
+    return router_.Handle(
+        ApiRequest{std::move(method), std::move(target), std::string(auth), std::move(body)});
+  }
+  static json Body(const ApiResponse& r) { return json::parse(AsChars(r.body)); }
+  static std::string ErrorCode(const ApiResponse& r) {
+    const json body = Body(r);
+    return body.at("error").at("code").get<std::string>();
+  }
+  std::string NewTenant(std::string_view name) {
+    const ApiResponse r =
+        Call("POST", "/api/v1/tenants", kAdmin, ToBytes(json{{"name", name}}.dump()));
+    EXPECT_EQ(r.status, 201);
+    return "Bearer " + Body(r).at("token").get<std::string>();
+  }
+  std::string UploadTa(const std::string& auth) {
+    const ApiResponse r =
+        Call("POST", "/api/v1/packages?kind=ta&name=data%20analysis", auth, TestEnvelope("ta"));
+    EXPECT_EQ(r.status, 201);
+    return Body(r).at("id").get<std::string>();
+  }
+  std::string CreateCase1(const std::string& auth) {
+    const ApiResponse r = Call("POST", "/api/v1/requests", auth,
+                               ToBytes(R"({"use_case":1,"instance":"process","hardware":"sgx"})"));
+    EXPECT_EQ(r.status, 201) << AsChars(r.body);
+    return Body(r).at("id").get<std::string>();
+  }
+
+  InMemoryMocStore store_;
+  FakeClock clock_{1'800'000'000};
+  CountingRandom random_;
+  RecordingSink sink_;
+  MocService service_{store_, clock_, random_, sink_, HashToken("admin-token-for-tests")};
+  UserApiRouter router_{service_};
+  std::string alice_;
+  std::string bob_;
+};
+
+TEST_F(UserApiTest, RefusesCallsWithoutAValidBearerToken) {
+  for (std::string_view auth : {"", "Bearer ", "Basic YWRtaW4=", "Bearer nope"}) {
+    const ApiResponse r = Call("GET", "/api/v1/devices", auth);
+    EXPECT_EQ(r.status, 401);
+    EXPECT_EQ(r.content_type, "application/json");
+    EXPECT_EQ(ErrorCode(r), "unauthenticated");
+    EXPECT_FALSE(Body(r).at("error").at("message").get<std::string>().empty());
+  }
+  EXPECT_EQ(Call("GET", "/api/v1/devices", "bearer admin-token-for-tests").status, 200);
+}
+
+TEST_F(UserApiTest, LetsOnlyTheAdminManageTenants) {
+  const ApiResponse r = Call("GET", "/api/v1/tenants", alice_);
+  EXPECT_EQ(r.status, 403);
+  EXPECT_EQ(ErrorCode(r), "admin_only");
+  const ApiResponse list = Call("GET", "/api/v1/tenants", kAdmin);
+  ASSERT_EQ(list.status, 200);
+  EXPECT_EQ(Body(list).size(), 2u);
+  EXPECT_FALSE(Body(list)[0].contains("token"));
+}
+
+TEST_F(UserApiTest, UploadsListsAndReadsPackages) {
+  const std::string id = UploadTa(alice_);
+  const ApiResponse one = Call("GET", "/api/v1/packages/" + id, alice_);
+  ASSERT_EQ(one.status, 200);
+  EXPECT_EQ(Body(one).at("name"), "data analysis");
+  EXPECT_EQ(Body(one).at("kind"), "ta");
+  EXPECT_EQ(Body(Call("GET", "/api/v1/packages", alice_)).size(), 1u);
+  const ApiResponse bad =
+      Call("POST", "/api/v1/packages?kind=pd&name=x", alice_, TestEnvelope("x"));
+  EXPECT_EQ(bad.status, 400);
+  EXPECT_EQ(ErrorCode(bad), "invalid_argument");
+  const ApiResponse junk =
+      Call("POST", "/api/v1/packages?kind=ta&name=x", alice_, ToBytes(std::string_view("junk")));
+  EXPECT_EQ(ErrorCode(junk), "invalid_package");
+}
+
+TEST_F(UserApiTest, AnswersAnotherTenantsObjectsWith404LikeMissingOnes) {
+  const std::string package = UploadTa(alice_);
+  const std::string request = CreateCase1(alice_);
+  for (const std::string& target :
+       {"/api/v1/requests/" + request, "/api/v1/requests/" + request + "/ear"}) {
+    const ApiResponse theirs = Call("GET", target, bob_);
+    EXPECT_EQ(theirs.status, 404);
+    EXPECT_EQ(ErrorCode(theirs), "request_not_found");
+  }
+  const ApiResponse missing = Call("GET", "/api/v1/requests/req-0000000000000000", bob_);
+  EXPECT_EQ(missing.status, 404);
+  EXPECT_EQ(ErrorCode(missing), "request_not_found");
+  EXPECT_EQ(ErrorCode(Call("GET", "/api/v1/packages/" + package, bob_)), "package_not_found");
+  EXPECT_EQ(Call("POST", "/api/v1/requests/" + request + "/channel", bob_, Bytes{1, 2}).status,
+            404);
+  EXPECT_TRUE(Body(Call("GET", "/api/v1/requests", bob_)).empty());
+}
+
+TEST_F(UserApiTest, WalksCase1ThroughEarAndChannel) {
+  const std::string id = CreateCase1(alice_);
+  const ApiResponse before = Call("GET", "/api/v1/requests/" + id + "/ear", alice_);
+  EXPECT_EQ(before.status, 404);
+  EXPECT_EQ(ErrorCode(before), "ear_not_issued");
+  const ApiResponse early = Call("POST", "/api/v1/requests/" + id + "/channel", alice_, Bytes{1});
+  EXPECT_EQ(early.status, 409);
+  EXPECT_EQ(ErrorCode(early), "wrong_state");
+
+  const Bytes ear = ToBytes(std::string_view("eyJhbGciOiJFUzI1NiJ9.e30.sig"));
+  TEEPNET_ASSERT_OK(service_.HandleEvent(id, Event::Affirmed("sgx-1", ear, "application/eat+jwt")));
+  const ApiResponse got = Call("GET", "/api/v1/requests/" + id + "/ear", alice_);
+  ASSERT_EQ(got.status, 200);
+  EXPECT_EQ(got.content_type, "application/eat+jwt");
+  EXPECT_EQ(got.body, ear);
+
+  const ApiResponse posted =
+      Call("POST", "/api/v1/requests/" + id + "/channel", alice_, Bytes(100, 0x5a));
+  ASSERT_EQ(posted.status, 202);
+  EXPECT_EQ(Body(posted).at("state"), "sealed_data_relayed");
+  EXPECT_EQ(Body(posted).at("channel_target"), "agent");
+  // The same bytes again are accepted (a retry); other bytes are not.
+  EXPECT_EQ(Call("POST", "/api/v1/requests/" + id + "/channel", alice_, Bytes(100, 0x5a)).status,
+            202);
+  const ApiResponse other =
+      Call("POST", "/api/v1/requests/" + id + "/channel", alice_, Bytes(100, 0x5b));
+  EXPECT_EQ(other.status, 409);
+  EXPECT_EQ(ErrorCode(other), "channel_already_used");
+
+  const json request = Body(Call("GET", "/api/v1/requests/" + id, alice_));
+  EXPECT_EQ(request.at("device_id"), "sgx-1");
+  std::vector<std::string> states;
+  for (const json& step : request.at("steps")) {
+    states.push_back(step.at("state").get<std::string>());
+    EXPECT_EQ(step.at("at"), "2027-01-15T08:00:00Z");
+  }
+  EXPECT_THAT(states, ::testing::ElementsAre("submitted", "placed", "attesting_agent", "ear_issued",
+                                             "awaiting_user_channel", "sealed_data_relayed"));
+}
+
+TEST_F(UserApiTest, ExplainsAnImpossiblePlacement) {
+  const ApiResponse r = Call("POST", "/api/v1/requests", alice_,
+                             ToBytes(R"({"use_case":4,"instance":"vm","hardware":"trustzone"})"));
+  EXPECT_EQ(r.status, 422);
+  EXPECT_EQ(ErrorCode(r), "instance_not_on_hardware");
+  EXPECT_THAT(Body(r).at("error").at("message").get<std::string>(),
+              HasSubstr("Figure 2 allows a confidential VM only on SEV-SNP, CCA, TDX, CSV"));
+  const ApiResponse none =
+      Call("POST", "/api/v1/requests", alice_, ToBytes(R"({"use_case":4,"instance":"vm"})"));
+  EXPECT_EQ(none.status, 409);
+  EXPECT_EQ(ErrorCode(none), "no_suitable_device");
+}
+
+TEST_F(UserApiTest, RefusesMalformedCalls) {
+  struct Case {
+    std::string method, target, body, code;
+    int status;
+  };
+  const Case cases[] = {
+      {"POST", "/api/v1/requests", "{", "invalid_json", 400},
+      {"POST", "/api/v1/requests", "[1]", "invalid_json", 400},
+      {"POST", "/api/v1/requests", R"({"use_case":1,"instance":"process","hardwear":"sgx"})",
+       "invalid_argument", 400},
+      {"POST", "/api/v1/requests", R"({"use_case":7,"instance":"process"})", "invalid_argument",
+       400},
+      {"POST", "/api/v1/requests", R"({"use_case":2,"instance":"process"})", "package_mismatch",
+       422},
+      {"DELETE", "/api/v1/requests", "", "method_not_allowed", 405},
+      {"GET", "/api/v1/nothing", "", "route_not_found", 404},
+      {"POST", "/api/v1/packages?kind=ta&name=%4", "x", "invalid_argument", 400},
+  };
+  for (const Case& c : cases) {
+    SCOPED_TRACE(c.method + " " + c.target + " " + c.body);
+    const ApiResponse r = Call(c.method, c.target, alice_, ToBytes(c.body));
+    EXPECT_EQ(r.status, c.status);
+    EXPECT_EQ(ErrorCode(r), c.code);
+  }
+}
+
+TEST_F(UserApiTest, BoundsBodiesBeforeReadingThem) {
+  const ApiResponse json_too_big =
+      Call("POST", "/api/v1/requests", alice_, Bytes(kMaxJsonBodyBytes + 1, ' '));
+  EXPECT_EQ(json_too_big.status, 413);
+  EXPECT_EQ(ErrorCode(json_too_big), "body_too_large");
+  const ApiResponse too_big = Call("POST", "/api/v1/packages?kind=ta&name=x", alice_,
+                                   Bytes(UserApiRouter::MaxBodyBytes() + 1, 0));
+  EXPECT_EQ(too_big.status, 413);
+}
+
+TEST_F(UserApiTest, ListsDevicesWithTheirCapacity) {
+  CreateCase1(alice_);
+  const json devices = Body(Call("GET", "/api/v1/devices", bob_));
+  ASSERT_EQ(devices.size(), 1u);
+  EXPECT_EQ(devices[0].at("architecture"), "sgx");
+  EXPECT_EQ(devices[0].at("slots_used"), 1);
+  EXPECT_EQ(devices[0].at("slots_free"), 3);
+}
+
+TEST(PercentDecode, DecodesEscapesAndRefusesBrokenOnes) {
+  EXPECT_EQ(*PercentDecode("a%20b+c%2F"), "a b c/");
+  EXPECT_FALSE(PercentDecode("%").ok());
+  EXPECT_FALSE(PercentDecode("%4").ok());
+  EXPECT_FALSE(PercentDecode("%g0").ok());
+}
+
+// Every code the API can return is listed in docs/api/openapi.yaml's ErrorCode enum, and the
+// enum lists nothing else.
+TEST(ApiErrors, AreTheCodesDocumentedInOpenApi) {
+  const char* source = std::getenv("TEEPNET_SOURCE_DIR");
+  ASSERT_NE(source, nullptr);
+  std::ifstream file(std::string(source) + "/docs/api/openapi.yaml");
+  ASSERT_TRUE(file.good());
+  std::set<std::string> documented;
+  std::string line;
+  bool in_schema = false, in_enum = false;
+  while (std::getline(file, line)) {
+    if (line == "    ErrorCode:") {
+      in_schema = true;
+      continue;
+    }
+    if (in_schema && line == "      enum:") {
+      in_enum = true;
+      continue;
+    }
+    if (in_enum) {
+      if (line.rfind("        - ", 0) != 0) break;
+      documented.insert(line.substr(10));
+    }
+  }
+  std::set<std::string> table = {"internal", "unavailable"};
+  for (const ApiErrorEntry& entry : ApiErrorTable()) table.insert(std::string(entry.code));
+  EXPECT_EQ(documented, table);
+  // The table covers every reason of moc::Errc, in order.
+  uint16_t expected = 1;
+  for (const ApiErrorEntry& entry : ApiErrorTable()) {
+    EXPECT_EQ(static_cast<uint16_t>(entry.reason), expected++);
+    EXPECT_EQ(ApiErrorFor(Error(entry.reason, "x")).code, entry.code);
+  }
+  EXPECT_EQ(expected - 1, static_cast<uint16_t>(Errc::kStoreFailure));
+}
+
+}  // namespace
+}  // namespace teepnet::moc
