@@ -1,0 +1,139 @@
+#include "teepnet/runtime/ta_wire.h"
+
+#include <cerrno>
+#include <cstring>
+#include <string>
+
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "teepnet/base/byte_reader.h"
+#include "teepnet/base/byte_writer.h"
+#include "teepnet/runtime/errc.h"
+
+namespace teepnet::runtime {
+namespace {
+
+Status WriteAll(int fd, ByteView data) {
+  size_t done = 0;
+  while (done < data.size()) {
+    // send() with MSG_NOSIGNAL so a vanished peer is an error value, not a SIGPIPE.
+    ssize_t n = ::send(fd, data.data() + done, data.size() - done, MSG_NOSIGNAL);
+    if (n < 0 && errno == ENOTSOCK) n = ::write(fd, data.data() + done, data.size() - done);
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      if (errno == EPIPE || errno == ECONNRESET) {
+        return Error(Errc::kPeerClosed, "channel: peer closed while writing");
+      }
+      return Error(Errc::kSystem, std::string("channel write: ") + std::strerror(errno));
+    }
+    done += static_cast<size_t>(n);
+  }
+  return OkStatus();
+}
+
+// Reads exactly out.size() bytes; returns how many arrived before EOF.
+Result<size_t> ReadFull(int fd, std::span<uint8_t> out) {
+  size_t done = 0;
+  while (done < out.size()) {
+    ssize_t n = ::read(fd, out.data() + done, out.size() - done);
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      if (errno == ECONNRESET) return done;
+      return Error(Errc::kSystem, std::string("channel read: ") + std::strerror(errno));
+    }
+    if (n == 0) return done;
+    done += static_cast<size_t>(n);
+  }
+  return done;
+}
+
+bool KnownType(uint8_t t) {
+  return t >= static_cast<uint8_t>(FrameType::kPd) &&
+         t <= static_cast<uint8_t>(FrameType::kResponse);
+}
+
+}  // namespace
+
+Status WriteFrame(int fd, FrameType type, ByteView payload) {
+  if (payload.size() > kMaxFramePayload) {
+    return Error(Errc::kFrameTooLarge, "channel: payload above kMaxFramePayload");
+  }
+  ByteWriter w(kFrameHeaderBytes + payload.size());
+  w.WriteU8(static_cast<uint8_t>(type));
+  w.WriteBeU32(static_cast<uint32_t>(payload.size()));
+  w.WriteBytes(payload);
+  return WriteAll(fd, w.bytes());
+}
+
+Result<FrameHeader> ParseFrameHeader(ByteView header, size_t max_payload) {
+  ByteReader r(header);
+  uint8_t type = 0;
+  uint32_t length = 0;
+  if (!r.ReadU8(&type) || !r.ReadBeU32(&length)) {
+    return Error(Errc::kTruncatedFrame, "channel: short frame header", r.failure_offset());
+  }
+  if (!r.AtEnd()) return Error(Errc::kBadFrame, "channel: header longer than 5 bytes", 5);
+  if (!KnownType(type)) return Error(Errc::kBadFrame, "channel: unknown frame type", 0);
+  if (length > max_payload) {
+    return Error(Errc::kFrameTooLarge, "channel: frame of " + std::to_string(length) + " bytes", 1);
+  }
+  return FrameHeader{static_cast<FrameType>(type), length};
+}
+
+Result<Frame> ReadFrame(int fd, size_t max_payload) {
+  uint8_t header[kFrameHeaderBytes];
+  TEEPNET_ASSIGN_OR_RETURN(size_t got, ReadFull(fd, header));
+  if (got == 0) return Error(Errc::kPeerClosed, "channel: closed");
+  if (got < kFrameHeaderBytes) return Error(Errc::kTruncatedFrame, "channel: closed in a header");
+  TEEPNET_ASSIGN_OR_RETURN(FrameHeader h,
+                           ParseFrameHeader(ByteView(header, sizeof header), max_payload));
+  Frame frame;
+  frame.type = h.type;
+  frame.payload.resize(h.length);
+  TEEPNET_ASSIGN_OR_RETURN(got, ReadFull(fd, frame.payload));
+  if (got < h.length) return Error(Errc::kTruncatedFrame, "channel: closed inside a frame");
+  return frame;
+}
+
+Bytes EncodePlaintextPd(ByteView plaintext) {
+  ByteWriter w(1 + plaintext.size());
+  w.WriteU8(static_cast<uint8_t>(PdForm::kPlaintext));
+  w.WriteBytes(plaintext);
+  return std::move(w).Take();
+}
+
+Bytes EncodeSealedPd(ByteView sealed, ByteView hpke_private_key) {
+  ByteWriter w(5 + sealed.size() + hpke_private_key.size());
+  w.WriteU8(static_cast<uint8_t>(PdForm::kSealed));
+  w.WriteBeU32(static_cast<uint32_t>(hpke_private_key.size()));
+  w.WriteBytes(hpke_private_key);
+  w.WriteBytes(sealed);
+  return std::move(w).Take();
+}
+
+Result<Pd> DecodePd(ByteView payload) {
+  ByteReader r(payload);
+  uint8_t form = 0;
+  if (!r.ReadU8(&form)) return Error(Errc::kBadFrame, "pd: empty payload", 0);
+  Pd pd;
+  if (form == static_cast<uint8_t>(PdForm::kPlaintext)) {
+    pd.form = PdForm::kPlaintext;
+    pd.plaintext = SecretBytes(r.Rest());
+    return pd;
+  }
+  if (form != static_cast<uint8_t>(PdForm::kSealed)) {
+    return Error(Errc::kBadFrame, "pd: unknown form " + std::to_string(form), 0);
+  }
+  uint32_t key_length = 0;
+  ByteView key;
+  if (!r.ReadBeU32(&key_length) || !r.ReadBytes(key_length, &key)) {
+    return Error(Errc::kBadFrame, "pd: private key runs past the payload", r.failure_offset());
+  }
+  pd.form = PdForm::kSealed;
+  pd.hpke_private_key = SecretBytes(key);
+  pd.sealed = ToBytes(r.Rest());
+  return pd;
+}
+
+}  // namespace teepnet::runtime
