@@ -5,7 +5,8 @@
 //   DIR/tam-key.pub.pem   its public half, the trust anchor to give Agents
 //   DIR/admin-token       bearer token for the admin API (0600)
 //   DIR/enroll-token      bearer token that may only enroll devices (0600)
-//   DIR/moc.db            the SQLite store (WAL)
+//   DIR/moc.db            the SQLite store (WAL), unless --store names another
+//                         (e.g. postgres://moc@db:5432/moc, shared by several replicas)
 //   DIR/moc.addr          the address actually bound ("127.0.0.1:41234"), written once
 //                         listening, so tools can use --listen 127.0.0.1:0
 #include <cstdio>
@@ -24,7 +25,7 @@
 #include "teepnet/base/clock.h"
 #include "teepnet/base/file.h"
 #include "teepnet/crypto/random.h"
-#include "teepnet/store/sqlite_tam_store.h"
+#include "teepnet/store/sql_tam_store.h"
 #include "teepnet/tam/tam_core.h"
 
 namespace teepnet::moc {
@@ -38,6 +39,7 @@ constexpr int kPurgeEveryMs = 60 * 1000;
 struct Options {
   std::string listen = "127.0.0.1:8080";
   std::string data;
+  std::string store;  // empty: sqlite:DIR/moc.db
   std::string key_type = "p256";
   int64_t threads = 2;
   int64_t token_lifetime_s = 6 * 3600;
@@ -55,6 +57,9 @@ int Serve(std::span<char* const> args) {
       "SIGTERM or SIGINT stops it gracefully.");
   flags.String("listen", &o.listen, "ADDR:PORT", "listen address (port 0 picks a free port)");
   flags.String("data", &o.data, "DIR", "data directory", true);
+  flags.String("store", &o.store, "URL",
+               "TAM store: sqlite:PATH or postgres://USER@HOST:PORT/DB "
+               "(default sqlite:DIR/moc.db)");
   flags.String("key-type", &o.key_type, "p256|ed25519",
                "TAM key on first start: P-256 (ESP256 suite) or Ed25519");
   flags.Int("threads", &o.threads, "N", "HTTP server threads", 1, 64);
@@ -97,7 +102,8 @@ int Serve(std::span<char* const> args) {
   if (!admin_token.ok()) return fail("admin-token", admin_token.error());
   auto enroll_token = common::LoadOrCreateToken(o.data + "/enroll-token");
   if (!enroll_token.ok()) return fail("enroll-token", enroll_token.error());
-  auto store = store::SqliteTamStore::Open(o.data + "/moc.db");
+  const std::string store_url = o.store.empty() ? "sqlite:" + o.data + "/moc.db" : o.store;
+  auto store = store::SqlTamStore::Open(store_url);
   if (!store.ok()) return fail("store", store.error());
 
   tam::TamConfig config;

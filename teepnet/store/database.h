@@ -9,7 +9,7 @@
 //
 // A Database is one connection. SQLite serialises calls on it internally, but a
 // Transaction spans several calls, so code that shares a Database between threads must
-// also serialise whole transactions (SqliteTamStore holds a mutex for that).
+// also serialise whole transactions (ConnectionPool lends it to one caller at a time).
 #ifndef TEEPNET_STORE_DATABASE_H_
 #define TEEPNET_STORE_DATABASE_H_
 

@@ -1,4 +1,4 @@
-// How SqliteTamStore keeps the structured parts of the TAM's state (desired state, device
+// How SqlTamStore keeps the structured parts of the TAM's state (desired state, device
 // status, token details) in one column each: a JSON text with byte strings in lower-case hex.
 // JSON keeps the column readable with the sqlite3 shell and maps to PostgreSQL's jsonb later.
 // The decoders treat the column as untrusted (a damaged or hand-edited database): every

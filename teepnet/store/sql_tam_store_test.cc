@@ -1,12 +1,13 @@
-#include "teepnet/store/sqlite_tam_store.h"
+#include "teepnet/store/sql_tam_store.h"
 
 #include <gtest/gtest.h>
-#include <unistd.h>
 
-#include <filesystem>
+#include <atomic>
 #include <thread>
+#include <vector>
 
 #include "teepnet/store/errc.h"
+#include "teepnet/store/store_backend_fixture.h"
 #include "teepnet/tam/errc.h"
 #include "teepnet/testing/matchers.h"
 
@@ -14,22 +15,25 @@ namespace teepnet::store {
 namespace {
 
 using ::teepnet::testing::FailsWith;
+using testing::BackendName;
+using testing::BackendTest;
+using testing::kBackends;
 
-class SqliteTamStoreTest : public ::testing::Test {
+// The TamStore contract (tam/tam_store.h) on SQLite and on PostgreSQL.
+class SqlTamStoreTest : public BackendTest {
  protected:
   void SetUp() override {
-    std::string templ = (std::filesystem::temp_directory_path() / "teepnet-tamdb-XXXXXX").string();
-    ASSERT_NE(::mkdtemp(templ.data()), nullptr);
-    dir_ = templ;
+    BackendTest::SetUp();
+    if (IsSkipped() || HasFatalFailure()) return;
     Reopen();
   }
   void TearDown() override {
     store_.reset();
-    std::filesystem::remove_all(dir_);
+    BackendTest::TearDown();
   }
-  void Reopen(SqliteTamStoreOptions options = {}) {
+  void Reopen(SqlTamStoreOptions options = {}) {
     store_.reset();
-    auto opened = SqliteTamStore::Open(dir_ + "/moc.db", options);
+    auto opened = SqlTamStore::Open(url(), options);
     ASSERT_TRUE(opened.ok()) << opened.error().ToString();
     store_ = std::move(opened).value();
   }
@@ -94,11 +98,10 @@ class SqliteTamStoreTest : public ::testing::Test {
     return txn;
   }
 
-  std::string dir_;
-  std::unique_ptr<SqliteTamStore> store_;
+  std::unique_ptr<SqlTamStore> store_;
 };
 
-TEST_F(SqliteTamStoreTest, DevicesPutFindListAndRemove) {
+TEST_P(SqlTamStoreTest, DevicesPutFindListAndRemove) {
   TEEPNET_ASSERT_OK(store_->PutDevice(Device(2)));
   TEEPNET_ASSERT_OK(store_->PutDevice(Device(1)));
   auto found = store_->FindDevice(Bytes(32, 1));
@@ -116,7 +119,7 @@ TEST_F(SqliteTamStoreTest, DevicesPutFindListAndRemove) {
   EXPECT_TRUE(FailsWith(store_->RemoveDevice(Bytes(32, 1)), Errc::kNotFound));
 }
 
-TEST_F(SqliteTamStoreTest, ReEnrollingKeepsTheDevicesState) {
+TEST_P(SqlTamStoreTest, ReEnrollingKeepsTheDevicesState) {
   TEEPNET_ASSERT_OK(store_->PutDevice(Device(1)));
   tam::DesiredState desired{{{suit::MakeComponentId({"a"}), 3}}, {}};
   TEEPNET_ASSERT_OK(store_->SetDesiredState(Bytes(32, 1), desired));
@@ -131,7 +134,7 @@ TEST_F(SqliteTamStoreTest, ReEnrollingKeepsTheDevicesState) {
   EXPECT_EQ((*found)->label, "sim-tdx");
 }
 
-TEST_F(SqliteTamStoreTest, LatestPackageHasTheHighestSequenceNumber) {
+TEST_P(SqlTamStoreTest, LatestPackageHasTheHighestSequenceNumber) {
   TEEPNET_ASSERT_OK(store_->PutPackage(Package("hello", 2)));
   TEEPNET_ASSERT_OK(store_->PutPackage(Package("hello", 10)));
   TEEPNET_ASSERT_OK(store_->PutPackage(Package("hello", 9)));
@@ -148,18 +151,18 @@ TEST_F(SqliteTamStoreTest, LatestPackageHasTheHighestSequenceNumber) {
   EXPECT_FALSE(missing->has_value());
 }
 
-TEST_F(SqliteTamStoreTest, SequenceNumberAboveInt64FailsWithBadColumn) {
+TEST_P(SqlTamStoreTest, SequenceNumberAboveInt64FailsWithBadColumn) {
   EXPECT_TRUE(FailsWith(store_->PutPackage(Package("big", UINT64_MAX)), Errc::kBadColumn));
 }
 
-TEST_F(SqliteTamStoreTest, DesiredStateForUnknownDeviceFailsWithNotFound) {
+TEST_P(SqlTamStoreTest, DesiredStateForUnknownDeviceFailsWithNotFound) {
   EXPECT_TRUE(FailsWith(store_->SetDesiredState(Bytes(32, 7), {}), Errc::kNotFound));
   auto none = store_->GetDesiredState(Bytes(32, 7));
   TEEPNET_ASSERT_OK(none);
   EXPECT_EQ(*none, tam::DesiredState{});
 }
 
-TEST_F(SqliteTamStoreTest, CommitAppliesEveryPartAtOnce) {
+TEST_P(SqlTamStoreTest, CommitAppliesEveryPartAtOnce) {
   TEEPNET_ASSERT_OK(store_->PutDevice(Device(1)));
   TEEPNET_ASSERT_OK(store_->Commit(Issue(Token(5, std::nullopt))));
   tam::TamTransaction txn;
@@ -185,7 +188,7 @@ TEST_F(SqliteTamStoreTest, CommitAppliesEveryPartAtOnce) {
   EXPECT_EQ(*desired, *txn.desired);
 }
 
-TEST_F(SqliteTamStoreTest, ReplayedTokenRefusesTheWholeTransaction) {
+TEST_P(SqlTamStoreTest, ReplayedTokenRefusesTheWholeTransaction) {
   TEEPNET_ASSERT_OK(store_->PutDevice(Device(1)));
   TEEPNET_ASSERT_OK(store_->Commit(Issue(Token(5, Bytes(32, 1)))));
   TEEPNET_ASSERT_OK(store_->Commit(Consume(Bytes(16, 5), Bytes(32, 1))));
@@ -203,28 +206,85 @@ TEST_F(SqliteTamStoreTest, ReplayedTokenRefusesTheWholeTransaction) {
   EXPECT_FALSE(no_status->has_value());
 }
 
-TEST_F(SqliteTamStoreTest, UnknownTokenFailsWithUnknownToken) {
+TEST_P(SqlTamStoreTest, UnknownTokenFailsWithUnknownToken) {
   EXPECT_TRUE(FailsWith(store_->Commit(Consume(Bytes(16, 9))), tam::Errc::kUnknownToken));
 }
 
-TEST_F(SqliteTamStoreTest, ConcurrentConsumersOfOneTokenHaveExactlyOneWinner) {
-  TEEPNET_ASSERT_OK(store_->Commit(Issue(Token(5, std::nullopt))));
-  // A second connection to the same file stands for a second replica.
-  auto other = SqliteTamStore::Open(dir_ + "/moc.db");
-  TEEPNET_ASSERT_OK(other);
-  std::atomic<int> wins{0};
-  auto consume = [&](tam::TamStore& s) {
-    if (s.Commit(Consume(Bytes(16, 5))).ok()) ++wins;
-  };
-  std::thread a([&] { consume(*store_); });
-  std::thread b([&] { consume(**other); });
-  a.join();
-  b.join();
-  EXPECT_EQ(wins.load(), 1);
+TEST_P(SqlTamStoreTest, ReplicasRacingOnOneTokenHaveExactlyOneWinner) {
+  // Each SqlTamStore opened on the URL has its own connections: four replicas.
+  constexpr int kReplicas = 4;
+  std::vector<std::unique_ptr<SqlTamStore>> replicas;
+  for (int i = 0; i < kReplicas; ++i) {
+    auto other = SqlTamStore::Open(url());
+    TEEPNET_ASSERT_OK(other);
+    replicas.push_back(std::move(other).value());
+  }
+  TEEPNET_ASSERT_OK(store_->PutDevice(Device(1)));
+  for (uint8_t round = 1; round <= 5; ++round) {
+    TEEPNET_ASSERT_OK(store_->Commit(Issue(Token(round, std::nullopt))));
+    std::atomic<int> wins{0};
+    std::atomic<int> replayed{0};
+    std::vector<std::thread> threads;
+    for (int i = 0; i < kReplicas; ++i) {
+      threads.emplace_back([&, i] {
+        // Each racer also writes status and a new token: the loser's must not land either.
+        tam::TamTransaction txn = Consume(Bytes(16, round), Bytes(32, 1));
+        txn.issue_token = Token(static_cast<uint8_t>(100 + round * 10 + i), Bytes(32, 1));
+        txn.status = Status();
+        ::teepnet::Status result = replicas[static_cast<size_t>(i)]->Commit(txn);
+        if (result.ok()) {
+          ++wins;
+        } else if (result.error().Is(tam::Errc::kTokenReplayed)) {
+          ++replayed;
+        }
+      });
+    }
+    for (auto& t : threads) t.join();
+    EXPECT_EQ(wins.load(), 1) << "round " << int{round};
+    EXPECT_EQ(replayed.load(), kReplicas - 1) << "round " << int{round};
+    int issued = 0;
+    for (int i = 0; i < kReplicas; ++i) {
+      auto t = store_->FindToken(Bytes(16, static_cast<uint8_t>(100 + round * 10 + i)));
+      TEEPNET_ASSERT_OK(t);
+      issued += t->has_value() ? 1 : 0;
+    }
+    EXPECT_EQ(issued, 1) << "only the winner's new token exists";
+  }
 }
 
-TEST_F(SqliteTamStoreTest, IssuingBeyondTheCapEvictsTheOldestOutstandingToken) {
-  SqliteTamStoreOptions options;
+TEST_P(SqlTamStoreTest, EvictionBreaksTiesInIssueOrder) {
+  SqlTamStoreOptions options;
+  options.max_tokens_per_device = 2;
+  Reopen(options);
+  for (uint8_t n : {9, 4, 7}) {  // same issued_at; issue order differs from token order
+    TEEPNET_ASSERT_OK(store_->Commit(Issue(Token(n, Bytes(32, 1), 100))));
+  }
+  auto first = store_->FindToken(Bytes(16, 9));
+  TEEPNET_ASSERT_OK(first);
+  EXPECT_FALSE(first->has_value());
+  for (uint8_t n : {4, 7}) {
+    auto kept = store_->FindToken(Bytes(16, n));
+    TEEPNET_ASSERT_OK(kept);
+    EXPECT_TRUE(kept->has_value());
+  }
+}
+
+TEST_P(SqlTamStoreTest, ConsumedTokensDoNotCountTowardsTheCap) {
+  SqlTamStoreOptions options;
+  options.max_tokens_per_device = 1;
+  Reopen(options);
+  TEEPNET_ASSERT_OK(store_->PutDevice(Device(1)));
+  TEEPNET_ASSERT_OK(store_->Commit(Issue(Token(1, Bytes(32, 1), 100))));
+  TEEPNET_ASSERT_OK(store_->Commit(Consume(Bytes(16, 1), Bytes(32, 1))));
+  TEEPNET_ASSERT_OK(store_->Commit(Issue(Token(2, Bytes(32, 1), 101))));
+  auto consumed = store_->FindToken(Bytes(16, 1));
+  TEEPNET_ASSERT_OK(consumed);
+  ASSERT_TRUE(consumed->has_value());
+  EXPECT_TRUE((*consumed)->consumed);
+}
+
+TEST_P(SqlTamStoreTest, IssuingBeyondTheCapEvictsTheOldestOutstandingToken) {
+  SqlTamStoreOptions options;
   options.max_tokens_per_device = 2;
   Reopen(options);
   for (uint8_t n = 1; n <= 3; ++n) {
@@ -240,7 +300,7 @@ TEST_F(SqliteTamStoreTest, IssuingBeyondTheCapEvictsTheOldestOutstandingToken) {
   }
 }
 
-TEST_F(SqliteTamStoreTest, PurgeDeletesOnlyExpiredTokens) {
+TEST_P(SqlTamStoreTest, PurgeDeletesOnlyExpiredTokens) {
   TEEPNET_ASSERT_OK(store_->Commit(Issue(Token(1, std::nullopt, 100))));
   TEEPNET_ASSERT_OK(store_->Commit(Issue(Token(2, std::nullopt, 5000))));
   auto purged = store_->PurgeTokens(100 + 3600);
@@ -251,7 +311,7 @@ TEST_F(SqliteTamStoreTest, PurgeDeletesOnlyExpiredTokens) {
   EXPECT_TRUE(kept->has_value());
 }
 
-TEST_F(SqliteTamStoreTest, StateSurvivesCloseAndReopen) {
+TEST_P(SqlTamStoreTest, StateSurvivesCloseAndReopen) {
   TEEPNET_ASSERT_OK(store_->PutDevice(Device(1)));
   TEEPNET_ASSERT_OK(store_->PutPackage(Package("hello", 4)));
   TEEPNET_ASSERT_OK(store_->Commit(Everything(
@@ -274,7 +334,7 @@ TEST_F(SqliteTamStoreTest, StateSurvivesCloseAndReopen) {
   EXPECT_EQ(desired->install.size(), 1u);
 }
 
-TEST_F(SqliteTamStoreTest, RemovingADeviceDeletesItsStateAndTokens) {
+TEST_P(SqlTamStoreTest, RemovingADeviceDeletesItsStateAndTokens) {
   TEEPNET_ASSERT_OK(store_->PutDevice(Device(1)));
   TEEPNET_ASSERT_OK(store_->Commit(Everything(3, tam::DesiredState{})));
   TEEPNET_ASSERT_OK(store_->RemoveDevice(Bytes(32, 1)));
@@ -286,6 +346,8 @@ TEST_F(SqliteTamStoreTest, RemovingADeviceDeletesItsStateAndTokens) {
   TEEPNET_ASSERT_OK(token);
   EXPECT_FALSE(token->has_value());
 }
+
+INSTANTIATE_TEST_SUITE_P(Backends, SqlTamStoreTest, ::testing::ValuesIn(kBackends), BackendName);
 
 }  // namespace
 }  // namespace teepnet::store

@@ -1,0 +1,84 @@
+#include "teepnet/store/sql_migrations.h"
+
+#include <ctime>
+#include <string>
+
+#include "teepnet/store/errc.h"
+
+namespace teepnet::store {
+
+namespace {
+
+Status EnsureVersionTable(SqlConnection& connection) {
+  return connection.Exec(
+      "CREATE TABLE IF NOT EXISTS schema_migrations ("
+      "  version INTEGER PRIMARY KEY,"
+      "  applied_at INTEGER NOT NULL)");
+}
+
+Result<int> ReadVersion(SqlConnection& connection) {
+  TEEPNET_ASSIGN_OR_RETURN(
+      auto s, connection.Prepare("SELECT COALESCE(MAX(version), 0) FROM schema_migrations"));
+  TEEPNET_ASSIGN_OR_RETURN(bool row, s->Step());
+  if (!row) return Error(Errc::kSqlError, "schema_migrations: no result");
+  return static_cast<int>(s->ColumnInt(0));
+}
+
+Status Apply(SqlConnection& connection, const Migration& m) {
+  TEEPNET_ASSIGN_OR_RETURN(SqlTransaction txn, SqlTransaction::Begin(connection));
+  // Re-check inside the transaction: another process may have migrated meanwhile.
+  TEEPNET_ASSIGN_OR_RETURN(int current, ReadVersion(connection));
+  if (current >= m.version) return txn.Rollback();
+  Status applied = connection.Exec(m.sql);
+  if (!applied.ok()) {
+    return Error(Errc::kMigrationFailed,
+                 "migration " + std::to_string(m.version) + ": " + applied.error().message());
+  }
+  TEEPNET_ASSIGN_OR_RETURN(
+      auto record,
+      connection.Prepare("INSERT INTO schema_migrations (version, applied_at) VALUES (?1, ?2)"));
+  TEEPNET_RETURN_IF_ERROR(record->BindInt(1, m.version));
+  TEEPNET_RETURN_IF_ERROR(record->BindInt(2, static_cast<int64_t>(std::time(nullptr))));
+  TEEPNET_RETURN_IF_ERROR(record->Run());
+  return txn.Commit();
+}
+
+Status MigrateLocked(SqlConnection& connection, std::span<const Migration> migrations, int last) {
+  TEEPNET_RETURN_IF_ERROR(EnsureVersionTable(connection));
+  TEEPNET_ASSIGN_OR_RETURN(int current, ReadVersion(connection));
+  if (current > last) {
+    return Error(Errc::kSchemaTooNew, "the " + std::string(DialectName(connection.dialect())) +
+                                          " store has schema version " + std::to_string(current) +
+                                          "; this build knows up to " + std::to_string(last));
+  }
+  for (const Migration& m : migrations) {
+    if (m.version <= current) continue;
+    TEEPNET_RETURN_IF_ERROR(Apply(connection, m));
+  }
+  return OkStatus();
+}
+
+}  // namespace
+
+Result<int> SchemaVersion(SqlConnection& connection) {
+  TEEPNET_RETURN_IF_ERROR(EnsureVersionTable(connection));
+  return ReadVersion(connection);
+}
+
+Status Migrate(SqlConnection& connection, std::span<const Migration> migrations) {
+  int previous = 0;
+  for (const Migration& m : migrations) {
+    if (m.version <= previous) {
+      return Error(Errc::kMigrationFailed, "migration versions must increase, got " +
+                                               std::to_string(m.version) + " after " +
+                                               std::to_string(previous));
+    }
+    previous = m.version;
+  }
+  TEEPNET_RETURN_IF_ERROR(connection.LockMigrations());
+  Status status = MigrateLocked(connection, migrations, previous);
+  connection.UnlockMigrations();
+  return status;
+}
+
+}  // namespace teepnet::store

@@ -1,0 +1,28 @@
+// Schema migrations over the neutral layer (sql.h), for SQLite and PostgreSQL alike. Same
+// rules as migrations.h: append-only steps, each applied in its own transaction and recorded
+// in schema_migrations, a database from a newer build refused with kSchemaTooNew. The step SQL
+// is written once in the SQLite spelling (sql_dialect.h rewrites it for PostgreSQL, whose DDL
+// is transactional too).
+//
+// Replicas starting together: on PostgreSQL the whole run holds an advisory lock, so exactly
+// one of them applies each step and the others find it applied; on SQLite BEGIN IMMEDIATE and
+// a re-check under the write lock do the same.
+#ifndef TEEPNET_STORE_SQL_MIGRATIONS_H_
+#define TEEPNET_STORE_SQL_MIGRATIONS_H_
+
+#include <span>
+
+#include "teepnet/base/result.h"
+#include "teepnet/store/migrations.h"
+#include "teepnet/store/sql.h"
+
+namespace teepnet::store {
+
+// The highest applied version, 0 for a fresh database.
+Result<int> SchemaVersion(SqlConnection& connection);
+// Brings the database up to the last of `migrations` (kMigrationFailed, kSchemaTooNew).
+Status Migrate(SqlConnection& connection, std::span<const Migration> migrations);
+
+}  // namespace teepnet::store
+
+#endif  // TEEPNET_STORE_SQL_MIGRATIONS_H_

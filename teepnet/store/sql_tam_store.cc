@@ -1,0 +1,363 @@
+#include "teepnet/store/sql_tam_store.h"
+
+#include <limits>
+
+#include "teepnet/store/errc.h"
+#include "teepnet/store/sql_migrations.h"
+#include "teepnet/store/tam_state_json.h"
+#include "teepnet/tam/errc.h"
+
+namespace teepnet::store {
+
+namespace {
+
+// Append-only (migrations.h). Portable SQL (sql_dialect.h): on PostgreSQL BLOB becomes BYTEA,
+// INTEGER becomes BIGINT and {{rowid}} adds the insertion-order column SQLite has implicitly;
+// on SQLite the text is the one version 1 always had.
+constexpr Migration kTamSchema[] = {
+    {1,
+     "CREATE TABLE devices ("
+     "  device_id BLOB PRIMARY KEY,"
+     "  agent_key BLOB NOT NULL,"
+     "  label TEXT NOT NULL);"
+     "CREATE TABLE packages ("
+     "  manifest_id BLOB NOT NULL,"
+     "  sequence_number INTEGER NOT NULL,"
+     "  manifest_digest BLOB NOT NULL,"
+     "  envelope BLOB NOT NULL,"
+     "  PRIMARY KEY (manifest_id, sequence_number));"
+     "CREATE TABLE desired_state ("
+     "  device_id BLOB PRIMARY KEY REFERENCES devices (device_id) ON DELETE CASCADE,"
+     "  state TEXT NOT NULL);"
+     "CREATE TABLE device_status ("
+     "  device_id BLOB PRIMARY KEY REFERENCES devices (device_id) ON DELETE CASCADE,"
+     "  status TEXT NOT NULL);"
+     "CREATE TABLE tokens ({{rowid}}"
+     "  token BLOB PRIMARY KEY,"
+     "  purpose INTEGER NOT NULL,"
+     "  device_id BLOB,"
+     "  issued_at INTEGER NOT NULL,"
+     "  expires_at INTEGER NOT NULL,"
+     "  consumed INTEGER NOT NULL,"
+     "  details TEXT NOT NULL);"
+     "CREATE INDEX tokens_by_device ON tokens (device_id, consumed, issued_at);"
+     "CREATE INDEX tokens_by_expiry ON tokens (expires_at);"},
+};
+
+constexpr int kMaxCommitAttempts = 3;
+
+// SQL integers (SQLite INTEGER, PostgreSQL BIGINT) are signed 64-bit; sequence numbers above
+// that cannot be ordered in SQL.
+Result<int64_t> SequenceColumn(uint64_t sequence_number) {
+  if (sequence_number > static_cast<uint64_t>(std::numeric_limits<int64_t>::max())) {
+    return Error(Errc::kBadColumn, "manifest-sequence-number " + std::to_string(sequence_number) +
+                                       " is above 2^63-1 and cannot be stored");
+  }
+  return static_cast<int64_t>(sequence_number);
+}
+
+Result<tam::Package> ReadPackageRow(const SqlStatement& s, const suit::ComponentId& id) {
+  tam::Package p;
+  p.manifest_id = id;
+  int64_t seq = s.ColumnInt(0);
+  if (seq < 0) return Error(Errc::kBadColumn, "packages.sequence_number is negative");
+  p.sequence_number = static_cast<uint64_t>(seq);
+  p.manifest_digest = s.ColumnBlob(1);
+  p.envelope = s.ColumnBlob(2);
+  return p;
+}
+
+}  // namespace
+
+int SqlTamStore::CurrentSchemaVersion() {
+  return std::end(kTamSchema)[-1].version;
+}
+
+Result<std::unique_ptr<SqlTamStore>> SqlTamStore::Open(const std::string& url,
+                                                       const SqlTamStoreOptions& options) {
+  TEEPNET_ASSIGN_OR_RETURN(std::unique_ptr<ConnectionPool> pool, OpenPool(url, options.pool));
+  {
+    TEEPNET_ASSIGN_OR_RETURN(ConnectionPool::Lease c, pool->Acquire());
+    TEEPNET_RETURN_IF_ERROR(Migrate(*c, kTamSchema));
+  }
+  return std::unique_ptr<SqlTamStore>(new SqlTamStore(std::move(pool), options));
+}
+
+// --- Devices ---
+
+Status SqlTamStore::PutDevice(const tam::DeviceRecord& device) {
+  TEEPNET_ASSIGN_OR_RETURN(ConnectionPool::Lease c, pool_->Acquire());
+  TEEPNET_ASSIGN_OR_RETURN(SqlTransaction txn, SqlTransaction::Begin(*c));
+  // Upsert without replacing the row, so ON DELETE CASCADE does not wipe its state.
+  TEEPNET_ASSIGN_OR_RETURN(auto s,
+                           c->Prepare("INSERT INTO devices (device_id, agent_key, label) "
+                                      "VALUES (?1, ?2, ?3) ON CONFLICT (device_id) DO UPDATE "
+                                      "SET agent_key = excluded.agent_key, label = "
+                                      "excluded.label"));
+  TEEPNET_RETURN_IF_ERROR(s->BindBlob(1, device.device_id));
+  TEEPNET_RETURN_IF_ERROR(s->BindBlob(2, device.agent_key));
+  TEEPNET_RETURN_IF_ERROR(s->BindText(3, device.label));
+  TEEPNET_RETURN_IF_ERROR(s->Run());
+  return txn.Commit();
+}
+
+Status SqlTamStore::RemoveDevice(ByteView device_id) {
+  TEEPNET_ASSIGN_OR_RETURN(ConnectionPool::Lease c, pool_->Acquire());
+  TEEPNET_ASSIGN_OR_RETURN(SqlTransaction txn, SqlTransaction::Begin(*c));
+  TEEPNET_ASSIGN_OR_RETURN(auto s, c->Prepare("DELETE FROM devices WHERE device_id = ?1"));
+  TEEPNET_RETURN_IF_ERROR(s->BindBlob(1, device_id));
+  TEEPNET_RETURN_IF_ERROR(s->Run());
+  if (s->Changes() == 0) return Error(Errc::kNotFound, "no such device");
+  TEEPNET_ASSIGN_OR_RETURN(auto tokens, c->Prepare("DELETE FROM tokens WHERE device_id = ?1"));
+  TEEPNET_RETURN_IF_ERROR(tokens->BindBlob(1, device_id));
+  TEEPNET_RETURN_IF_ERROR(tokens->Run());
+  return txn.Commit();
+}
+
+Result<std::optional<tam::DeviceRecord>> SqlTamStore::FindDevice(ByteView device_id) const {
+  TEEPNET_ASSIGN_OR_RETURN(ConnectionPool::Lease c, pool_->Acquire());
+  TEEPNET_ASSIGN_OR_RETURN(auto s,
+                           c->Prepare("SELECT agent_key, label FROM devices WHERE device_id = ?1"));
+  TEEPNET_RETURN_IF_ERROR(s->BindBlob(1, device_id));
+  TEEPNET_ASSIGN_OR_RETURN(bool row, s->Step());
+  if (!row) return std::optional<tam::DeviceRecord>();
+  return std::optional<tam::DeviceRecord>(
+      tam::DeviceRecord{ToBytes(device_id), s->ColumnBlob(0), s->ColumnText(1)});
+}
+
+Result<std::vector<tam::DeviceRecord>> SqlTamStore::ListDevices() const {
+  TEEPNET_ASSIGN_OR_RETURN(ConnectionPool::Lease c, pool_->Acquire());
+  TEEPNET_ASSIGN_OR_RETURN(
+      auto s, c->Prepare("SELECT device_id, agent_key, label FROM devices ORDER BY device_id"));
+  std::vector<tam::DeviceRecord> out;
+  for (;;) {
+    TEEPNET_ASSIGN_OR_RETURN(bool row, s->Step());
+    if (!row) break;
+    out.push_back(tam::DeviceRecord{s->ColumnBlob(0), s->ColumnBlob(1), s->ColumnText(2)});
+  }
+  return out;
+}
+
+// --- Catalog ---
+
+Status SqlTamStore::PutPackage(const tam::Package& package) {
+  TEEPNET_ASSIGN_OR_RETURN(int64_t seq, SequenceColumn(package.sequence_number));
+  TEEPNET_ASSIGN_OR_RETURN(ConnectionPool::Lease c, pool_->Acquire());
+  TEEPNET_ASSIGN_OR_RETURN(SqlTransaction txn, SqlTransaction::Begin(*c));
+  TEEPNET_ASSIGN_OR_RETURN(
+      auto s,
+      c->Prepare("INSERT INTO packages (manifest_id, sequence_number, manifest_digest, "
+                 "envelope) VALUES (?1, ?2, ?3, ?4) ON CONFLICT (manifest_id, sequence_number) "
+                 "DO UPDATE SET manifest_digest = excluded.manifest_digest, "
+                 "envelope = excluded.envelope"));
+  TEEPNET_RETURN_IF_ERROR(s->BindBlob(1, package.manifest_id.Encode()));
+  TEEPNET_RETURN_IF_ERROR(s->BindInt(2, seq));
+  TEEPNET_RETURN_IF_ERROR(s->BindBlob(3, package.manifest_digest));
+  TEEPNET_RETURN_IF_ERROR(s->BindBlob(4, package.envelope));
+  TEEPNET_RETURN_IF_ERROR(s->Run());
+  return txn.Commit();
+}
+
+Result<std::optional<tam::Package>> SqlTamStore::FindPackage(const suit::ComponentId& manifest_id,
+                                                             uint64_t sequence_number) const {
+  TEEPNET_ASSIGN_OR_RETURN(int64_t seq, SequenceColumn(sequence_number));
+  TEEPNET_ASSIGN_OR_RETURN(ConnectionPool::Lease c, pool_->Acquire());
+  TEEPNET_ASSIGN_OR_RETURN(
+      auto s, c->Prepare("SELECT sequence_number, manifest_digest, envelope FROM packages "
+                         "WHERE manifest_id = ?1 AND sequence_number = ?2"));
+  TEEPNET_RETURN_IF_ERROR(s->BindBlob(1, manifest_id.Encode()));
+  TEEPNET_RETURN_IF_ERROR(s->BindInt(2, seq));
+  TEEPNET_ASSIGN_OR_RETURN(bool row, s->Step());
+  if (!row) return std::optional<tam::Package>();
+  TEEPNET_ASSIGN_OR_RETURN(tam::Package p, ReadPackageRow(*s, manifest_id));
+  return std::optional<tam::Package>(std::move(p));
+}
+
+Result<std::optional<tam::Package>> SqlTamStore::FindLatestPackage(
+    const suit::ComponentId& manifest_id) const {
+  TEEPNET_ASSIGN_OR_RETURN(ConnectionPool::Lease c, pool_->Acquire());
+  TEEPNET_ASSIGN_OR_RETURN(
+      auto s, c->Prepare("SELECT sequence_number, manifest_digest, envelope FROM packages "
+                         "WHERE manifest_id = ?1 ORDER BY sequence_number DESC LIMIT 1"));
+  TEEPNET_RETURN_IF_ERROR(s->BindBlob(1, manifest_id.Encode()));
+  TEEPNET_ASSIGN_OR_RETURN(bool row, s->Step());
+  if (!row) return std::optional<tam::Package>();
+  TEEPNET_ASSIGN_OR_RETURN(tam::Package p, ReadPackageRow(*s, manifest_id));
+  return std::optional<tam::Package>(std::move(p));
+}
+
+// --- Per-device state ---
+
+Result<tam::DesiredState> SqlTamStore::GetDesiredState(ByteView device_id) const {
+  TEEPNET_ASSIGN_OR_RETURN(ConnectionPool::Lease c, pool_->Acquire());
+  TEEPNET_ASSIGN_OR_RETURN(auto s,
+                           c->Prepare("SELECT state FROM desired_state WHERE device_id = ?1"));
+  TEEPNET_RETURN_IF_ERROR(s->BindBlob(1, device_id));
+  TEEPNET_ASSIGN_OR_RETURN(bool row, s->Step());
+  if (!row) return tam::DesiredState{};
+  return DecodeDesiredState(s->ColumnText(0));
+}
+
+Status SqlTamStore::PutDesired(SqlConnection& c, ByteView device_id,
+                               const tam::DesiredState& desired) {
+  TEEPNET_ASSIGN_OR_RETURN(
+      auto s, c.Prepare("INSERT INTO desired_state (device_id, state) VALUES (?1, ?2) "
+                        "ON CONFLICT (device_id) DO UPDATE SET state = excluded.state"));
+  TEEPNET_RETURN_IF_ERROR(s->BindBlob(1, device_id));
+  TEEPNET_RETURN_IF_ERROR(s->BindText(2, EncodeDesiredState(desired)));
+  Status run = s->Run();
+  // The foreign key names the device; a missing one is "not found", not a constraint clash.
+  if (!run.ok() && run.error().Is(Errc::kConstraint)) {
+    return Error(Errc::kNotFound, "desired state for a device that is not enrolled");
+  }
+  return run;
+}
+
+Status SqlTamStore::SetDesiredState(ByteView device_id, const tam::DesiredState& desired) {
+  TEEPNET_ASSIGN_OR_RETURN(ConnectionPool::Lease c, pool_->Acquire());
+  TEEPNET_ASSIGN_OR_RETURN(SqlTransaction txn, SqlTransaction::Begin(*c));
+  TEEPNET_RETURN_IF_ERROR(PutDesired(*c, device_id, desired));
+  return txn.Commit();
+}
+
+Result<std::optional<tam::DeviceStatus>> SqlTamStore::GetStatus(ByteView device_id) const {
+  TEEPNET_ASSIGN_OR_RETURN(ConnectionPool::Lease c, pool_->Acquire());
+  TEEPNET_ASSIGN_OR_RETURN(auto s,
+                           c->Prepare("SELECT status FROM device_status WHERE device_id = ?1"));
+  TEEPNET_RETURN_IF_ERROR(s->BindBlob(1, device_id));
+  TEEPNET_ASSIGN_OR_RETURN(bool row, s->Step());
+  if (!row) return std::optional<tam::DeviceStatus>();
+  TEEPNET_ASSIGN_OR_RETURN(tam::DeviceStatus status, DecodeDeviceStatus(s->ColumnText(0)));
+  return std::optional<tam::DeviceStatus>(std::move(status));
+}
+
+Status SqlTamStore::PutStatus(SqlConnection& c, ByteView device_id,
+                              const tam::DeviceStatus& status) {
+  TEEPNET_ASSIGN_OR_RETURN(
+      auto s, c.Prepare("INSERT INTO device_status (device_id, status) VALUES (?1, ?2) "
+                        "ON CONFLICT (device_id) DO UPDATE SET status = excluded.status"));
+  TEEPNET_RETURN_IF_ERROR(s->BindBlob(1, device_id));
+  TEEPNET_RETURN_IF_ERROR(s->BindText(2, EncodeDeviceStatus(status)));
+  Status run = s->Run();
+  if (!run.ok() && run.error().Is(Errc::kConstraint)) {
+    return Error(Errc::kNotFound, "status for a device that is not enrolled");
+  }
+  return run;
+}
+
+// --- Tokens ---
+
+Result<std::optional<tam::TokenRecord>> SqlTamStore::FindToken(ByteView token) const {
+  TEEPNET_ASSIGN_OR_RETURN(ConnectionPool::Lease c, pool_->Acquire());
+  TEEPNET_ASSIGN_OR_RETURN(auto s,
+                           c->Prepare("SELECT purpose, device_id, issued_at, expires_at, consumed, "
+                                      "details FROM tokens WHERE token = ?1"));
+  TEEPNET_RETURN_IF_ERROR(s->BindBlob(1, token));
+  TEEPNET_ASSIGN_OR_RETURN(bool row, s->Step());
+  if (!row) return std::optional<tam::TokenRecord>();
+  tam::TokenRecord t;
+  t.token = ToBytes(token);
+  int64_t purpose = s->ColumnInt(0);
+  if (purpose != static_cast<int64_t>(tam::TokenPurpose::kQueryRequest) &&
+      purpose != static_cast<int64_t>(tam::TokenPurpose::kUpdate)) {
+    return Error(Errc::kBadColumn, "tokens.purpose out of range");
+  }
+  t.purpose = static_cast<tam::TokenPurpose>(purpose);
+  if (!s->IsNull(1)) t.device_id = s->ColumnBlob(1);
+  t.issued_at = s->ColumnInt(2);
+  t.expires_at = s->ColumnInt(3);
+  t.consumed = s->ColumnInt(4) != 0;
+  TEEPNET_RETURN_IF_ERROR(DecodeTokenDetails(s->ColumnText(5), &t));
+  return std::optional<tam::TokenRecord>(std::move(t));
+}
+
+Result<size_t> SqlTamStore::PurgeTokens(int64_t now_unix) {
+  TEEPNET_ASSIGN_OR_RETURN(ConnectionPool::Lease c, pool_->Acquire());
+  TEEPNET_ASSIGN_OR_RETURN(SqlTransaction txn, SqlTransaction::Begin(*c));
+  TEEPNET_ASSIGN_OR_RETURN(auto s, c->Prepare("DELETE FROM tokens WHERE expires_at <= ?1"));
+  TEEPNET_RETURN_IF_ERROR(s->BindInt(1, now_unix));
+  TEEPNET_RETURN_IF_ERROR(s->Run());
+  size_t deleted = static_cast<size_t>(s->Changes());
+  TEEPNET_RETURN_IF_ERROR(txn.Commit());
+  return deleted;
+}
+
+Status SqlTamStore::ConsumeToken(SqlConnection& c, ByteView token,
+                                 const std::optional<tam::DeviceId>& device) {
+  // The compare-and-set: only an unconsumed token flips (tam_store.h, TamTransaction).
+  TEEPNET_ASSIGN_OR_RETURN(auto s, c.Prepare("UPDATE tokens SET consumed = 1, "
+                                             "device_id = COALESCE(device_id, ?2) "
+                                             "WHERE token = ?1 AND consumed = 0"));
+  TEEPNET_RETURN_IF_ERROR(s->BindBlob(1, token));
+  if (device) {
+    TEEPNET_RETURN_IF_ERROR(s->BindBlob(2, *device));
+  } else {
+    TEEPNET_RETURN_IF_ERROR(s->BindNull(2));
+  }
+  TEEPNET_RETURN_IF_ERROR(s->Run());
+  if (s->Changes() == 1) return OkStatus();
+  TEEPNET_ASSIGN_OR_RETURN(auto exists, c.Prepare("SELECT 1 FROM tokens WHERE token = ?1"));
+  TEEPNET_RETURN_IF_ERROR(exists->BindBlob(1, token));
+  TEEPNET_ASSIGN_OR_RETURN(bool row, exists->Step());
+  if (row) return Error(tam::Errc::kTokenReplayed, "token already used by a valid response");
+  return Error(tam::Errc::kUnknownToken, "token was never issued or has been purged");
+}
+
+Status SqlTamStore::IssueToken(SqlConnection& c, const tam::TokenRecord& t) {
+  TEEPNET_ASSIGN_OR_RETURN(
+      auto s, c.Prepare("INSERT INTO tokens (token, purpose, device_id, issued_at, expires_at, "
+                        "consumed, details) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)"));
+  TEEPNET_RETURN_IF_ERROR(s->BindBlob(1, t.token));
+  TEEPNET_RETURN_IF_ERROR(s->BindInt(2, static_cast<int64_t>(t.purpose)));
+  if (t.device_id) {
+    TEEPNET_RETURN_IF_ERROR(s->BindBlob(3, *t.device_id));
+  } else {
+    TEEPNET_RETURN_IF_ERROR(s->BindNull(3));
+  }
+  TEEPNET_RETURN_IF_ERROR(s->BindInt(4, t.issued_at));
+  TEEPNET_RETURN_IF_ERROR(s->BindInt(5, t.expires_at));
+  TEEPNET_RETURN_IF_ERROR(s->BindInt(6, t.consumed ? 1 : 0));
+  TEEPNET_RETURN_IF_ERROR(s->BindText(7, EncodeTokenDetails(t)));
+  TEEPNET_RETURN_IF_ERROR(s->Run());
+  if (!t.device_id || options_.max_tokens_per_device == 0) return OkStatus();
+  // Evict the oldest outstanding tokens beyond the cap (ties broken by rowid: issue order).
+  // NOT IN (... LIMIT n) keeps the n newest; both dialects accept it, unlike LIMIT -1 OFFSET n.
+  TEEPNET_ASSIGN_OR_RETURN(auto evict,
+                           c.Prepare("DELETE FROM tokens WHERE device_id = ?1 AND consumed = 0 AND "
+                                     "rowid NOT IN (SELECT rowid FROM tokens "
+                                     "WHERE device_id = ?1 AND consumed = 0 "
+                                     "ORDER BY issued_at DESC, rowid DESC LIMIT ?2)"));
+  TEEPNET_RETURN_IF_ERROR(evict->BindBlob(1, *t.device_id));
+  TEEPNET_RETURN_IF_ERROR(evict->BindInt(2, static_cast<int64_t>(options_.max_tokens_per_device)));
+  return evict->Run();
+}
+
+Status SqlTamStore::Commit(const tam::TamTransaction& txn) {
+  if (txn.empty()) return OkStatus();
+  if ((txn.status || txn.desired) && !txn.device) {
+    return Error(tam::Errc::kStoreFailure, "status or desired state without a device");
+  }
+  // PostgreSQL may end one of two transactions that lock the same device's token rows in
+  // opposite orders as a deadlock (40P01). Nothing of it was applied and the step's writes do
+  // not depend on what it read, so running it again is safe; the token compare-and-set still
+  // decides which of two racing steps wins.
+  Status status = CommitOnce(txn);
+  for (int attempt = 1; attempt < kMaxCommitAttempts && !status.ok() &&
+                        status.error().Is(Errc::kSerializationFailure);
+       ++attempt) {
+    status = CommitOnce(txn);
+  }
+  return status;
+}
+
+Status SqlTamStore::CommitOnce(const tam::TamTransaction& txn) {
+  TEEPNET_ASSIGN_OR_RETURN(ConnectionPool::Lease c, pool_->Acquire());
+  TEEPNET_ASSIGN_OR_RETURN(SqlTransaction t, SqlTransaction::Begin(*c));
+  if (txn.consume_token) TEEPNET_RETURN_IF_ERROR(ConsumeToken(*c, *txn.consume_token, txn.device));
+  if (txn.issue_token) TEEPNET_RETURN_IF_ERROR(IssueToken(*c, *txn.issue_token));
+  if (txn.status) TEEPNET_RETURN_IF_ERROR(PutStatus(*c, *txn.device, *txn.status));
+  if (txn.desired) TEEPNET_RETURN_IF_ERROR(PutDesired(*c, *txn.device, *txn.desired));
+  return t.Commit();
+}
+
+}  // namespace teepnet::store
