@@ -5,7 +5,10 @@
 
 #include "teepnet/agent/staging_store.h"
 #include "teepnet/agent/tc_claims.h"
+#include "teepnet/cbor/reader.h"
 #include "teepnet/cose/cose_key.h"
+#include "teepnet/cose/sign1.h"
+#include "teepnet/crypto/hash.h"
 #include "teepnet/suit/errc.h"
 #include "teepnet/suit/processor.h"
 #include "teepnet/teep/agent_error.h"
@@ -54,6 +57,28 @@ std::vector<Bytes> EncodeReports(std::vector<suit::Report>& reports,
   return out;
 }
 
+// A TAM SUIT report (QueryRequest suit-reports) is `bstr .cbor (SUIT_Report_Protected /
+// SUIT_Report_Unprotected)`. An unprotected one is a SUIT_Report map and involves no COSE
+// profile; a protected one must be a COSE_Sign1 signed with the signing algorithm of a
+// suit-cose-profile this Agent supports. Anything else is kUnsupportedTamReport.
+Status CheckTamReportProfile(ByteView report, const std::vector<teep::SuitCoseProfile>& profiles) {
+  cbor::Reader reader(report);
+  auto type = reader.PeekType();
+  if (type.ok() && *type == cbor::ItemType::kMap) return OkStatus();
+  auto sign1 = cose::Sign1Message::Decode(report, cose::Tagging::kOptional);
+  if (!sign1.ok()) {
+    return Error(
+        Errc::kUnsupportedTamReport,
+        "a TAM SUIT report that is not a SUIT_Report or a COSE_Sign1: " + sign1.error().ToString());
+  }
+  const int64_t alg = static_cast<int64_t>(sign1->algorithm().id);
+  for (const teep::SuitCoseProfile& profile : profiles) {
+    if (profile.algs[1] == alg) return OkStatus();
+  }
+  return Error(Errc::kUnsupportedTamReport,
+               "a TAM SUIT report signed with COSE algorithm " + std::to_string(alg));
+}
+
 }  // namespace
 
 std::string_view AgentOutcomeName(AgentOutcome outcome) {
@@ -88,17 +113,22 @@ struct AgentCore::Handlers {
   // supported-teep-cipher-suites).
   static AgentResult ReplyError(AgentCore& core, const std::optional<Bytes>& token,
                                 teep::ErrorCode code, const Error& why,
-                                std::vector<Bytes> suit_reports = {}) {
+                                std::vector<Bytes> suit_reports = {},
+                                std::optional<Bytes> challenge = std::nullopt) {
     teep::ErrorMessage m;
     m.token = token;
     m.err_code = code;
     m.err_msg = ShortMessage(why);
     m.suit_reports = std::move(suit_reports);
+    m.challenge = std::move(challenge);
     switch (code) {
       case teep::ErrorCode::kUnsupportedCipherSuites:
         m.supported_teep_cipher_suites = {(*core.config_.signing_key).suite};
         break;
       case teep::ErrorCode::kUnsupportedFreshnessMechanisms:
+      // digest §6.2 step 2.1: ERR_ATTESTATION_REQUIRED goes out "with
+      // supported-freshness-mechanisms" so the TAM can pick one for its own attestation.
+      case teep::ErrorCode::kAttestationRequired:
         m.supported_freshness_mechanisms = core.config_.freshness_mechanisms;
         break;
       case teep::ErrorCode::kUnsupportedMsgVersion: m.versions = core.config_.versions; break;
@@ -117,8 +147,93 @@ struct AgentCore::Handlers {
     return result;
   }
 
-  static AgentResult OnQueryRequest(AgentCore& core, const teep::QueryRequest& q) {
+  // ERR_ATTESTATION_REQUIRED with a fresh challenge, remembered for `tam` once the Error is
+  // signed (digest §6.2 step 2.1: "... ERR_ATTESTATION_REQUIRED with ... a challenge"; §2.5: the
+  // TAM puts it in its EAT's eat_nonce when it retries).
+  static AgentResult RequireTamAttestation(AgentCore& core, const std::optional<Bytes>& token,
+                                           size_t tam, const Error& why) {
+    Bytes challenge(kTamChallengeSize);
+    Status filled = core.random_.Fill(challenge);
+    if (!filled.ok()) {
+      return ReplyError(core, token, teep::ErrorCode::kTemporaryError, filled.error());
+    }
+    AgentResult result =
+        ReplyError(core, token, teep::ErrorCode::kAttestationRequired, why, {}, challenge);
+    if (result.outcome != AgentOutcome::kErrorSent) return result;
+    std::vector<TamChallenge>& pending = core.tam_challenges_;
+    if (pending.size() >= kMaxOutstandingTamChallenges) pending.erase(pending.begin());
+    pending.push_back(
+        TamChallenge{std::move(challenge), tam,
+                     core.clock_.NowUnixSeconds() + core.config_.tam_challenge_lifetime_seconds});
+    return result;
+  }
+
+  // Uses up the outstanding, unexpired challenge of `tam` equal to `nonce`; false when there
+  // is none.
+  static bool UseTamChallenge(AgentCore& core, size_t tam, ByteView nonce) {
+    std::vector<TamChallenge>& pending = core.tam_challenges_;
+    for (auto it = pending.begin(); it != pending.end(); ++it) {
+      if (it->tam == tam && crypto::ConstantTimeEqual(it->challenge, nonce)) {
+        pending.erase(it);
+        return true;
+      }
+    }
+    return false;
+  }
+
+  // digest §6.2 step 2.1, before negotiation: "If the Agent requires TAM attestation and no
+  // attestation-payload came" -> ERR_ATTESTATION_REQUIRED. A payload goes to the verifier
+  // (step 2.2), and its eat_nonce must be a challenge this Agent sent the same TAM. nullopt:
+  // the TAM is attested.
+  static std::optional<AgentResult> CheckTamAttestation(AgentCore& core,
+                                                        const teep::QueryRequest& q,
+                                                        size_t peer_key_index) {
+    const size_t tam = core.tam_key_owner_[peer_key_index];
+    const int64_t now = core.clock_.NowUnixSeconds();
+    std::erase_if(core.tam_challenges_, [&](const TamChallenge& c) { return now >= c.expires_at; });
+    if (!q.attestation_payload) {
+      return RequireTamAttestation(
+          core, q.token, tam,
+          Error(Errc::kTamAttestationRequired, "the QueryRequest carries no attestation-payload"));
+    }
+    TamAttestationInput input;
+    input.payload = *q.attestation_payload;
+    if (q.attestation_payload_format) input.format = *q.attestation_payload_format;
+    input.tam_key = &core.tam_keys_[peer_key_index].key;
+    auto verdict = core.tam_verifier_->Verify(input);
+    if (!verdict.ok()) {
+      return ReplyError(core, q.token, teep::ErrorCode::kTemporaryError,
+                        Error(Errc::kTamVerifierFailed, verdict.error().ToString()));
+    }
+    if (!verdict->affirming) {
+      return RequireTamAttestation(
+          core, q.token, tam,
+          Error(Errc::kTamAttestationRequired, "TAM attestation refused: " + verdict->reason));
+    }
+    if (!verdict->eat_nonce || !UseTamChallenge(core, tam, *verdict->eat_nonce)) {
+      return RequireTamAttestation(
+          core, q.token, tam,
+          Error(Errc::kTamAttestationRequired,
+                "the TAM's eat_nonce is not an outstanding challenge of this Agent"));
+    }
+    return std::nullopt;
+  }
+
+  static AgentResult OnQueryRequest(AgentCore& core, const teep::QueryRequest& q,
+                                    size_t peer_key_index) {
     const AgentConfig& config = core.config_;
+    if (config.require_tam_attestation) {
+      if (auto refused = CheckTamAttestation(core, q, peer_key_index)) return std::move(*refused);
+    }
+    // digest §6.2 step 2.3: "If a TAM SUIT Report uses an unsupported profile: send Error
+    // ERR_UNSUPPORTED_SUIT_REPORT plus the list."
+    for (const Bytes& report : q.suit_reports) {
+      Status supported = CheckTamReportProfile(report, config.suit_cose_profiles);
+      if (!supported.ok()) {
+        return ReplyError(core, q.token, teep::ErrorCode::kUnsupportedSuitReport,
+                          supported.error());
+      }
+    }
     // draft §"QueryRequest Message" processing, negotiation: version, suite, freshness; each
     // failure answers with the Agent's own list.
     auto version = teep::SelectVersion(q.versions, config.versions);
@@ -252,7 +367,8 @@ struct AgentCore::Handlers {
 
 Result<std::unique_ptr<AgentCore>> AgentCore::Create(AgentConfig config, TcStore& store,
                                                      suit::Fetcher* fetcher, const Clock& clock,
-                                                     Random& random, EvidenceProvider* evidence) {
+                                                     Random& random, EvidenceProvider* evidence,
+                                                     TamAttestationVerifier* tam_verifier) {
   if (config.profile == nullptr) return Error(Errc::kBadConfig, "no wire profile");
   if (!config.signing_key) return Error(Errc::kBadConfig, "no Agent signing key");
   const std::vector<teep::CipherSuite> suites = config.profile->CipherSuites();
@@ -275,20 +391,38 @@ Result<std::unique_ptr<AgentCore>> AgentCore::Create(AgentConfig config, TcStore
     config.signing_key->kid = std::move(thumbprint).value();
   }
   if (config.suit_cose_profiles.empty()) config.suit_cose_profiles = DefaultSuitProfiles(*alg);
+  if (config.require_tam_attestation) {
+    if (tam_verifier == nullptr) {
+      return Error(Errc::kBadConfig, "TAM attestation is required but no verifier is set");
+    }
+    // The challenge of ERR_ATTESTATION_REQUIRED is the nonce mechanism's input.
+    const auto& mechanisms = config.freshness_mechanisms;
+    if (std::find(mechanisms.begin(), mechanisms.end(), teep::kFreshnessNonce) ==
+        mechanisms.end()) {
+      return Error(Errc::kBadConfig, "TAM attestation needs the nonce freshness mechanism");
+    }
+    if (config.tam_challenge_lifetime_seconds <= 0) {
+      return Error(Errc::kBadConfig, "TAM challenge lifetime must be positive");
+    }
+  }
   return std::unique_ptr<AgentCore>(
-      new AgentCore(std::move(config), store, fetcher, clock, random, evidence));
+      new AgentCore(std::move(config), store, fetcher, clock, random, evidence, tam_verifier));
 }
 
 AgentCore::AgentCore(AgentConfig config, TcStore& store, suit::Fetcher* fetcher, const Clock& clock,
-                     Random& random, EvidenceProvider* evidence)
+                     Random& random, EvidenceProvider* evidence,
+                     TamAttestationVerifier* tam_verifier)
     : config_(std::move(config)),
       store_(store),
       fetcher_(fetcher),
       clock_(clock),
       random_(random),
-      evidence_(evidence) {
-  for (const TrustedTam& tam : config_.tams) {
+      evidence_(evidence),
+      tam_verifier_(tam_verifier) {
+  for (size_t i = 0; i < config_.tams.size(); ++i) {
+    const TrustedTam& tam = config_.tams[i];
     tam_keys_.insert(tam_keys_.end(), tam.keys.begin(), tam.keys.end());
+    tam_key_owner_.insert(tam_key_owner_.end(), tam.keys.size(), i);
   }
 }
 
@@ -302,7 +436,7 @@ AgentResult AgentCore::ProcessMessage(ByteView wire) {
   }
   teep::TeepMessage& message = verified->message;
   if (const auto* q = std::get_if<teep::QueryRequest>(&message)) {
-    return Handlers::OnQueryRequest(*this, *q);
+    return Handlers::OnQueryRequest(*this, *q, verified->peer_key_index);
   }
   if (const auto* u = std::get_if<teep::Update>(&message)) return Handlers::OnUpdate(*this, *u);
   // A TAM does not send QueryResponse, Success or Error.
@@ -314,6 +448,20 @@ AgentResult AgentCore::ProcessMessage(ByteView wire) {
       *this, token, teep::ErrorCode::kPermanentError,
       Error(Errc::kUnexpectedMessage,
             "a TAM sent a " + std::string(teep::MessageTypeName(teep::TypeOf(message)))));
+}
+
+bool MayAttachUnsolicitedQueryResponse(const UnsolicitedQueryResponseFacts& facts,
+                                       int64_t now_unix) {
+  // 1. "the last QueryRequest from that TAM had no token and no challenge".
+  const auto& last = facts.last_query_request;
+  if (!last || last->had_token || last->had_challenge) return false;
+  // 2. "ProcessError has not been called for that TAM since".
+  if (facts.last_process_error_at && *facts.last_process_error_at >= last->received_at) {
+    return false;
+  }
+  // 3. "the TAM's key or cert is cached and unexpired".
+  if (!facts.tam_key_cached) return false;
+  return !facts.tam_key_not_after || now_unix < *facts.tam_key_not_after;
 }
 
 std::string AgentCore::PickTam(std::string_view hint) const {

@@ -11,7 +11,11 @@
 //   invalid message (any validation step)  -> signed Error with the err-code of
 //                                             teep::AgentErrorCodeFor (draft: the Agent
 //                                             "MUST respond with an Error message")
-//   QueryRequest -> negotiate version / suite / freshness (Error 3, 4 or 5 with the Agent's
+//   QueryRequest -> with require_tam_attestation: no acceptable TAM attestation-payload
+//                   -> Error ERR_ATTESTATION_REQUIRED with a fresh challenge (see below);
+//                   a TAM SUIT report in an unsupported suit-cose-profile -> Error
+//                   ERR_UNSUPPORTED_SUIT_REPORT with the Agent's profiles;
+//                   then negotiate version / suite / freshness (Error 3, 4 or 5 with the Agent's
 //                   lists on failure) -> QueryResponse: token echoed, tc-list of installed
 //                   manifests (tc_claims.h), requested-tc-list / unneeded-manifest-list from
 //                   RequestTA / UnrequestTA, attestation-payload from the EvidenceProvider
@@ -21,6 +25,16 @@
 //                   per manifest (suit-report-nonce = token), or Error
 //                   ERR_MANIFEST_PROCESSING_FAILED with the reports.
 //   Update carrying err-code -> recorded (last_tam_error()), no reply.
+//
+// TAM attestation (AgentConfig::require_tam_attestation, off by default; digest §6.2 step
+// 2.1: "If the Agent requires TAM attestation and no attestation-payload came: send Error
+// ERR_ATTESTATION_REQUIRED with supported-freshness-mechanisms and a challenge"). The challenge
+// (kTamChallengeSize bytes of the injected Random) is remembered for the TAM whose key verified the
+// QueryRequest, at most kMaxOutstandingTamChallenges of them (the oldest is forgotten) for
+// tam_challenge_lifetime_seconds. A retried QueryRequest's attestation-payload goes to the
+// TamAttestationVerifier; it is accepted when the verdict is affirming and its eat_nonce equals
+// an outstanding challenge of that TAM, which is then used up (the attested QueryRequest's
+// replay protection, digest §5). Anything else gets another ERR_ATTESTATION_REQUIRED.
 //
 // Not thread-safe: one Agent processes one message at a time (it is a single TEE).
 #ifndef TEEPNET_AGENT_AGENT_CORE_H_
@@ -35,6 +49,7 @@
 
 #include "teepnet/agent/errc.h"
 #include "teepnet/agent/evidence_provider.h"
+#include "teepnet/agent/tam_attestation_verifier.h"
 #include "teepnet/agent/tc_store.h"
 #include "teepnet/base/bytes.h"
 #include "teepnet/base/clock.h"
@@ -72,7 +87,45 @@ struct AgentConfig {
   // SUIT COSE profiles the Agent supports (reported with ERR_UNSUPPORTED_SUIT_REPORT).
   // Empty: the two profiles of the Agent's signing algorithm.
   std::vector<teep::SuitCoseProfile> suit_cose_profiles;
+  // Require every QueryRequest to carry the TAM's own attestation-payload (see the file
+  // comment). Needs a TamAttestationVerifier and the nonce freshness mechanism.
+  bool require_tam_attestation = false;
+  // How long a challenge sent in ERR_ATTESTATION_REQUIRED stays acceptable.
+  int64_t tam_challenge_lifetime_seconds = 600;
 };
+
+// The challenge of ERR_ATTESTATION_REQUIRED: `bstr .size (8..512)`; 32 bytes is well clear of
+// guessing.
+inline constexpr size_t kTamChallengeSize = 32;
+// Outstanding challenges the Agent remembers (a Broker can make it issue any number).
+inline constexpr size_t kMaxOutstandingTamChallenges = 16;
+
+// What an Agent knows about one TAM when RequestTA / UnrequestTA could attach an unsolicited
+// QueryResponse (RFC 9397 §6.2.1; digest §6.2).
+struct UnsolicitedQueryResponseFacts {
+  struct LastQueryRequest {
+    bool had_token = false;
+    bool had_challenge = false;
+    int64_t received_at = 0;  // unix seconds
+  };
+  std::optional<LastQueryRequest> last_query_request;  // the last one validly received
+  std::optional<int64_t> last_process_error_at;        // the last ProcessError for this TAM's URI
+  bool tam_key_cached = false;                         // the Agent holds the TAM's key or cert
+  std::optional<int64_t> tam_key_not_after;            // its certificate's expiry; unset: no expiry
+};
+
+// digest §6.2 (RequestTA, the draft's Agent rules over RFC 9397 §6.2.1): an unsolicited
+// QueryResponse is allowed only if all three hold: "the last QueryRequest from that TAM had no
+// token and no challenge"; "ProcessError has not been called for that TAM since"; "the TAM's key or
+// cert is cached and unexpired". With no QueryRequest seen the first cannot be established, so the
+// answer is no; a ProcessError in the same second as that QueryRequest counts as "since".
+//
+// teepnet's TamCore puts a token in every QueryRequest and drops a QueryResponse without one
+// (tam::Errc::kMissingToken), so against a teepnet TAM the first condition never holds. The
+// core therefore never attaches a message to a TamContact; this check is for a Broker or an
+// Agent that talks to another TAM.
+bool MayAttachUnsolicitedQueryResponse(const UnsolicitedQueryResponseFacts& facts,
+                                       int64_t now_unix);
 
 enum class AgentOutcome : uint8_t {
   kQueryResponseSent,
@@ -102,12 +155,16 @@ class AgentCore {
   // kBadConfig unless the signing key has a single COSE_Sign1 suite the profile defines and at
   // least one TAM with at least one key is configured. `fetcher` may be null (manifests with
   // remote URIs then fail with suit::Errc::kFetchFailed); `evidence` may be null (a
-  // QueryRequest with the attestation bit then gets an Error). All references must outlive
-  // the core.
+  // QueryRequest with the attestation bit then gets an Error). `tam_verifier` is required
+  // when config.require_tam_attestation is set (kBadConfig otherwise, as is that policy
+  // without the nonce freshness mechanism or with a non-positive challenge lifetime); it is
+  // not called without that policy.
+  // All references must outlive the core.
   static Result<std::unique_ptr<AgentCore>> Create(AgentConfig config, TcStore& store,
                                                    suit::Fetcher* fetcher, const Clock& clock,
                                                    Random& random,
-                                                   EvidenceProvider* evidence = nullptr);
+                                                   EvidenceProvider* evidence = nullptr,
+                                                   TamAttestationVerifier* tam_verifier = nullptr);
 
   // ProcessTeepMessage (see the file comment).
   AgentResult ProcessMessage(ByteView wire);
@@ -138,10 +195,13 @@ class AgentCore {
     return last_tam_error_;
   }
   size_t transport_errors() const { return transport_errors_; }
+  // Challenges sent in ERR_ATTESTATION_REQUIRED and not yet used up (expired ones included
+  // until the next QueryRequest prunes them).
+  size_t outstanding_tam_challenges() const { return tam_challenges_.size(); }
 
  private:
   AgentCore(AgentConfig config, TcStore& store, suit::Fetcher* fetcher, const Clock& clock,
-            Random& random, EvidenceProvider* evidence);
+            Random& random, EvidenceProvider* evidence, TamAttestationVerifier* tam_verifier);
   struct Handlers;
   friend struct Handlers;
   std::string PickTam(std::string_view hint) const;
@@ -161,6 +221,14 @@ class AgentCore {
   std::optional<std::pair<uint64_t, std::string>> last_tam_error_;
   size_t policy_cursor_ = 0;
   size_t transport_errors_ = 0;
+  TamAttestationVerifier* tam_verifier_ = nullptr;
+  std::vector<size_t> tam_key_owner_;  // per tam_keys_ entry: its index in config_.tams
+  struct TamChallenge {
+    Bytes challenge;
+    size_t tam = 0;  // index in config_.tams
+    int64_t expires_at = 0;
+  };
+  std::vector<TamChallenge> tam_challenges_;  // oldest first, at most kMaxOutstandingTamChallenges
 };
 
 }  // namespace teepnet::agent

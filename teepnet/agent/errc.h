@@ -21,6 +21,14 @@ enum class Errc : uint16_t {
   kCommitFailed,            // the component store refused the Update's changes
   kBadConfig,               // AgentCore::Create: no usable key, no TAM, ...
   kSigningFailed,           // the Agent could not sign its reply (nothing is sent)
+  // AgentConfig::require_tam_attestation: the QueryRequest carries no attestation-payload, or
+  // one that is not affirming or does not carry a challenge this Agent issued as eat_nonce
+  // (-> ERR_ATTESTATION_REQUIRED with a fresh challenge).
+  kTamAttestationRequired,
+  kTamVerifierFailed,  // the TamAttestationVerifier could not run (-> ERR_TEMPORARY_ERROR)
+  // A TAM SUIT report in a suit-cose-profile the Agent does not support
+  // (-> ERR_UNSUPPORTED_SUIT_REPORT with supported-suit-cose-profiles).
+  kUnsupportedTamReport,
 };
 
 }  // namespace teepnet::agent
@@ -33,7 +41,9 @@ struct ErrcTraits<agent::Errc> {
     switch (e) {
       case agent::Errc::kAttestationUnavailable:
       case agent::Errc::kEvidenceFailed:
-      case agent::Errc::kCommitFailed: return Code::kUnavailable;
+      case agent::Errc::kCommitFailed:
+      case agent::Errc::kTamVerifierFailed: return Code::kUnavailable;
+      case agent::Errc::kTamAttestationRequired: return Code::kUnauthenticated;
       case agent::Errc::kUnlinkFailed:
       case agent::Errc::kManifestFailed: return Code::kFailedPrecondition;
       case agent::Errc::kBadConfig: return Code::kFailedPrecondition;
@@ -51,6 +61,9 @@ struct ErrcTraits<agent::Errc> {
       case agent::Errc::kCommitFailed: return "commit-failed";
       case agent::Errc::kBadConfig: return "bad-config";
       case agent::Errc::kSigningFailed: return "signing-failed";
+      case agent::Errc::kTamAttestationRequired: return "tam-attestation-required";
+      case agent::Errc::kTamVerifierFailed: return "tam-verifier-failed";
+      case agent::Errc::kUnsupportedTamReport: return "unsupported-tam-report";
     }
     return "unknown";
   }

@@ -36,6 +36,9 @@ enum class Errc : uint16_t {
   kBadPackage,      // AddPackage: not a SUIT envelope with a manifest-component-id
   kBadConfig,       // TamCore::Create: no signing key, a key that is not one suite, ...
   kStoreFailure,    // the TamStore refused a commit (the reply is withheld: nothing sent)
+  // An Agent answered ERR_ATTESTATION_REQUIRED and this TAM cannot attest itself (no
+  // TamAttester, or it failed), or already did so for that exchange: recorded, not retried.
+  kTamAttestationUnavailable,
 };
 
 }  // namespace teepnet::tam
@@ -55,7 +58,8 @@ struct ErrcTraits<tam::Errc> {
       case tam::Errc::kUnknownPackage: return Code::kNotFound;
       case tam::Errc::kTokenDeviceMismatch: return Code::kPermissionDenied;
       case tam::Errc::kStoreFailure: return Code::kUnavailable;
-      case tam::Errc::kBadConfig: return Code::kFailedPrecondition;
+      case tam::Errc::kBadConfig:
+      case tam::Errc::kTamAttestationUnavailable: return Code::kFailedPrecondition;
       default: return Code::kInvalidArgument;
     }
   }
@@ -79,6 +83,7 @@ struct ErrcTraits<tam::Errc> {
       case tam::Errc::kBadPackage: return "bad-package";
       case tam::Errc::kBadConfig: return "bad-config";
       case tam::Errc::kStoreFailure: return "store-failure";
+      case tam::Errc::kTamAttestationUnavailable: return "tam-attestation-unavailable";
     }
     return "unknown";
   }

@@ -90,9 +90,11 @@ struct TamCore::Steps {
   }
 
   // A QueryRequest with a fresh token, recorded before it is returned. `device` and `suite`
-  // are set for a retry to a known device (then COSE_Sign1 with that suite).
+  // are set for a retry to a known device (then COSE_Sign1 with that suite); `own` is the
+  // TAM's attestation-payload for an Agent that requires it.
   TamResult QueryRequest(const std::optional<DeviceId>& device,
-                         const std::optional<teep::CipherSuite>& suite, TamTransaction txn) {
+                         const std::optional<teep::CipherSuite>& suite, TamTransaction txn,
+                         std::optional<TamAttestation> own = std::nullopt) {
     const TamConfig& config = core.config_;
     auto token = FreshBytes(kTokenSize);
     if (!token.ok()) return Failed(token.error(), device);
@@ -116,6 +118,11 @@ struct TamCore::Steps {
     }
     q.supported_suit_cose_profiles =
         config.suit_cose_profiles.empty() ? DefaultSuitProfiles() : config.suit_cose_profiles;
+    if (own) {
+      // digest §2.1: attestation-payload is "the TAM's own Evidence or Attestation Result".
+      q.attestation_payload = std::move(own->payload);
+      q.attestation_payload_format = std::move(own->format);
+    }
 
     Result<Bytes> wire = Error(Code::kInternal, "unsigned");
     if (suite) {
@@ -138,7 +145,14 @@ struct TamCore::Steps {
     record.challenge = q.challenge;
     txn.issue_token = std::move(record);
     Status committed = core.store_.Commit(txn);
-    if (!committed.ok()) return Failed(committed.error(), device);
+    if (!committed.ok()) {
+      // A retry answers an Agent's Error: losing its token to another request is a replay,
+      // dropped like any other (only a store failure is the TAM's problem).
+      if (txn.consume_token && !committed.error().Is(Errc::kStoreFailure)) {
+        return Dropped(committed.error(), device);
+      }
+      return Failed(committed.error(), device);
+    }
     TamResult r;
     r.response = std::move(wire).value();
     r.outcome = Outcome::kQueryRequestSent;
@@ -371,7 +385,35 @@ struct TamCore::Steps {
     return r;
   }
 
-  TamResult OnError(const teep::ErrorMessage& error, const DeviceId& device) {
+  // The TAM's own attestation for an Agent that answered ERR_ATTESTATION_REQUIRED, with the
+  // Error's challenge as eat_nonce; kTamAttestationUnavailable when the TAM cannot give one.
+  Result<TamAttestation> AttestSelf(const teep::ErrorMessage& error, const TokenRecord& record,
+                                    const DeviceId& device, const teep::CipherSuite& suite) {
+    // Only the first QueryRequest of a session (issued to no device yet) is retried: an Agent
+    // that refuses the attestation of a retry would otherwise make the TAM loop.
+    if (record.device_id) {
+      return Error(Errc::kTamAttestationUnavailable,
+                   "the Agent asked again after the TAM's retried QueryRequest");
+    }
+    if (core.attester_ == nullptr) {
+      return Error(Errc::kTamAttestationUnavailable, "this TAM has no attester");
+    }
+    const crypto::PublicKey tam_key = KeyFor(suite).key.public_key();
+    TamAttestationRequest request;
+    if (error.challenge) request.challenge = ByteView(*error.challenge);
+    request.freshness_mechanisms = &error.supported_freshness_mechanisms;
+    request.device_id = device;
+    request.tam_key = &tam_key;
+    auto attestation = core.attester_->Attest(request);
+    if (!attestation.ok()) {
+      return Error(Errc::kTamAttestationUnavailable,
+                   "the TAM attester failed: " + attestation.error().ToString());
+    }
+    return attestation;
+  }
+
+  TamResult OnError(const teep::ErrorMessage& error, const DeviceId& device,
+                    const teep::CipherSuite& suite) {
     const teep::WireProfile& profile = *core.config_.profile;
     const uint64_t code = error.err_code.ToWire(profile);
     auto matched =
@@ -392,6 +434,23 @@ struct TamCore::Steps {
     status.last_contact = now;
     status.last_error_code = code;
     status.last_error_message = error.err_msg;
+    // digest §6.1: "ERR_ATTESTATION_REQUIRED from the Agent: the TAM MUST send a new
+    // QueryRequest with its own attestation-payload. Use the challenge from the Error for
+    // eat_nonce."
+    std::optional<Error> unattested;
+    std::optional<TamAttestation> own;
+    if (record.purpose == TokenPurpose::kQueryRequest &&
+        error.err_code.Is(teep::ErrorCode::kAttestationRequired)) {
+      auto attestation = AttestSelf(error, record, device, suite);
+      if (attestation.ok()) {
+        own = std::move(attestation).value();
+      } else {
+        unattested = attestation.error();
+        // What the operator needs to see: the device wants TAM attestation this TAM lacks.
+        status.last_error_message =
+            "device requires TAM attestation: " + attestation.error().message();
+      }
+    }
     TamTransaction txn;
     txn.device = device;
     txn.consume_token = record.token;
@@ -406,10 +465,12 @@ struct TamCore::Steps {
         }
       }
     }
+    if (own) return QueryRequest(device, suite, std::move(txn), std::move(own));
     Status committed = core.store_.Commit(txn);
     if (!committed.ok()) return DropOrFail(committed.error(), device);
     TamResult r;
     r.outcome = Outcome::kErrorRecorded;
+    r.drop_reason = std::move(unattested);  // why no attested QueryRequest went out, if so
     r.device_id = device;
     return r;
   }
@@ -424,7 +485,8 @@ struct TamCore::Steps {
 
 Result<std::unique_ptr<TamCore>> TamCore::Create(TamConfig config, TamStore& store,
                                                  const Clock& clock, Random& random,
-                                                 EvidenceAppraiser* appraiser) {
+                                                 EvidenceAppraiser* appraiser,
+                                                 TamAttester* attester) {
   if (config.profile == nullptr) return Error(Errc::kBadConfig, "no wire profile");
   if (config.signing_keys.empty()) return Error(Errc::kBadConfig, "no TAM signing key");
   const std::vector<teep::CipherSuite> suites = config.profile->CipherSuites();
@@ -438,16 +500,18 @@ Result<std::unique_ptr<TamCore>> TamCore::Create(TamConfig config, TamStore& sto
   if (config.token_lifetime_seconds <= 0) {
     return Error(Errc::kBadConfig, "token lifetime must be positive");
   }
-  return std::unique_ptr<TamCore>(new TamCore(std::move(config), store, clock, random, appraiser));
+  return std::unique_ptr<TamCore>(
+      new TamCore(std::move(config), store, clock, random, appraiser, attester));
 }
 
 TamCore::TamCore(TamConfig config, TamStore& store, const Clock& clock, Random& random,
-                 EvidenceAppraiser* appraiser)
+                 EvidenceAppraiser* appraiser, TamAttester* attester)
     : config_(std::move(config)),
       store_(store),
       clock_(clock),
       random_(random),
-      appraiser_(appraiser) {}
+      appraiser_(appraiser),
+      attester_(attester) {}
 
 TamResult TamCore::ProcessConnect() {
   Steps steps{*this, clock_.NowUnixSeconds()};
@@ -487,7 +551,7 @@ TamResult TamCore::ProcessMessage(ByteView body) {
   }
   if (const auto* s = std::get_if<teep::Success>(&message)) return steps.OnSuccess(*s, device);
   if (const auto* e = std::get_if<teep::ErrorMessage>(&message)) {
-    return steps.OnError(*e, device);
+    return steps.OnError(*e, device, verified->suite);
   }
   return Dropped(
       Error(Errc::kUnexpectedMessage,

@@ -17,6 +17,15 @@
 // store change. A state change happens in one TamStore::Commit per step, before the reply is
 // returned.
 //
+// An Agent's Error ERR_ATTESTATION_REQUIRED answering the first QueryRequest of a session
+// (digest §6.1: "the TAM MUST send a new QueryRequest with its own attestation-payload")
+// gets a new QueryRequest carrying the TamAttester's payload, whose eat_nonce is the Error's
+// challenge, signed with the suite the Agent signed its Error with. Without an attester, when
+// it fails, or when the Error answers a QueryRequest that was itself such a retry (so a TAM
+// whose attestation the Agent refuses does not loop), the Error is recorded instead and
+// DeviceStatus::last_error_message says that the device requires TAM attestation this TAM
+// could not provide (drop_reason: tam::Errc::kTamAttestationUnavailable).
+//
 // Thread safety: a TamCore holds no mutable state of its own (all of it is in the store), so
 // several threads may call it if the store, clock and random are thread-safe.
 #ifndef TEEPNET_TAM_TAM_CORE_H_
@@ -35,6 +44,7 @@
 #include "teepnet/base/result.h"
 #include "teepnet/tam/errc.h"
 #include "teepnet/tam/evidence_appraiser.h"
+#include "teepnet/tam/tam_attester.h"
 #include "teepnet/tam/tam_store.h"
 #include "teepnet/teep/secure_message.h"
 #include "teepnet/teep/types.h"
@@ -100,9 +110,11 @@ class TamCore {
   // Validates the config (at least one signing key, each a single COSE_Sign1 suite the
   // profile defines: tam::Errc::kBadConfig). All references must outlive the core;
   // `appraiser` may be null (no appraisal: with kRequire every device then fails attestation).
+  // `attester` may be null (the TAM cannot attest itself to an Agent that requires it).
   static Result<std::unique_ptr<TamCore>> Create(TamConfig config, TamStore& store,
                                                  const Clock& clock, Random& random,
-                                                 EvidenceAppraiser* appraiser = nullptr);
+                                                 EvidenceAppraiser* appraiser = nullptr,
+                                                 TamAttester* attester = nullptr);
 
   // A new TEEP session (empty POST): a signed QueryRequest with a fresh token, recorded.
   TamResult ProcessConnect();
@@ -126,7 +138,7 @@ class TamCore {
 
  private:
   TamCore(TamConfig config, TamStore& store, const Clock& clock, Random& random,
-          EvidenceAppraiser* appraiser);
+          EvidenceAppraiser* appraiser, TamAttester* attester);
   struct Steps;
   friend struct Steps;
 
@@ -135,6 +147,7 @@ class TamCore {
   const Clock& clock_;
   Random& random_;
   EvidenceAppraiser* appraiser_;
+  TamAttester* attester_ = nullptr;
 };
 
 }  // namespace teepnet::tam

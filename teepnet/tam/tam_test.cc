@@ -10,6 +10,8 @@
 #include "teepnet/tam/report_nonce.h"
 #include "teepnet/tam/tam_core.h"
 #include "teepnet/tam/update_planner.h"
+#include "teepnet/teep/message.h"
+#include "teepnet/teep/secure_message.h"
 #include "teepnet/testing/matchers.h"
 
 namespace teepnet::tam {
@@ -240,6 +242,222 @@ TEST_F(TamCoreTest, ConnectWithFailedStoreSendsNothing) {
   TamResult r = (*tam)->ProcessConnect();
   EXPECT_EQ(r.outcome, Outcome::kFailed);
   EXPECT_FALSE(r.response.has_value());
+}
+
+// --- ERR_ATTESTATION_REQUIRED from an Agent (draft §"TAM Processing": "the TAM MUST send a new
+// QueryRequest with an attestation-payload"; digest §6.1: "use the challenge ... for eat_nonce").
+
+// The payload is "tam:" followed by the challenge it was given.
+class FakeTamAttester final : public TamAttester {
+ public:
+  Result<TamAttestation> Attest(const TamAttestationRequest& request) override {
+    ++calls;
+    if (request.tam_key != nullptr) tam_key = *request.tam_key;
+    device = ToBytes(request.device_id);
+    if (fail) return Error(Code::kUnavailable, "attester down");
+    Bytes payload = {'t', 'a', 'm', ':'};
+    if (request.challenge) Append(payload, *request.challenge);
+    return TamAttestation{payload, std::string("application/x-test-tam-evidence")};
+  }
+  int calls = 0;
+  bool fail = false;
+  std::optional<crypto::PublicKey> tam_key;
+  Bytes device;
+};
+
+class TamAttestationRequiredTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    TamConfig config;
+    config.signing_keys = {
+        teep::SigningKey{tam_key_, teep::CipherSuite::Sign1(teep::kAlgESP256), std::nullopt}};
+    auto tam = TamCore::Create(config, store_, clock_, crypto::SystemRandom::Get(), nullptr,
+                               with_attester_ ? &attester_ : nullptr);
+    ASSERT_TRUE(tam.ok());
+    tam_ = std::move(tam).value();
+    auto id = tam_->EnrollDevice(
+        cose::CoseKey::FromPublicKey(agent_key_.public_key()).Encode(false), "device");
+    ASSERT_TRUE(id.ok());
+    device_ = *id;
+  }
+  teep::QueryRequest QueryOf(const TamResult& r) {
+    EXPECT_TRUE(r.response.has_value());
+    auto verified = teep::VerifyMessage(r.response.value_or(Bytes()), teep::RfcProfile(),
+                                        {teep::PeerKey{tam_key_.public_key(), std::nullopt}});
+    EXPECT_TRUE(verified.ok());
+    if (!verified.ok()) return {};
+    EXPECT_FALSE(verified->multi_signer);
+    return std::get<teep::QueryRequest>(verified->message);
+  }
+  // The Agent's ERR_ATTESTATION_REQUIRED answering `query`.
+  Bytes AttestationRequired(const teep::QueryRequest& query, const Bytes& challenge) {
+    teep::ErrorMessage e;
+    e.token = query.token;
+    e.err_code = teep::ErrorCode::kAttestationRequired;
+    e.supported_freshness_mechanisms = {teep::kFreshnessNonce};
+    e.challenge = challenge;
+    return *teep::SignMessage(
+        e, teep::RfcProfile(),
+        teep::SigningKey{agent_key_, teep::CipherSuite::Sign1(teep::kAlgESP256), device_});
+  }
+
+  bool with_attester_ = true;
+  crypto::PrivateKey tam_key_ = *crypto::PrivateKey::Generate(crypto::KeyType::kP256);
+  crypto::PrivateKey agent_key_ = *crypto::PrivateKey::Generate(crypto::KeyType::kP256);
+  InMemoryTamStore store_;
+  FakeClock clock_{1000};
+  FakeTamAttester attester_;
+  std::unique_ptr<TamCore> tam_;
+  DeviceId device_;
+};
+
+TEST_F(TamAttestationRequiredTest, RetriesWithItsOwnAttestationCarryingTheChallenge) {
+  const teep::QueryRequest first = QueryOf(tam_->ProcessConnect());
+  const Bytes challenge(32, 0xC7);
+  TamResult r = tam_->ProcessMessage(AttestationRequired(first, challenge));
+  ASSERT_EQ(r.outcome, Outcome::kQueryRequestSent);
+  const teep::QueryRequest retry = QueryOf(r);  // COSE_Sign1 with the Agent's suite
+  Bytes expected = {'t', 'a', 'm', ':'};
+  Append(expected, challenge);
+  EXPECT_EQ(retry.attestation_payload, expected);
+  EXPECT_EQ(retry.attestation_payload_format, "application/x-test-tam-evidence");
+  EXPECT_NE(retry.token, first.token);
+  EXPECT_EQ(attester_.calls, 1);
+  ASSERT_TRUE(attester_.tam_key.has_value());
+  EXPECT_TRUE(attester_.tam_key->Equals(tam_key_.public_key()));  // the EAT's cnf
+  EXPECT_EQ(attester_.device, device_);
+  // The retry's token is bound to the device; the Error is on record.
+  auto token = store_.FindToken(*retry.token);
+  ASSERT_TRUE(token.ok() && token->has_value());
+  EXPECT_EQ((*token)->device_id, device_);
+  auto status = store_.GetStatus(device_);
+  ASSERT_TRUE(status.ok() && status->has_value());
+  EXPECT_EQ((*status)->last_error_code,
+            teep::RfcProfile().Code(teep::ErrorCode::kAttestationRequired));
+}
+
+TEST_F(TamAttestationRequiredTest, SecondRequestForTheRetryIsRecordedNotRetried) {
+  const teep::QueryRequest first = QueryOf(tam_->ProcessConnect());
+  const teep::QueryRequest retry =
+      QueryOf(tam_->ProcessMessage(AttestationRequired(first, Bytes(32, 1))));
+  TamResult r = tam_->ProcessMessage(AttestationRequired(retry, Bytes(32, 2)));
+  EXPECT_EQ(r.outcome, Outcome::kErrorRecorded);
+  EXPECT_FALSE(r.response.has_value());
+  EXPECT_TRUE(FailsWith(Result<int>(*r.drop_reason), Errc::kTamAttestationUnavailable));
+  EXPECT_EQ(attester_.calls, 1);
+}
+
+TEST_F(TamAttestationRequiredTest, FailingAttesterIsRecordedInTheDeviceStatus) {
+  attester_.fail = true;
+  const teep::QueryRequest first = QueryOf(tam_->ProcessConnect());
+  TamResult r = tam_->ProcessMessage(AttestationRequired(first, Bytes(32, 1)));
+  EXPECT_EQ(r.outcome, Outcome::kErrorRecorded);
+  EXPECT_TRUE(FailsWith(Result<int>(*r.drop_reason), Errc::kTamAttestationUnavailable));
+  auto status = store_.GetStatus(device_);
+  ASSERT_TRUE(status.ok() && status->has_value());
+  EXPECT_EQ((*status)->last_result, LastResult::kError);
+  EXPECT_TRUE((*status)->last_error_message.has_value());
+  // The token is used up: the same Error again is a replay.
+  const auto before = store_.Snapshot();
+  TamResult again = tam_->ProcessMessage(AttestationRequired(first, Bytes(32, 1)));
+  EXPECT_TRUE(FailsWith(Result<int>(*again.drop_reason), Errc::kTokenReplayed));
+  EXPECT_EQ(store_.Snapshot(), before);
+}
+
+class TamWithoutAttesterTest : public TamAttestationRequiredTest {
+ protected:
+  void SetUp() override {
+    with_attester_ = false;
+    TamAttestationRequiredTest::SetUp();
+  }
+};
+
+TEST_F(TamWithoutAttesterTest, RecordsThatTheDeviceRequiresTamAttestation) {
+  const teep::QueryRequest first = QueryOf(tam_->ProcessConnect());
+  TamResult r = tam_->ProcessMessage(AttestationRequired(first, Bytes(32, 1)));
+  EXPECT_EQ(r.outcome, Outcome::kErrorRecorded);
+  EXPECT_FALSE(r.response.has_value());
+  EXPECT_TRUE(FailsWith(Result<int>(*r.drop_reason), Errc::kTamAttestationUnavailable));
+  auto status = store_.GetStatus(device_);
+  ASSERT_TRUE(status.ok() && status->has_value());
+  EXPECT_EQ((*status)->last_result, LastResult::kError);
+  EXPECT_EQ((*status)->last_error_code,
+            teep::RfcProfile().Code(teep::ErrorCode::kAttestationRequired));
+  EXPECT_TRUE((*status)->last_error_message.has_value());
+  EXPECT_EQ(attester_.calls, 0);
+}
+
+// Other err-codes are recorded as before; only ERR_ATTESTATION_REQUIRED asks the attester.
+TEST_F(TamAttestationRequiredTest, OtherErrorsDoNotAskTheAttester) {
+  const teep::QueryRequest first = QueryOf(tam_->ProcessConnect());
+  teep::ErrorMessage e;
+  e.token = first.token;
+  e.err_code = teep::ErrorCode::kTemporaryError;
+  TamResult r = tam_->ProcessMessage(*teep::SignMessage(
+      e, teep::RfcProfile(),
+      teep::SigningKey{agent_key_, teep::CipherSuite::Sign1(teep::kAlgESP256), device_}));
+  EXPECT_EQ(r.outcome, Outcome::kErrorRecorded);
+  EXPECT_FALSE(r.drop_reason.has_value());
+  EXPECT_EQ(attester_.calls, 0);
+}
+
+// Reads tokens as if nobody had used them yet, like a replica that read just before another
+// one committed: the store's compare-and-set is then what catches the replay.
+class StaleTokenReads final : public TamStore {
+ public:
+  explicit StaleTokenReads(TamStore& base) : base_(base) {}
+  Status PutDevice(const DeviceRecord& d) override { return base_.PutDevice(d); }
+  Status RemoveDevice(ByteView id) override { return base_.RemoveDevice(id); }
+  Result<std::optional<DeviceRecord>> FindDevice(ByteView id) const override {
+    return base_.FindDevice(id);
+  }
+  Result<std::vector<DeviceRecord>> ListDevices() const override { return base_.ListDevices(); }
+  Status PutPackage(const Package& p) override { return base_.PutPackage(p); }
+  Result<std::optional<Package>> FindPackage(const suit::ComponentId& id,
+                                             uint64_t seq) const override {
+    return base_.FindPackage(id, seq);
+  }
+  Result<std::optional<Package>> FindLatestPackage(const suit::ComponentId& id) const override {
+    return base_.FindLatestPackage(id);
+  }
+  Result<DesiredState> GetDesiredState(ByteView id) const override {
+    return base_.GetDesiredState(id);
+  }
+  Status SetDesiredState(ByteView id, const DesiredState& d) override {
+    return base_.SetDesiredState(id, d);
+  }
+  Result<std::optional<DeviceStatus>> GetStatus(ByteView id) const override {
+    return base_.GetStatus(id);
+  }
+  Result<std::optional<TokenRecord>> FindToken(ByteView token) const override {
+    auto found = base_.FindToken(token);
+    if (found.ok() && found->has_value()) {
+      (*found)->consumed = false;
+      (*found)->device_id.reset();  // as issued by ProcessConnect
+    }
+    return found;
+  }
+  Result<size_t> PurgeTokens(int64_t now) override { return base_.PurgeTokens(now); }
+  Status Commit(const TamTransaction& txn) override { return base_.Commit(txn); }
+
+ private:
+  TamStore& base_;
+};
+
+TEST_F(TamAttestationRequiredTest, ErrorWhoseTokenAnotherRequestUsedFirstIsDropped) {
+  StaleTokenReads stale(store_);
+  auto tam = TamCore::Create(tam_->config(), stale, clock_, crypto::SystemRandom::Get(), nullptr,
+                             &attester_);
+  ASSERT_TRUE(tam.ok());
+  const teep::QueryRequest first = QueryOf((*tam)->ProcessConnect());
+  const Bytes error = AttestationRequired(first, Bytes(32, 1));
+  ASSERT_EQ((*tam)->ProcessMessage(error).outcome, Outcome::kQueryRequestSent);
+  const auto before = store_.Snapshot();
+  TamResult again = (*tam)->ProcessMessage(error);  // the stale read lets it through to Commit
+  EXPECT_EQ(again.outcome, Outcome::kDropped);
+  EXPECT_FALSE(again.response.has_value());
+  EXPECT_TRUE(FailsWith(Result<int>(*again.drop_reason), Errc::kTokenReplayed));
+  EXPECT_EQ(store_.Snapshot(), before);
 }
 
 }  // namespace

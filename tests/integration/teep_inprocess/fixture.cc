@@ -167,12 +167,12 @@ agent::AgentConfig World::DefaultAgentConfig() {
 World::World() : World(Options()) {}
 
 World::World(Options options) {
-  auto t =
-      tam::TamCore::Create(std::move(options.tam), tam_store, clock, tam_random, options.appraiser);
+  auto t = tam::TamCore::Create(std::move(options.tam), tam_store, clock, tam_random,
+                                options.appraiser, options.tam_attester);
   agent::AgentConfig agent_config = DefaultAgentConfig();
   if (options.adjust_agent) options.adjust_agent(agent_config);
   auto a = agent::AgentCore::Create(std::move(agent_config), agent_store, &fetcher, clock,
-                                    agent_random, options.evidence);
+                                    agent_random, options.evidence, options.tam_verifier);
   if (!t.ok() || !a.ok()) std::abort();
   tam = std::move(t).value();
   agent = std::move(a).value();

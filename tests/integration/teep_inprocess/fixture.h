@@ -99,6 +99,8 @@ class World {
     std::function<void(agent::AgentConfig&)> adjust_agent;
     tam::EvidenceAppraiser* appraiser = nullptr;
     agent::EvidenceProvider* evidence = nullptr;
+    tam::TamAttester* tam_attester = nullptr;
+    agent::TamAttestationVerifier* tam_verifier = nullptr;
   };
   World();
   explicit World(Options options);

@@ -405,6 +405,168 @@ TEST(TeepInProcessTest, RequestTaInstallsFromTheCatalogAndUnrequestTaRemoves) {
   EXPECT_EQ(w.tam_results.back().outcome, tam::Outcome::kUpToDate);
 }
 
+// --- TAM attestation (the Agent requires it; draft §"QueryRequest Message" processing and
+// §"TAM Processing" of ERR_ATTESTATION_REQUIRED).
+
+// The TAM's "EAT": a marker and the eat_nonce. Test-only.
+constexpr std::string_view kTamEatPrefix = "tam-eat:";
+
+class EchoTamAttester final : public tam::TamAttester {
+ public:
+  Result<tam::TamAttestation> Attest(const tam::TamAttestationRequest& request) override {
+    ++calls;
+    saw_tam_key = request.tam_key != nullptr;
+    Bytes payload = ToBytes(kTamEatPrefix);
+    if (request.challenge) Append(payload, *request.challenge);
+    return tam::TamAttestation{payload, std::string("application/x-test-tam-evidence")};
+  }
+  int calls = 0;
+  bool saw_tam_key = false;
+};
+
+class PrefixTamVerifier final : public agent::TamAttestationVerifier {
+ public:
+  explicit PrefixTamVerifier(bool affirming) : affirming_(affirming) {}
+  Result<agent::TamAttestationVerdict> Verify(const agent::TamAttestationInput& input) override {
+    ++calls;
+    EXPECT_EQ(input.format, "application/x-test-tam-evidence");
+    EXPECT_NE(input.tam_key, nullptr);
+    agent::TamAttestationVerdict verdict;
+    const ByteView prefix = AsBytes(kTamEatPrefix);
+    if (input.payload.size() < prefix.size() ||
+        !std::equal(prefix.begin(), prefix.end(), input.payload.begin())) {
+      verdict.reason = "not a TAM EAT";
+      return verdict;
+    }
+    verdict.affirming = affirming_;
+    verdict.eat_nonce = ToBytes(input.payload.subspan(prefix.size()));
+    return verdict;
+  }
+  int calls = 0;
+
+ private:
+  bool affirming_;
+};
+
+teep::TeepMessage TamMessage(const Bytes& wire) {
+  auto verified = teep::VerifyMessage(wire, teep::RfcProfile(),
+                                      {teep::PeerKey{TamP256Key().public_key(), std::nullopt},
+                                       teep::PeerKey{TamEd25519Key().public_key(), std::nullopt}});
+  EXPECT_TRUE(verified.ok()) << verified.error().ToString();
+  return verified->message;
+}
+
+World::Options TamAttestationOptions(tam::TamAttester* attester,
+                                     agent::TamAttestationVerifier* verifier) {
+  World::Options options;
+  options.tam_attester = attester;
+  options.tam_verifier = verifier;
+  options.adjust_agent = [](agent::AgentConfig& c) { c.require_tam_attestation = true; };
+  return options;
+}
+
+TEST(TeepInProcessTest, AgentRequiringTamAttestationInstallsAfterTheAttestedRetry) {
+  EchoTamAttester attester;
+  PrefixTamVerifier verifier(true);
+  World w(TamAttestationOptions(&attester, &verifier));
+  TEEPNET_ASSERT_OK(w.tam->AddPackage(FixtureEnvelope(1, "attested tam")));
+  SetDesired(w, {{FixtureManifestId(), 1}});
+  ASSERT_EQ(w.RunSession(), broker::SessionState::kSucceeded);
+  // QueryRequest -> Error 7 -> attested QueryRequest -> QueryResponse -> Update -> Success.
+  ASSERT_EQ(w.wire_log.size(), 6u);
+  EXPECT_EQ(w.tam_results.back().outcome, tam::Outcome::kSuccessRecorded);
+  EXPECT_EQ(Content(w, FixtureComponentId()), ToBytes(std::string_view("attested tam")));
+
+  auto verified = teep::VerifyMessage(w.wire_log[1].bytes, teep::RfcProfile(),
+                                      {teep::PeerKey{AgentP256Key().public_key(), std::nullopt}});
+  ASSERT_TRUE(verified.ok());
+  const auto& error = std::get<teep::ErrorMessage>(verified->message);
+  ASSERT_TRUE(error.err_code.Is(teep::ErrorCode::kAttestationRequired));
+  ASSERT_TRUE(error.challenge.has_value());
+  EXPECT_EQ(error.challenge->size(), agent::kTamChallengeSize);
+  EXPECT_EQ(error.supported_freshness_mechanisms, std::vector<uint64_t>{teep::kFreshnessNonce});
+  const auto retry = std::get<teep::QueryRequest>(TamMessage(w.wire_log[2].bytes));
+  Bytes expected = ToBytes(kTamEatPrefix);
+  Append(expected, *error.challenge);
+  EXPECT_EQ(retry.attestation_payload, expected);
+  EXPECT_EQ(attester.calls, 1);
+  EXPECT_TRUE(attester.saw_tam_key);
+  EXPECT_EQ(verifier.calls, 1);
+  EXPECT_EQ(w.agent->outstanding_tam_challenges(), 0u);  // used up
+
+  // The attested QueryRequest replayed: its challenge is gone, so the Agent asks again.
+  agent::AgentResult replay = w.agent->ProcessMessage(w.wire_log[2].bytes);
+  EXPECT_TRUE(AgentError(replay).err_code.Is(teep::ErrorCode::kAttestationRequired));
+  EXPECT_TRUE(FailsWith(Result<int>(*replay.error), agent::Errc::kTamAttestationRequired));
+}
+
+TEST(TeepInProcessTest, TamWithoutAttesterRecordsThatTheDeviceRequiresTamAttestation) {
+  PrefixTamVerifier verifier(true);
+  World w(TamAttestationOptions(nullptr, &verifier));
+  TEEPNET_ASSERT_OK(w.tam->AddPackage(FixtureEnvelope(1, "never")));
+  SetDesired(w, {{FixtureManifestId(), 1}});
+  ASSERT_EQ(w.RunSession(), broker::SessionState::kSucceeded);
+  ASSERT_EQ(w.wire_log.size(), 2u);  // QueryRequest, Error; then 204
+  const tam::TamResult& last = w.tam_results.back();
+  EXPECT_EQ(last.outcome, tam::Outcome::kErrorRecorded);
+  EXPECT_TRUE(FailsWith(Result<int>(*last.drop_reason), tam::Errc::kTamAttestationUnavailable));
+  const tam::DeviceStatus status = StatusOf(w);
+  EXPECT_EQ(status.last_result, tam::LastResult::kError);
+  EXPECT_EQ(status.last_error_code, teep::RfcProfile().Code(teep::ErrorCode::kAttestationRequired));
+  EXPECT_TRUE(status.last_error_message.has_value());
+  EXPECT_EQ(Installed(w, FixtureManifestId()), nullptr);
+  EXPECT_EQ(verifier.calls, 0);
+}
+
+TEST(TeepInProcessTest, RefusedTamAttestationEndsTheSessionAfterOneRetry) {
+  EchoTamAttester attester;
+  PrefixTamVerifier verifier(false);
+  World w(TamAttestationOptions(&attester, &verifier));
+  TEEPNET_ASSERT_OK(w.tam->AddPackage(FixtureEnvelope(1, "never")));
+  SetDesired(w, {{FixtureManifestId(), 1}});
+  ASSERT_EQ(w.RunSession(), broker::SessionState::kSucceeded);
+  ASSERT_EQ(w.wire_log.size(), 4u);  // QueryRequest, Error, attested QueryRequest, Error
+  EXPECT_EQ(attester.calls, 1);
+  EXPECT_TRUE(FailsWith(Result<int>(*w.tam_results.back().drop_reason),
+                        tam::Errc::kTamAttestationUnavailable));
+  EXPECT_EQ(Installed(w, FixtureManifestId()), nullptr);
+}
+
+// A TAM silently drops what it does not accept (digest §8 item 11); the HTTP layer answers 204
+// and the store does not move.
+TEST(TeepInProcessTest, TamDropsValidlySignedMessagesItDoesNotAcceptWithNoStateChange) {
+  World w;
+  Captured c = CaptureInstall(w);
+  teep::SigningKey agent_key{AgentP256Key(), teep::CipherSuite::Sign1(teep::kAlgESP256),
+                             w.agent->kid()};
+  const auto query = std::get<teep::QueryRequest>(TamMessage(c.query_request));
+  const auto before = w.tam_store.Snapshot();
+  auto expect_dropped = [&](const teep::TeepMessage& m, auto reason) {
+    tam::TamResult r = w.tam->ProcessMessage(*teep::SignMessage(m, teep::RfcProfile(), agent_key));
+    EXPECT_EQ(r.outcome, tam::Outcome::kDropped);
+    EXPECT_FALSE(r.response.has_value());
+    EXPECT_TRUE(FailsWith(Result<int>(*r.drop_reason), reason));
+    EXPECT_EQ(w.tam_store.Snapshot(), before);
+  };
+  expect_dropped(query, tam::Errc::kUnexpectedMessage);  // an Agent sent a QueryRequest
+  teep::ErrorMessage unknown;
+  unknown.token = Bytes(16, 0x5A);
+  expect_dropped(unknown, tam::Errc::kUnknownToken);
+  teep::Success early;  // a Success answering the QueryRequest's token
+  early.token = query.token;
+  expect_dropped(early, tam::Errc::kTokenPurposeMismatch);
+  teep::ErrorMessage bad_nonce;
+  bad_nonce.token = query.token;
+  cbor::Writer report;
+  report.WriteMapHeader(1);
+  report.WriteUint(2);
+  report.WriteBytes(Bytes(16, 0xAB));
+  bad_nonce.suit_reports = {report.bytes()};
+  expect_dropped(bad_nonce, tam::Errc::kReportNonceMismatch);
+  // After all that, the genuine QueryResponse still gets its Update.
+  EXPECT_EQ(w.tam->ProcessMessage(c.query_response).outcome, tam::Outcome::kUpdateSent);
+}
+
 // --- Sweeps: every prefix and every bit of each message type, as it flows through the cores.
 
 // The TAM refuses every damaged copy and its store does not move.
@@ -590,6 +752,21 @@ TEST(TeepInProcessScriptTest, SeedScenariosReplayAsDescribed) {
     w.AddFixturePackages();
     EXPECT_EQ(w.RunTamScript(steps).back().outcome, tam::Outcome::kErrorRecorded);
     write("tam_process_fuzzer", "error_recorded", steps);
+  }
+  {  // ERR_ATTESTATION_REQUIRED from the Agent to a TAM with no attester: recorded.
+    teep::ErrorMessage e;
+    e.token = first_token;
+    e.err_code = teep::ErrorCode::kAttestationRequired;
+    e.supported_freshness_mechanisms = {teep::kFreshnessNonce};
+    e.challenge = Bytes(32, 0x3C);
+    Bytes wire = *teep::SignMessage(e, teep::RfcProfile(), kid_key);
+    std::vector<ScriptStep> steps = {{ScriptOp::kConnect, {}}, {ScriptOp::kMessage, wire}};
+    World w;
+    w.AddFixturePackages();
+    tam::TamResult last = w.RunTamScript(steps).back();
+    EXPECT_EQ(last.outcome, tam::Outcome::kErrorRecorded);
+    EXPECT_TRUE(FailsWith(Result<int>(*last.drop_reason), tam::Errc::kTamAttestationUnavailable));
+    write("tam_process_fuzzer", "attestation_required", steps);
   }
   {  // A QueryResponse whose SUIT report nonce is wrong: Update with an err-code.
     teep::QueryResponse r;
