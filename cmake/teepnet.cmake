@@ -7,6 +7,14 @@ include_guard(GLOBAL)
 set(TEEPNET_WARNINGS
     -Wall -Wextra -Wpedantic -Wshadow -Wcast-qual -Wformat=2 -Wformat-security
     -Wnon-virtual-dtor -Wimplicit-fallthrough -Werror)
+# GCC 12 at -O3 (the release preset, for benchmarks) reports flow-analysis warnings inside
+# libstdc++ (memcmp bounds in vector comparisons, optional<vector> "maybe uninitialized",
+# restrict on string concatenation) that are known false positives of that release. They stay
+# visible there but do not fail the benchmark build; every other build keeps them as errors.
+if(CMAKE_CXX_COMPILER_ID STREQUAL "GNU" AND CMAKE_BUILD_TYPE STREQUAL "Release")
+  list(APPEND TEEPNET_WARNINGS -Wno-error=stringop-overread -Wno-error=maybe-uninitialized
+       -Wno-error=restrict -Wno-error=array-bounds -Wno-error=stringop-overflow)
+endif()
 
 # teepnet_cc_library(NAME name SRCS a.cc ... [HDRS ...] [DEPS ...] [TESTONLY])
 function(teepnet_cc_library)

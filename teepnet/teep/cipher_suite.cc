@@ -11,8 +11,13 @@ std::string CipherSuite::ToString() const {
   std::string out = "[";
   for (size_t i = 0; i < operations.size(); ++i) {
     if (i > 0) out += ",";
-    out += "[" + std::to_string(operations[i].cose_type) + "," + std::to_string(operations[i].alg) +
-           "]";
+    // Appended piece by piece: g++ 12 at -O3 reports a false -Wrestrict for
+    // "literal" + std::string (GCC PR 105329), which breaks the release build.
+    out += "[";
+    out += std::to_string(operations[i].cose_type);
+    out += ",";
+    out += std::to_string(operations[i].alg);
+    out += "]";
   }
   return out + "]";
 }
