@@ -13,10 +13,14 @@
 #include "services/common/flags.h"
 #include "services/common/json_log.h"
 #include "teepnet/agent/agent_core.h"
+#include "teepnet/attest/real_platform.h"
 #include "teepnet/base/clock.h"
 #include "teepnet/base/file.h"
 #include "teepnet/base/hex.h"
+#include "teepnet/crypto/hash.h"
 #include "teepnet/crypto/random.h"
+#include "teepnet/evidence/agent_evidence.h"
+#include "teepnet/evidence/sim_installation.h"
 
 namespace teepnet::agentd {
 namespace {
@@ -35,6 +39,8 @@ struct Options {
   std::string platform = "sim-generic";
   std::string vendor_id;
   std::string class_id;
+  std::string sim_vendors;
+  bool sim_debug = false;
 };
 
 // A UUID as 32 hex digits, dashes allowed (RFC 9562 text form).
@@ -43,6 +49,13 @@ Result<Bytes> ParseUuid(std::string text) {
   TEEPNET_ASSIGN_OR_RETURN(Bytes uuid, FromHex(text));
   if (uuid.size() != 16) return Error(Code::kInvalidArgument, "a UUID has 16 bytes");
   return uuid;
+}
+
+bool IsRealPlatform(std::string_view name) {
+  for (std::string_view real : attest::kRealPlatformNames) {
+    if (name == real) return true;
+  }
+  return false;
 }
 
 Result<crypto::PublicKey> ReadPublicKey(const std::string& path) {
@@ -63,7 +76,14 @@ int Run(std::span<char* const> args) {
                "PEM public key of the Trusted Component signer (SUIT trust anchor)", true);
   flags.String("key-type", &o.key_type, "p256|ed25519",
                "the Agent's TEEP key: P-256 (ESP256 suite) or Ed25519");
-  flags.String("platform", &o.platform, "NAME", "the simulated TEE platform (label only)");
+  flags.String("platform", &o.platform, "NAME",
+               "the TEE platform: sim-generic (no attestation), sim-trustzone, sim-sgx, sim-snp, "
+               "sim-cca, sim-tdx, sim-csv, or a real attester: configfs-tsm, sev-guest, "
+               "tdx-guest");
+  flags.String("sim-vendors", &o.sim_vendors, "DIR",
+               "the installation's simulated manufacturers (required for sim-* but sim-generic)");
+  flags.Bool("sim-debug", &o.sim_debug,
+             "first start only: the simulated platform runs with debug enabled");
   flags.String("vendor-id", &o.vendor_id, "UUID",
                "this device's vendor identifier (SUIT condition-vendor-identifier)");
   flags.String("class-id", &o.class_id, "UUID",
@@ -79,7 +99,9 @@ int Run(std::span<char* const> args) {
     return kExitOk;
   }
   if (!positional->empty() || o.channel_fd < 0 ||
-      (o.key_type != "p256" && o.key_type != "ed25519")) {
+      (o.key_type != "p256" && o.key_type != "ed25519") ||
+      (o.platform != "sim-generic" && !IsRealPlatform(o.platform) &&
+       (!evidence::IsSimPlatform(o.platform) || o.sim_vendors.empty()))) {
     std::fprintf(stderr, "bad arguments\n\n%s", flags.Help().c_str());
     return kExitUsage;
   }
@@ -118,11 +140,36 @@ int Run(std::span<char* const> args) {
     config.device.class_ids.push_back(*class_id);
   }
   SystemClock clock;
+  // Attestation (DESIGN §5): the platform and the HPKE key live here, on the TEE side; the
+  // Broker only relays the Evidence this Agent builds.
+  std::unique_ptr<attest::Platform> platform;
+  std::optional<crypto::PrivateKey> hpke_key;
+  std::unique_ptr<evidence::PlatformEvidenceProvider> evidence_provider;
+  if (o.platform != "sim-generic") {
+    // teepnet/hpke: DHKEM(X25519, HKDF-SHA256); the key persists so an EAR naming it stays
+    // useful to Network Users across restarts.
+    auto hpke = common::LoadOrCreateKey(o.data + "/hpke-key.pem", crypto::KeyType::kX25519);
+    if (!hpke.ok()) return fail("hpke-key", hpke.error());
+    hpke_key = *std::move(hpke);
+    auto opened = IsRealPlatform(o.platform)
+                      ? attest::OpenRealPlatform(o.platform, attest::RealPlatformOptions{})
+                      : evidence::OpenSimPlatform({o.platform, o.data + "/platform", o.sim_vendors,
+                                                   o.sim_debug, clock.NowUnixSeconds()});
+    if (!opened.ok()) return fail("platform", opened.error());
+    platform = *std::move(opened);
+    // oemid: RFC 9711 §4.2.3.1 allows 16 random bytes; a fixed value names teepnet as the OEM.
+    Bytes oemid = crypto::Sha256(AsBytes("teepnet OEM"));
+    oemid.resize(16);
+    evidence_provider = std::make_unique<evidence::PlatformEvidenceProvider>(
+        *platform, **store, *key, std::vector<crypto::PublicKey>{hpke_key->public_key()},
+        evidence::AgentIdentity{oemid, ToBytes(std::string_view(o.platform)), "teepnet 1"});
+  }
   auto core = agent::AgentCore::Create(std::move(config), **store, /*fetcher=*/nullptr, clock,
-                                       crypto::SystemRandom::Get());
+                                       crypto::SystemRandom::Get(), evidence_provider.get());
   if (!core.ok()) return fail("agent-core", core.error());
   AgentService service(**core, log);
   log.Info("started", {{"platform", o.platform},
+                       {"measurement", platform ? platform->measurement_hex() : ""},
                        {"components", (*store)->CurrentDirectory()},
                        {"manifests", (*store)->ListManifests().size()}});
   Status served = ServeChannel(static_cast<int>(o.channel_fd), service);

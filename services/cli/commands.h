@@ -19,6 +19,9 @@ int RunInspect(std::span<char* const> args);
 // `teepnet demo`: the demonstration `make demo` runs.
 int RunDemo(std::span<char* const> args);
 
+// `teepnet attest verify|verify-ear ...` (attest_verify.cc, attest_verify_ear.cc).
+int RunAttest(std::span<char* const> args);
+
 }  // namespace teepnet::cli
 
 #endif  // TEEPNET_SERVICES_CLI_COMMANDS_H_

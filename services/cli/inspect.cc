@@ -7,6 +7,7 @@
 
 #include "services/cli/annotator.h"
 #include "services/cli/commands.h"
+#include "services/cli/evidence_inspect.h"
 #include "teepnet/base/file.h"
 #include "teepnet/base/hex.h"
 #include "teepnet/cbor/edn.h"
@@ -20,6 +21,8 @@ constexpr const char* kUsage =
     "  Prints a CBOR item annotated (offset, head, description; COSE, SUIT and TEEP\n"
     "  structures named).\n"
     "  FILE may hold binary CBOR or hex text; '-' or no FILE reads standard input.\n"
+    "  Attestation evidence (SEV-SNP report, SGX/TDX quote, Hygon CSV report, PSA and CCA\n"
+    "  tokens) and EARs (JWT or CWT) are decoded field by field first; no signature is checked.\n"
     "  --hex HEX        take the item from the command line instead\n"
     "  --edn            print one-line RFC 8949 diagnostic notation instead\n"
     "  --profile NAME   TEEP numbering: rfc (IANA, default) or legacy (drafts up to a9d2fad)\n";
@@ -126,6 +129,12 @@ int RunInspect(std::span<char* const> args) {
   }
   Result<Bytes> input = have_hex ? FromHex(hex) : DecodeInspectInput(std::move(*raw));
   if (!input.ok()) return BadInput(input.error());
+  // Attestation evidence and EARs get their fields decoded first (evidence_inspect.h).
+  if (auto evidence = edn ? std::nullopt : InspectEvidence(*input)) {
+    std::fputs(evidence->text.c_str(), stdout);
+    if (!evidence->is_cbor) return kExitOk;
+    std::fputs("CBOR:\n", stdout);
+  }
   Result<std::string> listing = InspectCbor(*input, edn, *profile);
   if (!listing.ok()) return BadInput(listing.error());
   std::fputs(listing->c_str(), stdout);

@@ -20,6 +20,7 @@ constexpr Command kCommands[] = {
     {"inspect", "print a CBOR/COSE item annotated, or as EDN", teepnet::cli::RunInspect},
     {"demo", "run the demonstration (what `make demo` runs)", teepnet::cli::RunDemo},
     {"tam", "install, remove, status: the M/OC admin API", teepnet::cli::RunTam},
+    {"attest", "verify evidence, verify an EAR", teepnet::cli::RunAttest},
 };
 
 int Usage() {

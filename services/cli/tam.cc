@@ -25,10 +25,15 @@ struct Common {
   std::string moc;
   std::string token;
   std::string token_file;
+  std::string ca;  // trust anchors for an https:// M/OC
 };
 
 void AddCommonFlags(common::FlagSet& flags, Common& c) {
-  flags.String("moc", &c.moc, "URL", "the M/OC, e.g. http://127.0.0.1:8080", true);
+  flags.String("moc", &c.moc, "URL", "the M/OC, e.g. http://127.0.0.1:8080 or https://moc:8443",
+               true);
+  flags.String("ca", &c.ca, "FILE",
+               "for an https:// M/OC: PEM CA certificate(s) that issued its certificate, or its "
+               "own certificate (pinned)");
   flags.String("token", &c.token, "TOKEN",
                "admin token (default: $TEEPNET_ADMIN_TOKEN, or --token-file)");
   flags.String("token-file", &c.token_file, "FILE",
@@ -75,7 +80,9 @@ int Exchange(const Common& c, std::string_view method, const std::string& target
     std::fprintf(stderr, "teepnet tam: %s\n", token.error().message().c_str());
     return kExitUsageOrBadInput;
   }
-  auto client = net::HttpClient::Create(c.moc);
+  net::HttpClientOptions http;
+  http.tls_ca_file = c.ca;
+  auto client = net::HttpClient::Create(c.moc, http);
   if (!client.ok()) {
     std::fprintf(stderr, "teepnet tam: %s\n", client.error().message().c_str());
     return kExitUsageOrBadInput;
@@ -163,6 +170,16 @@ int Status(std::span<char* const> args) {
     for (const json& d : devices) {
       std::printf("%s  %-12s  last: %s\n", d.value("device_id", "").c_str(),
                   d.value("label", "").c_str(), d.value("last_result", "").c_str());
+      // Attestation: the EAR's status and, when not affirming, why (appraisal.reason).
+      if (d.contains("ear_status") && d["ear_status"].is_string()) {
+        std::string why;
+        if (d.contains("appraisal") && d["appraisal"].is_object() &&
+            !d["appraisal"].value("affirming", true)) {
+          why = "  " + d["appraisal"].value("reason", std::string());
+        }
+        std::printf("    ear        %s%s\n", d["ear_status"].get<std::string>().c_str(),
+                    why.c_str());
+      }
       for (const json& tc : d.value("installed", json::array())) {
         std::printf("    installed  %s  seq %s\n", tc.value("manifest_id", "").c_str(),
                     tc.contains("sequence_number") ? tc["sequence_number"].dump().c_str() : "-");

@@ -9,6 +9,7 @@
 
 #include <cstdio>
 #include <cstring>
+#include <filesystem>
 #include <new>
 #include <span>
 #include <string>
@@ -32,10 +33,12 @@ constexpr int kExitOk = 0;
 constexpr int kExitFailure = 1;
 constexpr int kExitUsage = 2;
 
-// Until attestation lands every simulated platform maps to one generic simulated TEE; the
-// names are the hardware of DESIGN §3 (Figure 2).
-constexpr const char* kPlatforms[] = {"sim-generic", "sim-sgx",       "sim-tdx", "sim-sev-snp",
-                                      "sim-cca",     "sim-trustzone", "sim-csv"};
+// The hardware of DESIGN §3 (Figure 2). sim-generic has no attester; the other sim-* names are
+// simulated platforms the Agent creates per installation (evidence/sim_installation.h).
+constexpr const char* kPlatforms[] = {"sim-generic", "sim-sgx", "sim-tdx", "sim-sev-snp", "sim-cca",
+                                      "sim-trustzone", "sim-csv", "sim-snp",
+                                      // real attesters (attest/real_platform.h)
+                                      "configfs-tsm", "sev-guest", "tdx-guest"};
 
 struct Options {
   std::string tam;
@@ -49,6 +52,9 @@ struct Options {
   std::string tc_signer;
   std::string key_type = "p256";
   std::string agent_program;
+  std::string sim_vendors;
+  bool sim_debug = false;
+  std::string tam_ca;  // trust anchors for an https:// TAM
   bool once = false;
   int64_t poll_interval_ms = 60000;
   int64_t backoff_initial_ms = 1000;
@@ -74,7 +80,8 @@ class Device {
         log_(log),
         signals_(signals),
         agent_(AgentProcessOptions{o_.agent_program, AgentArgs(o_), ""}, log),
-        broker_(agent_, clock_, crypto::SystemRandom::Get(), BrokerConfigFrom(o_)) {}
+        broker_(agent_, clock_, crypto::SystemRandom::Get(), BrokerConfigFrom(o_)),
+        transport_(TamHttpOptions(o_)) {}
 
   int Run() {
     const int64_t start = clock_.MonotonicMillis();
@@ -118,7 +125,18 @@ class Device {
                                      "--key-type", o.key_type,        "--platform",  o.platform};
     if (!o.vendor_id.empty()) args.insert(args.end(), {"--vendor-id", o.vendor_id});
     if (!o.class_id.empty()) args.insert(args.end(), {"--class-id", o.class_id});
+    // The simulated platform lives with the Agent (the TEE side), never in the Broker.
+    if (o.platform.substr(0, 4) == "sim-" && o.platform != "sim-generic") {
+      args.insert(args.end(), {"--sim-vendors", o.sim_vendors});
+    }
+    if (o.sim_debug) args.push_back("--sim-debug");
     return args;
+  }
+
+  static net::HttpClientOptions TamHttpOptions(const Options& o) {
+    net::HttpClientOptions http;
+    http.tls_ca_file = o.tam_ca;
+    return http;
   }
 
   static broker::BrokerConfig BrokerConfigFrom(const Options& o) {
@@ -138,7 +156,8 @@ class Device {
         TEEPNET_ASSIGN_OR_RETURN(token, common::ReadToken(o_.enroll_token_file));
       }
       TEEPNET_ASSIGN_OR_RETURN(Bytes identity, agent_.Identity());
-      TEEPNET_ASSIGN_OR_RETURN(std::string id, Enroll(o_.tam, token, identity, o_.platform));
+      TEEPNET_ASSIGN_OR_RETURN(std::string id,
+                               Enroll(o_.tam, token, identity, o_.platform, TamHttpOptions(o_)));
       record = EnrollmentRecord{id, o_.tam, o_.platform};
       TEEPNET_RETURN_IF_ERROR(SaveEnrollment(path, *record));
       log_.Info("enrolled", {{"device_id", id}});
@@ -205,12 +224,17 @@ int Run(const char* argv0, std::span<char* const> args) {
       "child process over a socketpair). On first start the device enrolls its Agent key with\n"
       "the M/OC using the enrollment token; then it polls the TAM (a policy check every\n"
       "--poll-interval-ms, exponential backoff with jitter after failures).");
-  flags.String("tam", &o.tam, "URL", "the TAM URI, e.g. http://127.0.0.1:8080/tam", true);
+  flags.String("tam", &o.tam, "URL",
+               "the TAM URI, e.g. http://127.0.0.1:8080/tam or https://tam.example:8443/tam", true);
+  flags.String("tam-ca", &o.tam_ca, "FILE",
+               "for an https:// TAM: PEM CA certificate(s) that issued its certificate, or its "
+               "own certificate (pinned); the certificate must name the URI's host");
   flags.String("data", &o.data, "DIR", "data directory (broker state; the Agent's in DIR/agent)",
                true);
   flags.String("platform", &o.platform, "NAME",
-               "simulated TEE platform: sim-generic, sim-sgx, sim-tdx, sim-sev-snp, sim-cca, "
-               "sim-trustzone, sim-csv (default: as enrolled, else sim-generic)");
+               "simulated TEE platform: sim-generic (no attestation), sim-trustzone, sim-sgx, "
+               "sim-snp, sim-cca, sim-tdx, sim-csv, or a real attester: configfs-tsm, sev-guest, "
+               "tdx-guest (default: as enrolled, else sim-generic)");
   flags.String("vendor-id", &o.vendor_id, "UUID",
                "the device's SUIT vendor identifier, passed to the Agent");
   flags.String("class-id", &o.class_id, "UUID",
@@ -226,6 +250,11 @@ int Run(const char* argv0, std::span<char* const> args) {
   flags.String("key-type", &o.key_type, "p256|ed25519",
                "the Agent's TEEP key type; must match the TAM's --key-type");
   flags.String("agent", &o.agent_program, "PATH", "the teepnet-agent program");
+  flags.String("sim-vendors", &o.sim_vendors, "DIR",
+               "simulated manufacturers shared by the devices of this installation (default: "
+               "sim-vendors beside DIR); the M/OC reads DIR/public with --endorsements");
+  flags.Bool("sim-debug", &o.sim_debug,
+             "first start only: create the simulated platform with debug enabled");
   flags.Bool("once", &o.once,
              "run policy-check rounds until one completes without failure, then exit 0");
   flags.Int("poll-interval-ms", &o.poll_interval_ms, "MS", "policy check period", 10,
@@ -250,6 +279,11 @@ int Run(const char* argv0, std::span<char* const> args) {
     auto enrolled = LoadEnrollment(o.data + "/device.json");
     o.platform = enrolled.ok() && *enrolled ? (*enrolled)->platform : "sim-generic";
   }
+  if (o.sim_vendors.empty()) {
+    std::filesystem::path data = std::filesystem::absolute(o.data).lexically_normal();
+    if (!data.has_filename()) data = data.parent_path();  // "dir/" names dir
+    o.sim_vendors = (data.parent_path() / "sim-vendors").string();
+  }
   bool platform_ok = false;
   for (const char* p : kPlatforms) platform_ok = platform_ok || o.platform == p;
   std::string problem;
@@ -257,6 +291,9 @@ int Run(const char* argv0, std::span<char* const> args) {
   if (!platform_ok) problem = "unknown platform " + o.platform;
   if (o.key_type != "p256" && o.key_type != "ed25519") problem = "unknown key type " + o.key_type;
   if (o.backoff_initial_ms > o.backoff_max_ms) problem = "--backoff-initial-ms above the cap";
+  if (o.tam.rfind("https://", 0) == 0 && o.tam_ca.empty()) {
+    problem = "an https:// TAM needs --tam-ca";
+  }
   if (!problem.empty()) {
     std::fprintf(stderr, "teepnet-device: %s\n\n%s", problem.c_str(), flags.Help().c_str());
     return kExitUsage;

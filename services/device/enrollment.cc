@@ -12,13 +12,14 @@ namespace teepnet::device {
 
 Result<std::string> AdminOriginFor(const std::string& tam_uri) {
   TEEPNET_ASSIGN_OR_RETURN(net::ParsedUrl url, net::ParseHttpUrl(tam_uri));
-  return "http://" + url.host + ":" + std::to_string(url.port);
+  return url.Origin();
 }
 
 Result<std::string> Enroll(const std::string& tam_uri, const std::string& token,
-                           ByteView agent_cose_key, const std::string& platform) {
+                           ByteView agent_cose_key, const std::string& platform,
+                           const net::HttpClientOptions& http) {
   TEEPNET_ASSIGN_OR_RETURN(std::string origin, AdminOriginFor(tam_uri));
-  TEEPNET_ASSIGN_OR_RETURN(auto client, net::HttpClient::Create(origin));
+  TEEPNET_ASSIGN_OR_RETURN(auto client, net::HttpClient::Create(origin, http));
   nlohmann::json request = {{"agent_key", ToHex(agent_cose_key)}, {"label", platform}};
   const std::string body = request.dump();
   TEEPNET_ASSIGN_OR_RETURN(

@@ -11,6 +11,7 @@
 #include <optional>
 #include <string>
 
+#include "services/net/http.h"
 #include "teepnet/base/bytes.h"
 #include "teepnet/base/result.h"
 
@@ -22,13 +23,15 @@ struct EnrollmentRecord {
   std::string platform;
 };
 
-// The admin API origin for a TAM URI: "http://h:p/tam" -> "http://h:p".
+// The admin API origin for a TAM URI: "http://h:p/tam" -> "http://h:p" (https stays https).
 Result<std::string> AdminOriginFor(const std::string& tam_uri);
 
 // POSTs the Agent key; returns the device id the M/OC assigned. kUnavailable when the M/OC
 // cannot be reached (retry later), common::Errc::kRemoteRefused when it answers non-2xx.
+// `http` carries the CA file for an https:// TAM URI.
 Result<std::string> Enroll(const std::string& tam_uri, const std::string& token,
-                           ByteView agent_cose_key, const std::string& platform);
+                           ByteView agent_cose_key, const std::string& platform,
+                           const net::HttpClientOptions& http = {});
 
 // device.json in the data directory (nullopt when absent).
 Result<std::optional<EnrollmentRecord>> LoadEnrollment(const std::string& path);

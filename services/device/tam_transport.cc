@@ -4,10 +4,10 @@ namespace teepnet::device {
 
 Result<net::HttpResponse> TamTransport::Post(const broker::HttpPost& post) {
   TEEPNET_ASSIGN_OR_RETURN(net::ParsedUrl url, net::ParseHttpUrl(post.uri));
-  const std::string origin = url.host + ":" + std::to_string(url.port);
+  const std::string origin = url.Origin();  // "https://h:p" and "http://h:p" stay apart
   auto& client = clients_[origin];
   if (!client) {
-    TEEPNET_ASSIGN_OR_RETURN(client, net::HttpClient::Create("http://" + origin, options_));
+    TEEPNET_ASSIGN_OR_RETURN(client, net::HttpClient::Create(origin, options_));
   }
   net::HeaderList headers = {{"Accept", std::string(post.accept())}};
   if (!post.content_type().empty()) {

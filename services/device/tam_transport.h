@@ -25,7 +25,7 @@ class TamTransport {
 
  private:
   net::HttpClientOptions options_;
-  std::map<std::string, std::unique_ptr<net::HttpClient>> clients_;  // by "host:port"
+  std::map<std::string, std::unique_ptr<net::HttpClient>> clients_;  // by origin
 };
 
 }  // namespace teepnet::device

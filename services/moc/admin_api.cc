@@ -106,6 +106,10 @@ net::HttpResponse AdminApi::Handle(const net::HttpRequest& request) {
       auto device_id = FromHex(rest.substr(0, slash));
       if (!device_id.ok()) return ErrorResponse(400, "device id is not hex");
       std::string_view action = rest.substr(slash + 1);
+      if (action == "ear") {
+        if (request.method != "GET") return ErrorResponse(405, "use GET");
+        return DeviceEar(*device_id);
+      }
       if (action == "install" || action == "remove") {
         if (request.method != "POST") return ErrorResponse(405, "use POST");
         return action == "install" ? Install(*device_id, request) : Remove(*device_id, request);
@@ -195,6 +199,24 @@ net::HttpResponse AdminApi::Remove(const Bytes& device_id, const net::HttpReques
   reply["device_id"] = ToHex(device_id);
   log_.Info("remove", reply);
   return JsonResponse(200, reply);
+}
+
+net::HttpResponse AdminApi::DeviceEar(const Bytes& device_id) {
+  auto device = store_.FindDevice(device_id);
+  if (!device.ok()) return FromError(device.error());
+  if (!*device) return ErrorResponse(404, "no such device");
+  auto status = store_.GetStatus(device_id);
+  if (!status.ok()) return FromError(status.error());
+  if (!*status || !(*status)->appraisal || (*status)->appraisal->attestation_result.empty()) {
+    return ErrorResponse(404, "no EAR for this device yet");
+  }
+  const tam::AppraisalRecord& a = *(*status)->appraisal;
+  return JsonResponse(200, {{"device_id", ToHex(device_id)},
+                            {"ear", std::string(AsChars(a.attestation_result))},
+                            {"ear_status", EarStatus(a)},
+                            {"affirming", a.affirming},
+                            {"reason", a.reason},
+                            {"appraised_at", a.appraised_at}});
 }
 
 net::HttpResponse AdminApi::DeviceStatus(const net::HttpRequest& request) {

@@ -9,6 +9,9 @@
 //   POST /admin/v1/devices/<id>/remove     {"component": "<manifest id, text or hex form>"}
 //        -> 200 {"device_id", "manifest_id", "manifest_id_hex"}
 //   GET  /admin/v1/status[?device=<id>]    -> 200 [device, ...] (status_json.h)
+//   GET  /admin/v1/devices/<id>/ear        -> 200 {"device_id", "ear": "<JWT>", "ear_status",
+//                                                  "affirming", "reason", "appraised_at"}
+//        (admin token; 404 until the device has been appraised)
 //
 // Errors: 401 missing/wrong token, 403 enrollment token on an admin call, 400 malformed
 // input (bad JSON, not a SUIT envelope), 404 unknown device/component/path, 405 wrong
@@ -46,6 +49,7 @@ class AdminApi {
   net::HttpResponse Install(const Bytes& device_id, const net::HttpRequest& request);
   net::HttpResponse Remove(const Bytes& device_id, const net::HttpRequest& request);
   net::HttpResponse DeviceStatus(const net::HttpRequest& request);
+  net::HttpResponse DeviceEar(const Bytes& device_id);
 
   tam::TamCore& tam_;
   tam::TamStore& store_;

@@ -7,8 +7,15 @@
 //   DIR/enroll-token      bearer token that may only enroll devices (0600)
 //   DIR/moc.db            the SQLite store (WAL), unless --store names another
 //                         (e.g. postgres://moc@db:5432/moc, shared by several replicas)
+//   DIR/ear-key.pem       with --attestation: the key EARs are signed with (P-256, ES256;
+//                         0600; created on first start) and DIR/ear-key.pub.pem, its public
+//                         half, which Relying Parties verify EARs with
 //   DIR/moc.addr          the address actually bound ("127.0.0.1:41234"), written once
 //                         listening, so tools can use --listen 127.0.0.1:0
+// The user REST API (docs/api/openapi.yaml) is served under /api/v1/ on the same address, its
+// tenants, packages and requests in the same --store database (store/sql_moc_store.h); the
+// admin token creates tenants there too.
+#include <algorithm>
 #include <cstdio>
 #include <cstring>
 #include <new>
@@ -20,11 +27,20 @@
 #include "services/common/json_log.h"
 #include "services/common/shutdown.h"
 #include "services/moc/admin_api.h"
+#include "services/moc/capacity_api.h"
+#include "services/moc/tam_action_sink.h"
 #include "services/moc/tam_endpoint.h"
+#include "services/moc/tam_reconciler.h"
+#include "services/moc/user_api.h"
 #include "services/net/http.h"
 #include "teepnet/base/clock.h"
 #include "teepnet/base/file.h"
 #include "teepnet/crypto/random.h"
+#include "teepnet/evidence/tam_appraiser.h"
+#include "teepnet/moc/moc_service.h"
+#include "teepnet/moc/token.h"
+#include "teepnet/moc/user_api_router.h"
+#include "teepnet/store/sql_moc_store.h"
 #include "teepnet/store/sql_tam_store.h"
 #include "teepnet/tam/tam_core.h"
 
@@ -35,6 +51,9 @@ constexpr int kExitOk = 0;
 constexpr int kExitFailure = 1;
 constexpr int kExitUsage = 2;
 constexpr int kPurgeEveryMs = 60 * 1000;
+// How often the M/OC turns TAM facts into request events and fails requests past their
+// deadline; the user sees a request move on within about this much of the device's report.
+constexpr int kReconcileEveryMs = 1000;
 
 struct Options {
   std::string listen = "127.0.0.1:8080";
@@ -44,6 +63,10 @@ struct Options {
   int64_t threads = 2;
   int64_t token_lifetime_s = 6 * 3600;
   int64_t max_body_bytes = 4 << 20;
+  std::string endorsements;
+  std::string attestation;
+  std::string tls_cert;  // with tls_key: serve HTTPS
+  std::string tls_key;
 };
 
 int Serve(std::span<char* const> args) {
@@ -67,6 +90,16 @@ int Serve(std::span<char* const> args) {
             INT64_C(30) * 86400);
   flags.Int("max-body-bytes", &o.max_body_bytes, "N", "largest request body accepted", 1024,
             INT64_C(256) << 20);
+  flags.String("endorsements", &o.endorsements, "DIR",
+               "Verifier endorsements, reference values and policies (the layout of\n"
+               "attest/verifier.h; for simulated devices: their sim-vendors/public); re-read\n"
+               "when it changes");
+  flags.String("attestation", &o.attestation, "off|request|require",
+               "ask devices for Evidence; require: refuse Updates unless it appraises as\n"
+               "affirming (default: require with --endorsements, else off)");
+  flags.String("tls-cert", &o.tls_cert, "FILE",
+               "serve HTTPS with this PEM certificate chain (leaf first); needs --tls-key");
+  flags.String("tls-key", &o.tls_key, "FILE", "PEM private key for --tls-cert");
   auto positional = flags.Parse(args);
   if (!positional.ok()) {
     std::fprintf(stderr, "teepnet-moc: %s\n\n%s", positional.error().message().c_str(),
@@ -77,7 +110,11 @@ int Serve(std::span<char* const> args) {
     std::fputs(flags.Help().c_str(), stdout);
     return kExitOk;
   }
-  if (!positional->empty() || (o.key_type != "p256" && o.key_type != "ed25519")) {
+  if (o.attestation.empty()) o.attestation = o.endorsements.empty() ? "off" : "require";
+  if (!positional->empty() || (o.key_type != "p256" && o.key_type != "ed25519") ||
+      (o.attestation != "off" && o.attestation != "request" && o.attestation != "require") ||
+      (o.attestation != "off" && o.endorsements.empty()) ||
+      o.tls_cert.empty() != o.tls_key.empty()) {
     std::fprintf(stderr, "teepnet-moc: bad arguments\n\n%s", flags.Help().c_str());
     return kExitUsage;
   }
@@ -112,8 +149,48 @@ int Serve(std::span<char* const> args) {
       std::nullopt});
   config.token_lifetime_seconds = o.token_lifetime_s;
   SystemClock clock;
-  auto tam = tam::TamCore::Create(std::move(config), **store, clock, crypto::SystemRandom::Get());
+  // Attestation (DESIGN §5, background-check model): the TAM appraises the Agent's Evidence
+  // against the endorsements and keeps the EAR it issues.
+  std::unique_ptr<evidence::EndorsementDirectory> endorsements;
+  std::unique_ptr<evidence::TeepEvidenceAppraiser> appraiser;
+  if (o.attestation != "off") {
+    config.attestation = o.attestation == "require" ? tam::AttestationPolicy::kRequire
+                                                    : tam::AttestationPolicy::kRequest;
+    auto ear_key = common::LoadOrCreateKey(o.data + "/ear-key.pem", crypto::KeyType::kP256);
+    if (!ear_key.ok()) return fail("ear-key", ear_key.error());
+    if (ear_key->type() != crypto::KeyType::kP256) {
+      return fail("ear-key", Error(Code::kInvalidArgument, "ear-key.pem must be P-256 (ES256)"));
+    }
+    std::string ear_pem = ear_key->public_key().ToPem();
+    if (Status s = WriteFileAtomic(o.data + "/ear-key.pub.pem", AsBytes(ear_pem), 0644); !s.ok()) {
+      return fail("ear-key", s.error());
+    }
+    endorsements = std::make_unique<evidence::EndorsementDirectory>(o.endorsements);
+    // Load once now so a broken directory is reported at start, not at the first device.
+    if (auto v = endorsements->Current(); !v.ok()) return fail("endorsements", v.error());
+    appraiser = std::make_unique<evidence::TeepEvidenceAppraiser>(*endorsements, *ear_key, clock);
+  }
+  auto tam = tam::TamCore::Create(std::move(config), **store, clock, crypto::SystemRandom::Get(),
+                                  appraiser.get());
   if (!tam.ok()) return fail("tam-core", tam.error());
+
+  // The user side (DESIGN §6): tenants, packages and requests in the same database as the
+  // TAM's state, their deploy actions carried out on that state (tam_action_sink.h).
+  auto moc_store = store::SqlMocStore::Open(store_url);
+  if (!moc_store.ok()) return fail("moc-store", moc_store.error());
+  TamActionSink action_sink(**moc_store, **store);
+  MocService service(**moc_store, clock, crypto::SystemRandom::Get(), action_sink,
+                     HashToken(*admin_token));
+  UserApiRouter user_router(service);
+  UserApi user_api(user_router);
+  CapacityApi capacity_api(service, **store);
+  TamReconciler reconciler(**moc_store, **store, service);
+  // Actions a previous run committed but did not carry out (moc_service.h).
+  if (auto resumed = service.Resume(); !resumed.ok()) {
+    log.Warn("resume", {{"error", resumed.error().ToString()}});
+  } else if (*resumed > 0) {
+    log.Info("resumed", {{"actions", static_cast<int64_t>(*resumed)}});
+  }
 
   TamEndpoint endpoint(**tam, log);
   AdminApi admin(**tam, **store, AdminTokens{*admin_token, *enroll_token}, log);
@@ -121,9 +198,15 @@ int Serve(std::span<char* const> args) {
   server_options.listen = o.listen;
   server_options.threads = static_cast<int>(o.threads);
   server_options.max_body_bytes = static_cast<size_t>(o.max_body_bytes);
+  // The user API bounds each route itself (moc/limits.h); the server must let its largest in.
+  server_options.max_body_bytes = std::max(server_options.max_body_bytes, UserApi::MaxBodyBytes());
+  server_options.tls_cert_file = o.tls_cert;
+  server_options.tls_key_file = o.tls_key;
   auto server = net::HttpServer::Start(server_options, [&](const net::HttpRequest& request) {
     std::string_view path = request.Path();
     if (path == "/tam") return endpoint.Handle(request);
+    if (CapacityApi::Serves(path)) return capacity_api.Handle(request);
+    if (UserApi::Serves(path)) return user_api.Handle(request);
     if (path.substr(0, 10) == "/admin/v1/") return admin.Handle(request);
     return net::HttpResponse::Status(404);
   });
@@ -132,11 +215,26 @@ int Serve(std::span<char* const> args) {
   if (Status s = WriteFileAtomic(o.data + "/moc.addr", AsBytes(address + "\n"), 0644); !s.ok()) {
     return fail("addr-file", s.error());
   }
-  log.Info("listening", {{"address", address},
-                         {"tam_uri", "http://" + address + "/tam"},
-                         {"suite", key_is_ed25519 ? "ed25519" : "esp256"}});
+  log.Info("listening",
+           {{"address", address},
+            {"tam_uri", (o.tls_cert.empty() ? "http://" : "https://") + address + "/tam"},
+            {"suite", key_is_ed25519 ? "ed25519" : "esp256"},
+            {"attestation", o.attestation}});
 
-  while (!signals.Wait(kPurgeEveryMs)) {
+  int64_t last_purge_ms = clock.MonotonicMillis();
+  while (!signals.Wait(kReconcileEveryMs)) {
+    // Every replica runs these; events and actions are idempotent (tam_reconciler.h).
+    if (auto r = reconciler.RunOnce(); !r.ok()) {
+      log.Warn("reconcile", {{"error", r.error().ToString()}});
+    }
+    if (auto t = service.CheckTimeouts(); !t.ok()) {
+      log.Warn("check-timeouts", {{"error", t.error().ToString()}});
+    }
+    if (auto resumed = service.Resume(); !resumed.ok()) {
+      log.Warn("resume", {{"error", resumed.error().ToString()}});
+    }
+    if (clock.MonotonicMillis() - last_purge_ms < kPurgeEveryMs) continue;
+    last_purge_ms = clock.MonotonicMillis();
     auto purged = (*store)->PurgeTokens(clock.NowUnixSeconds());
     if (!purged.ok()) log.Warn("purge-tokens", {{"error", purged.error().ToString()}});
   }

@@ -1,12 +1,33 @@
 #include "services/moc/status_json.h"
 
+#include <algorithm>
+
 #include "teepnet/agent/tc_claims.h"
 #include "teepnet/base/hex.h"
+#include "teepnet/eat/base64url.h"
+#include "teepnet/eat/ear.h"
 
 namespace teepnet::moc {
 
 nlohmann::json ComponentJson(const suit::ComponentId& id) {
   return {{"manifest_id", id.ToString()}, {"manifest_id_hex", ToHex(id.Encode())}};
+}
+
+std::string EarStatus(const tam::AppraisalRecord& appraisal) {
+  if (appraisal.attestation_result.empty()) return "none";
+  // Our own EAR from our own store: read the JWT claims (the signature was made here).
+  std::string_view jwt = AsChars(appraisal.attestation_result);
+  const size_t first = jwt.find('.');
+  const size_t second = jwt.find('.', first == std::string_view::npos ? 0 : first + 1);
+  if (first == std::string_view::npos || second == std::string_view::npos) return "unreadable";
+  auto claims = eat::Base64UrlDecode(jwt.substr(first + 1, second - first - 1));
+  if (!claims.ok()) return "unreadable";
+  auto parsed = nlohmann::json::parse(AsChars(*claims), nullptr, /*allow_exceptions=*/false);
+  auto ear = eat::EarFromJson(parsed);
+  if (!ear.ok() || ear->submods.empty()) return "unreadable";
+  attest::Tier worst = attest::Tier::kNone;
+  for (const auto& [name, sub] : ear->submods) worst = std::max(worst, sub.status);
+  return eat::StatusName(worst);
 }
 
 nlohmann::json DeviceJson(const tam::DeviceRecord& device, const tam::DesiredState& desired,
@@ -31,6 +52,8 @@ nlohmann::json DeviceJson(const tam::DeviceRecord& device, const tam::DesiredSta
   out["last_error"] = nullptr;
   out["suite"] = nullptr;
   out["appraisal"] = nullptr;
+  out["ear_status"] = nullptr;
+  out["ear"] = nullptr;
   if (status) {
     for (const agent::InstalledTc& tc : status->installed) {
       json e = ComponentJson(tc.manifest_id);
@@ -56,6 +79,10 @@ nlohmann::json DeviceJson(const tam::DeviceRecord& device, const tam::DesiredSta
       out["appraisal"] = {{"affirming", status->appraisal->affirming},
                           {"appraised_at", status->appraisal->appraised_at},
                           {"reason", status->appraisal->reason}};
+      out["ear_status"] = EarStatus(*status->appraisal);
+      if (!status->appraisal->attestation_result.empty()) {
+        out["ear"] = std::string(AsChars(status->appraisal->attestation_result));
+      }
     }
   }
   out["installed"] = std::move(installed);

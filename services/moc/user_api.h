@@ -1,7 +1,7 @@
 // Binds the M/OC's user REST API (teepnet/moc/user_api_router.h, docs/api/openapi.yaml) to the
 // HTTP server: translates net::HttpRequest into the router's request and its answer back.
-// Not registered in moc_main.cc yet; a server that mounts it must allow bodies of
-// UserApi::MaxBodyBytes() (HttpServerOptions::max_body_bytes).
+// teepnet-moc mounts it under /api/v1/ (moc_main.cc); a server that mounts it must allow bodies
+// of UserApi::MaxBodyBytes() (HttpServerOptions::max_body_bytes).
 #ifndef TEEPNET_SERVICES_MOC_USER_API_H_
 #define TEEPNET_SERVICES_MOC_USER_API_H_
 

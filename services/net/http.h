@@ -4,7 +4,11 @@
 // and body limits; nothing of Beast or Asio leaks through this header.
 //
 // Handlers get a fully read request and return a response; they run on the server's threads
-// and must not block for long. TLS is not offered yet.
+// and must not block for long.
+//
+// Both sides optionally speak TLS (HTTPS, RFC 9110 §4.2.2) through crypto::TlsSession: the
+// server when given a certificate and key, the client for "https://" URLs, where it always
+// verifies the server against a caller-given CA or pinned certificate and the URL's host.
 #ifndef TEEPNET_SERVICES_NET_HTTP_H_
 #define TEEPNET_SERVICES_NET_HTTP_H_
 
@@ -58,8 +62,12 @@ struct HttpServerOptions {
   int threads = 2;
   size_t max_header_bytes = 16 * 1024;
   size_t max_body_bytes = 4 * 1024 * 1024;
-  int idle_timeout_seconds = 60;   // a keep-alive connection idle this long is closed
-  int read_timeout_seconds = 30;   // a request must arrive completely within this
+  int idle_timeout_seconds = 60;  // a keep-alive connection idle this long is closed
+  int read_timeout_seconds = 30;  // a request must arrive completely within this
+  // HTTPS: PEM certificate chain (leaf first) and PEM private key. Both or neither; with
+  // neither the server speaks plain HTTP.
+  std::string tls_cert_file;
+  std::string tls_key_file;
 };
 
 class HttpServer {
@@ -78,29 +86,37 @@ struct HttpClientOptions {
   int connect_timeout_ms = 3000;
   int request_timeout_ms = 30000;
   size_t max_body_bytes = 16 * 1024 * 1024;
+  // For https:// URLs (required there): PEM trust anchors for the server certificate, either
+  // the CA that issued it or the server's own certificate (a pin). The certificate must also
+  // name the URL's host (DNS name or IP address).
+  std::string tls_ca_file;
 };
 
-// A blocking client for one origin ("http://127.0.0.1:8080"), reusing its connection across
-// requests and reconnecting transparently when the server closed it. Not thread-safe: use one
-// per thread.
+// A blocking client for one origin ("http://127.0.0.1:8080", "https://tam.example"), reusing its
+// connection across requests and reconnecting transparently when the server closed it. Not
+// thread-safe: use one per thread.
 class HttpClient {
  public:
   static Result<std::unique_ptr<HttpClient>> Create(std::string_view base_url,
                                                     HttpClientOptions options = {});
   virtual ~HttpClient() = default;
   // Sends a request; a network failure is Code::kUnavailable, a malformed answer
-  // Code::kDataLoss. Any HTTP status is a successful exchange.
+  // Code::kDataLoss, a server that fails TLS verification Code::kUnauthenticated (with the
+  // crypto::Errc reason). Any HTTP status is a successful exchange.
   virtual Result<HttpResponse> Send(std::string_view method, std::string_view target,
                                     const HeaderList& headers, ByteView body) = 0;
   Result<HttpResponse> Get(std::string_view target) { return Send("GET", target, {}, {}); }
   Result<HttpResponse> Post(std::string_view target, std::string_view content_type, ByteView body);
 };
 
-// Splits "http://host:port/base" into host, port and path prefix.
+// Splits "http://host:port/base" (or "https://...") into host, port and path prefix.
 struct ParsedUrl {
   std::string host;
-  uint16_t port = 80;
-  std::string path;  // "" or "/base"
+  uint16_t port = 80;  // 443 by default for https
+  std::string path;    // "" or "/base"
+  bool tls = false;    // https://
+  // "http://host:port" or "https://host:port".
+  std::string Origin() const;
 };
 Result<ParsedUrl> ParseHttpUrl(std::string_view url);
 

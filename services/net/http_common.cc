@@ -8,8 +8,7 @@ namespace teepnet::net {
 
 namespace {
 bool EqualsIgnoreCase(std::string_view a, std::string_view b) {
-  return a.size() == b.size() &&
-         std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
+  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
            return std::tolower(static_cast<unsigned char>(x)) ==
                   std::tolower(static_cast<unsigned char>(y));
          });
@@ -23,7 +22,9 @@ std::string_view Find(const HeaderList& headers, std::string_view name) {
 }
 }  // namespace
 
-std::string_view HttpRequest::Header(std::string_view name) const { return Find(headers, name); }
+std::string_view HttpRequest::Header(std::string_view name) const {
+  return Find(headers, name);
+}
 
 bool HttpRequest::HasHeader(std::string_view name) const {
   return std::any_of(headers.begin(), headers.end(),
@@ -35,7 +36,9 @@ std::string_view HttpRequest::Path() const {
   return t.substr(0, t.find('?'));
 }
 
-std::string_view HttpResponse::Header(std::string_view name) const { return Find(headers, name); }
+std::string_view HttpResponse::Header(std::string_view name) const {
+  return Find(headers, name);
+}
 
 HttpResponse HttpResponse::WithBody(int status, std::string content_type, Bytes body) {
   HttpResponse r;
@@ -52,15 +55,27 @@ Result<HttpResponse> HttpClient::Post(std::string_view target, std::string_view 
   return Send("POST", target, headers, body);
 }
 
+std::string ParsedUrl::Origin() const {
+  return (tls ? "https://" : "http://") + host + ":" + std::to_string(port);
+}
+
 Result<ParsedUrl> ParseHttpUrl(std::string_view url) {
-  constexpr std::string_view kScheme = "http://";
-  if (url.substr(0, kScheme.size()) != kScheme) {
-    return Error(Code::kInvalidArgument, "only http:// URLs are supported: " + std::string(url));
+  constexpr std::string_view kHttp = "http://";
+  constexpr std::string_view kHttps = "https://";
+  ParsedUrl out;
+  std::string_view rest;
+  if (url.substr(0, kHttp.size()) == kHttp) {
+    rest = url.substr(kHttp.size());
+  } else if (url.substr(0, kHttps.size()) == kHttps) {
+    rest = url.substr(kHttps.size());
+    out.tls = true;
+    out.port = 443;
+  } else {
+    return Error(Code::kInvalidArgument,
+                 "only http:// and https:// URLs are supported: " + std::string(url));
   }
-  std::string_view rest = url.substr(kScheme.size());
   size_t slash = rest.find('/');
   std::string_view authority = rest.substr(0, slash);
-  ParsedUrl out;
   out.path = slash == std::string_view::npos ? "" : std::string(rest.substr(slash));
   while (!out.path.empty() && out.path.back() == '/') out.path.pop_back();
   size_t colon = authority.rfind(':');
@@ -74,7 +89,8 @@ Result<ParsedUrl> ParseHttpUrl(std::string_view url) {
     out.port = static_cast<uint16_t>(p);
     authority = authority.substr(0, colon);
   }
-  if (authority.empty()) return Error(Code::kInvalidArgument, "no host in URL: " + std::string(url));
+  if (authority.empty())
+    return Error(Code::kInvalidArgument, "no host in URL: " + std::string(url));
   out.host = std::string(authority);
   return out;
 }

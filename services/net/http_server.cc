@@ -1,6 +1,8 @@
 // HttpServer on Boost.Beast: one acceptor, one session object per connection, a fixed pool of
 // threads running the io_context. Limits: header and body sizes (Beast's parser enforces them
 // before buffering more), a read deadline per request and an idle deadline between requests.
+// With a certificate the same sessions run over TlsStream; the TLS handshake counts against
+// the first request's read deadline.
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/strand.hpp>
 #include <boost/beast/core.hpp>
@@ -11,9 +13,11 @@
 #include <mutex>
 #include <optional>
 #include <thread>
+#include <type_traits>
 #include <vector>
 
 #include "services/net/http.h"
+#include "services/net/tls_stream.h"
 
 namespace teepnet::net {
 
@@ -41,38 +45,69 @@ HttpRequest ToRequest(const BeastRequest& in, const std::string& peer) {
   return out;
 }
 
-class Session : public std::enable_shared_from_this<Session> {
+beast::tcp_stream& Tcp(beast::tcp_stream& stream) {
+  return stream;
+}
+beast::tcp_stream& Tcp(TlsStream& stream) {
+  return stream.next_layer();
+}
+
+// Stream is beast::tcp_stream (HTTP) or TlsStream (HTTPS).
+template <class Stream>
+class Session : public std::enable_shared_from_this<Session<Stream>> {
+  static constexpr bool kTls = std::is_same_v<Stream, TlsStream>;
+
  public:
-  Session(tcp::socket socket, const HttpServerOptions& options, const HttpHandler& handler)
-      : stream_(std::move(socket)), options_(options), handler_(handler) {
+  template <class... StreamArgs>
+  Session(const HttpServerOptions& options, const HttpHandler& handler, StreamArgs&&... args)
+      : stream_(std::forward<StreamArgs>(args)...), options_(options), handler_(handler) {
     beast::error_code ec;
-    auto ep = stream_.socket().remote_endpoint(ec);
+    auto ep = Tcp(stream_).socket().remote_endpoint(ec);
     if (!ec) peer_ = ep.address().to_string() + ":" + std::to_string(ep.port());
   }
 
   void Run() {
-    asio::dispatch(stream_.get_executor(), [self = shared_from_this()] { self->Read(); });
+    asio::dispatch(stream_.get_executor(), [self = this->shared_from_this()] {
+      if constexpr (kTls) {
+        self->Handshake();
+      } else {
+        self->Read();
+      }
+    });
   }
 
  private:
+  void Handshake() {
+    Tcp(stream_).expires_after(std::chrono::seconds(options_.read_timeout_seconds));
+    stream_.async_handshake([self = this->shared_from_this()](beast::error_code ec, size_t) {
+      // A client that does not complete the handshake (or fails to verify us and says so
+      // with an alert) gets nothing more.
+      if (ec) {
+        self->CloseSocket();
+        return;
+      }
+      self->Read();
+    });
+  }
+
   void Read() {
     parser_.emplace();
     parser_->header_limit(static_cast<uint32_t>(options_.max_header_bytes));
     parser_->body_limit(options_.max_body_bytes);
     // The first request on a connection and every later one must arrive within the deadline;
     // between requests the idle deadline applies (it is the longer of the two in practice).
-    stream_.expires_after(std::chrono::seconds(
-        first_ ? options_.read_timeout_seconds : options_.idle_timeout_seconds));
+    Tcp(stream_).expires_after(std::chrono::seconds(first_ ? options_.read_timeout_seconds
+                                                           : options_.idle_timeout_seconds));
     first_ = false;
-    bhttp::async_read(stream_, buffer_, *parser_,
-                      [self = shared_from_this()](beast::error_code ec, size_t) {
-                        self->OnRead(ec);
-                      });
+    bhttp::async_read(
+        stream_, buffer_, *parser_,
+        [self = this->shared_from_this()](beast::error_code ec, size_t) { self->OnRead(ec); });
   }
 
   void OnRead(beast::error_code ec) {
     if (ec == bhttp::error::end_of_stream || ec == beast::error::timeout ||
-        ec == asio::error::operation_aborted || ec == asio::error::connection_reset) {
+        ec == asio::error::operation_aborted || ec == asio::error::connection_reset ||
+        IsTlsFailure(ec)) {
       Close();
       return;
     }
@@ -103,24 +138,36 @@ class Session : public std::enable_shared_from_this<Session> {
     out->body() = std::move(response.body);
     out->keep_alive(keep_alive);
     out->prepare_payload();
-    stream_.expires_after(std::chrono::seconds(options_.read_timeout_seconds));
-    bhttp::async_write(stream_, *out,
-                       [self = shared_from_this(), out, keep_alive](beast::error_code ec, size_t) {
-                         if (ec || !keep_alive) {
-                           self->Close();
-                           return;
-                         }
-                         self->Read();
-                       });
+    Tcp(stream_).expires_after(std::chrono::seconds(options_.read_timeout_seconds));
+    bhttp::async_write(
+        stream_, *out,
+        [self = this->shared_from_this(), out, keep_alive](beast::error_code ec, size_t) {
+          if (ec || !keep_alive) {
+            self->Close();
+            return;
+          }
+          self->Read();
+        });
   }
 
   void Close() {
-    beast::error_code ignored;
-    stream_.socket().shutdown(tcp::socket::shutdown_send, ignored);
-    stream_.socket().close(ignored);
+    if constexpr (kTls) {
+      // RFC 8446 §6.1: close_notify before closing the write side.
+      Tcp(stream_).expires_after(std::chrono::seconds(options_.read_timeout_seconds));
+      stream_.async_shutdown(
+          [self = this->shared_from_this()](beast::error_code, size_t) { self->CloseSocket(); });
+    } else {
+      CloseSocket();
+    }
   }
 
-  beast::tcp_stream stream_;
+  void CloseSocket() {
+    beast::error_code ignored;
+    Tcp(stream_).socket().shutdown(tcp::socket::shutdown_send, ignored);
+    Tcp(stream_).socket().close(ignored);
+  }
+
+  Stream stream_;
   beast::flat_buffer buffer_;
   std::optional<bhttp::request_parser<bhttp::vector_body<uint8_t>>> parser_;
   const HttpServerOptions& options_;
@@ -131,8 +178,9 @@ class Session : public std::enable_shared_from_this<Session> {
 
 class BeastServer final : public HttpServer {
  public:
-  BeastServer(const HttpServerOptions& options, HttpHandler handler)
-      : options_(options), handler_(std::move(handler)), acceptor_(io_) {}
+  BeastServer(const HttpServerOptions& options, HttpHandler handler,
+              std::shared_ptr<const crypto::TlsContext> tls)
+      : options_(options), handler_(std::move(handler)), tls_(std::move(tls)), acceptor_(io_) {}
 
   ~BeastServer() override { Stop(); }
 
@@ -180,18 +228,27 @@ class BeastServer final : public HttpServer {
 
  private:
   void Accept() {
-    acceptor_.async_accept(asio::make_strand(io_), [this](beast::error_code ec, tcp::socket socket) {
-      if (ec == asio::error::operation_aborted) return;
-      if (!ec) {
-        socket.set_option(tcp::no_delay(true), ec);
-        std::make_shared<Session>(std::move(socket), options_, handler_)->Run();
-      }
-      Accept();
-    });
+    acceptor_.async_accept(
+        asio::make_strand(io_), [this](beast::error_code ec, tcp::socket socket) {
+          if (ec == asio::error::operation_aborted) return;
+          if (!ec) {
+            socket.set_option(tcp::no_delay(true), ec);
+            if (!tls_) {
+              std::make_shared<Session<beast::tcp_stream>>(options_, handler_, std::move(socket))
+                  ->Run();
+            } else if (auto session = crypto::TlsSession::Server(tls_); session.ok()) {
+              std::make_shared<Session<TlsStream>>(
+                  options_, handler_, beast::tcp_stream(std::move(socket)), std::move(*session))
+                  ->Run();
+            }
+          }
+          Accept();
+        });
   }
 
   HttpServerOptions options_;
   HttpHandler handler_;
+  std::shared_ptr<const crypto::TlsContext> tls_;  // null: plain HTTP
   asio::io_context io_;
   tcp::acceptor acceptor_;
   std::vector<std::thread> threads_;
@@ -210,14 +267,19 @@ Result<std::unique_ptr<HttpServer>> HttpServer::Start(const HttpServerOptions& o
     return Error(Code::kInvalidArgument, "listen address must be host:port: " + options.listen);
   }
   std::string host = options.listen.substr(0, colon);
-  if (host.size() >= 2 && host.front() == '[' && host.back() == ']') host = host.substr(1, host.size() - 2);
+  if (host.size() >= 2 && host.front() == '[' && host.back() == ']')
+    host = host.substr(1, host.size() - 2);
   std::string port_text = options.listen.substr(colon + 1);
   char* end = nullptr;
   unsigned long port = std::strtoul(port_text.c_str(), &end, 10);
   if (port_text.empty() || *end != '\0' || port > 65535) {
     return Error(Code::kInvalidArgument, "bad port in listen address: " + options.listen);
   }
-  auto server = std::make_unique<BeastServer>(options, std::move(handler));
+  std::shared_ptr<const crypto::TlsContext> tls;
+  if (!options.tls_cert_file.empty() || !options.tls_key_file.empty()) {
+    TEEPNET_ASSIGN_OR_RETURN(tls, LoadServerTls(options.tls_cert_file, options.tls_key_file));
+  }
+  auto server = std::make_unique<BeastServer>(options, std::move(handler), std::move(tls));
   TEEPNET_RETURN_IF_ERROR(server->Listen(host, static_cast<uint16_t>(port)));
   return std::unique_ptr<HttpServer>(std::move(server));
 }

@@ -1,10 +1,16 @@
 #include <gtest/gtest.h>
 
+#include <stdlib.h>
+
 #include <atomic>
+#include <filesystem>
 #include <thread>
 #include <vector>
 
 #include "services/net/http.h"
+#include "teepnet/crypto/errc.h"
+#include "teepnet/crypto/tls_test_pki.h"
+#include "teepnet/testing/matchers.h"
 
 namespace teepnet::net {
 namespace {
@@ -23,7 +29,9 @@ std::unique_ptr<HttpServer> StartEcho(HttpServerOptions options = {}) {
   return std::move(server).value();
 }
 
-std::string BaseUrl(const HttpServer& s) { return "http://127.0.0.1:" + std::to_string(s.port()); }
+std::string BaseUrl(const HttpServer& s) {
+  return "http://127.0.0.1:" + std::to_string(s.port());
+}
 
 TEST(HttpTest, PostIsEchoedWithItsHeadersOverOneKeptAliveConnection) {
   auto server = StartEcho();
@@ -102,7 +110,13 @@ TEST(HttpTest, UrlsAreParsedIntoHostPortAndPath) {
   EXPECT_EQ(u->host, "127.0.0.1");
   EXPECT_EQ(u->port, 8443);
   EXPECT_EQ(u->path, "/base");
-  EXPECT_FALSE(ParseHttpUrl("https://x").ok());
+  auto secure = ParseHttpUrl("https://tam.example/tam");
+  ASSERT_TRUE(secure.ok());
+  EXPECT_TRUE(secure->tls);
+  EXPECT_EQ(secure->port, 443);
+  EXPECT_EQ(secure->Origin(), "https://tam.example:443");
+  EXPECT_FALSE(u->tls);
+  EXPECT_FALSE(ParseHttpUrl("ftp://x").ok());
   EXPECT_FALSE(ParseHttpUrl("http://x:0").ok());
   EXPECT_FALSE(ParseHttpUrl("http://:80").ok());
 }
@@ -142,6 +156,133 @@ TEST(HttpTest, StoppedServerNoLongerAcceptsConnections) {
     ASSERT_FALSE(res.ok());
     EXPECT_EQ(res.error().code(), Code::kUnavailable) << res.error().ToString();
   }
+}
+
+}  // namespace
+}  // namespace teepnet::net
+
+// HTTPS: the same server and client over crypto::TlsSession.
+namespace teepnet::net {
+namespace {
+
+using teepnet::testing::FailsWith;
+
+class HttpsTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    std::string pattern =
+        (std::filesystem::temp_directory_path() / "teepnet-https-XXXXXX").string();
+    ASSERT_NE(mkdtemp(pattern.data()), nullptr);
+    dir_ = pattern;
+    TEEPNET_ASSERT_OK(crypto::testing::WriteTlsTestPki(pki_, dir_));
+  }
+  void TearDown() override { std::filesystem::remove_all(dir_); }
+
+  HttpServerOptions TlsOptions() const {
+    HttpServerOptions options;
+    options.tls_cert_file = dir_ + "/server.pem";
+    options.tls_key_file = dir_ + "/server.key";
+    return options;
+  }
+  HttpClientOptions Trusting(const std::string& ca_file) const {
+    HttpClientOptions options;
+    options.tls_ca_file = ca_file;
+    return options;
+  }
+  static std::string HttpsUrl(const HttpServer& s) {
+    return "https://127.0.0.1:" + std::to_string(s.port());
+  }
+
+  crypto::testing::TlsTestPki pki_ = crypto::testing::MakeTlsTestPki("IP:127.0.0.1");
+  std::string dir_;
+};
+
+TEST_F(HttpsTest, RoundTripsRequestsOverOneKeptAliveTlsConnection) {
+  auto server = StartEcho(TlsOptions());
+  auto client = HttpClient::Create(HttpsUrl(*server), Trusting(dir_ + "/ca.pem"));
+  ASSERT_TRUE(client.ok()) << client.error().ToString();
+  // Small bodies and one spanning many TLS records.
+  for (size_t size : {size_t{0}, size_t{5}, size_t{300 * 1024}}) {
+    Bytes body(size);
+    for (size_t i = 0; i < size; ++i) body[i] = static_cast<uint8_t>(i * 7);
+    auto res = (*client)->Post("/tam", "application/teep+cbor", body);
+    ASSERT_TRUE(res.ok()) << res.error().ToString();
+    EXPECT_EQ(res->status, 200);
+    EXPECT_EQ(res->body, body);
+    EXPECT_EQ(res->Header("X-Content-Type"), "application/teep+cbor");
+  }
+}
+
+TEST_F(HttpsTest, AcceptsThePinnedServerCertificateInsteadOfTheCa) {
+  auto server = StartEcho(TlsOptions());
+  auto client = HttpClient::Create(HttpsUrl(*server), Trusting(dir_ + "/server.pem"));
+  ASSERT_TRUE(client.ok());
+  auto res = (*client)->Get("/empty");
+  ASSERT_TRUE(res.ok()) << res.error().ToString();
+  EXPECT_EQ(res->status, 204);
+}
+
+TEST_F(HttpsTest, ClientRefusesAServerItsCaDidNotIssueAndTheServerCarriesOn) {
+  auto server = StartEcho(TlsOptions());
+  auto stranger = crypto::testing::MakeTlsTestPki("IP:127.0.0.1", "a stranger CA");
+  std::string other_dir = dir_ + "/other";
+  std::filesystem::create_directory(other_dir);
+  TEEPNET_ASSERT_OK(crypto::testing::WriteTlsTestPki(stranger, other_dir));
+  auto client = HttpClient::Create(HttpsUrl(*server), Trusting(other_dir + "/ca.pem"));
+  ASSERT_TRUE(client.ok());
+  auto res = (*client)->Get("/empty");
+  EXPECT_TRUE(FailsWith(res, crypto::Errc::kChainUntrusted));
+  EXPECT_EQ(res.error().code(), Code::kUnauthenticated);
+
+  auto trusting = HttpClient::Create(HttpsUrl(*server), Trusting(dir_ + "/ca.pem"));
+  ASSERT_TRUE(trusting.ok());
+  auto ok = (*trusting)->Get("/empty");
+  ASSERT_TRUE(ok.ok()) << ok.error().ToString();
+  EXPECT_EQ(ok->status, 204);
+}
+
+TEST_F(HttpsTest, ClientRefusesAServerCertificateForAnotherHost) {
+  auto elsewhere = crypto::testing::MakeTlsTestPki("DNS:tam.example");
+  TEEPNET_ASSERT_OK(crypto::testing::WriteTlsTestPki(elsewhere, dir_));
+  auto server = StartEcho(TlsOptions());
+  auto client = HttpClient::Create(HttpsUrl(*server), Trusting(dir_ + "/ca.pem"));
+  ASSERT_TRUE(client.ok());
+  EXPECT_TRUE(FailsWith((*client)->Get("/empty"), crypto::Errc::kPeerNameMismatch));
+}
+
+TEST_F(HttpsTest, HttpsUrlWithoutTrustAnchorsIsRefusedUpFront) {
+  auto client = HttpClient::Create("https://127.0.0.1:1");
+  ASSERT_FALSE(client.ok());
+  EXPECT_EQ(client.error().code(), Code::kInvalidArgument);
+}
+
+TEST_F(HttpsTest, HttpsClientGetsATlsErrorFromAPlainHttpServer) {
+  auto server = StartEcho();
+  auto client = HttpClient::Create(HttpsUrl(*server), Trusting(dir_ + "/ca.pem"));
+  ASSERT_TRUE(client.ok());
+  EXPECT_TRUE(FailsWith((*client)->Get("/empty"), crypto::Errc::kTlsProtocol));
+}
+
+TEST_F(HttpsTest, HttpsServerGivesAPlainHttpClientNothing) {
+  auto server = StartEcho(TlsOptions());
+  auto client = HttpClient::Create(BaseUrl(*server));
+  ASSERT_TRUE(client.ok());
+  auto res = (*client)->Get("/empty");
+  ASSERT_FALSE(res.ok());
+  EXPECT_EQ(res.error().code(), Code::kUnavailable) << res.error().ToString();
+}
+
+TEST_F(HttpsTest, ServerRefusesToStartWithHalfATlsConfigurationOrAMismatchedKey) {
+  HttpServerOptions cert_only = TlsOptions();
+  cert_only.tls_key_file.clear();
+  EXPECT_FALSE(HttpServer::Start(cert_only, Echo).ok());
+  auto other = crypto::testing::MakeTlsTestPki();
+  std::string other_dir = dir_ + "/other";
+  std::filesystem::create_directory(other_dir);
+  TEEPNET_ASSERT_OK(crypto::testing::WriteTlsTestPki(other, other_dir));
+  HttpServerOptions mismatched = TlsOptions();
+  mismatched.tls_key_file = other_dir + "/server.key";
+  EXPECT_TRUE(FailsWith(HttpServer::Start(mismatched, Echo), crypto::Errc::kBadKey));
 }
 
 }  // namespace

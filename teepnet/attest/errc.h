@@ -6,6 +6,7 @@
 // families can append reasons without colliding:
 //   1..99     common            100..199  SEV-SNP      200..299  Hygon CSV
 //   300..399  DCAP (SGX/TDX)    400..499  CCA / PSA    500..599  verifier / policy
+//   600..699  real attester backends (configfs-tsm, /dev/sev-guest, /dev/tdx_guest)
 #ifndef TEEPNET_ATTEST_ERRC_H_
 #define TEEPNET_ATTEST_ERRC_H_
 
@@ -48,6 +49,22 @@ enum class Errc : uint16_t {
   kCcaBadCollection,   // the CCA token collection (tag 399 / 907) is malformed
   kCcaBadRealmKey,     // the realm public key (44237) is neither a COSE_Key nor a SEC1 point
   kPsaBadCorim,        // a CoRIM / CoMID endorsement does not parse
+
+  // --- verifier / policy (500..599) ---
+  kUnknownEvidenceFormat = 500,  // the bytes match none of the supported evidence formats
+  kNoEndorsements,               // the Verifier holds no trust anchors for this format
+  kReportDataTooLong,            // expected report data longer than the 64-byte field
+
+  // --- real attester backends (600..699) ---
+  kRealNotPresent = 600,  // the device or configfs directory does not exist / cannot be opened
+  kRealIo,                // a read, write, mkdir or ioctl on a present backend failed
+  kRealBadArgument,       // report data over 64 bytes, privlevel out of range, unknown backend
+  kRealBlobTooLarge,      // outblob / auxblob / certificate table over its named limit
+  kRealBadResponse,       // the firmware response is malformed or reports a failure status
+  kTsmMissingProvider,    // a configfs-tsm report entry without a readable `provider`
+  kTsmUnknownProvider,    // a provider this backend has no evidence format for, or changed
+  kTsmConcurrentWriter,   // `generation` moved under us on every attempt (another writer)
+  kSnpBadCertTable,       // a GHCB certificate table that does not parse
 };
 
 }  // namespace teepnet::attest
@@ -63,6 +80,14 @@ struct ErrcTraits<attest::Errc> {
       case attest::Errc::kDcapUnsupportedVersion:
       case attest::Errc::kDcapUnsupportedKeyType:
       case attest::Errc::kDcapUnsupportedTeeType: return Code::kUnimplemented;
+      case attest::Errc::kRealNotPresent: return Code::kFailedPrecondition;
+      case attest::Errc::kRealIo: return Code::kUnavailable;
+      case attest::Errc::kRealBlobTooLarge: return Code::kResourceExhausted;
+      case attest::Errc::kRealBadResponse: return Code::kDataLoss;
+      case attest::Errc::kTsmMissingProvider:
+      case attest::Errc::kTsmUnknownProvider: return Code::kFailedPrecondition;
+      case attest::Errc::kTsmConcurrentWriter: return Code::kAborted;
+      case attest::Errc::kNoEndorsements: return Code::kFailedPrecondition;
       default: return Code::kInvalidArgument;
     }
   }
@@ -90,6 +115,18 @@ struct ErrcTraits<attest::Errc> {
       case attest::Errc::kCcaBadCollection: return "cca-bad-collection";
       case attest::Errc::kCcaBadRealmKey: return "cca-bad-realm-key";
       case attest::Errc::kPsaBadCorim: return "psa-bad-corim";
+      case attest::Errc::kUnknownEvidenceFormat: return "unknown-evidence-format";
+      case attest::Errc::kNoEndorsements: return "no-endorsements";
+      case attest::Errc::kReportDataTooLong: return "report-data-too-long";
+      case attest::Errc::kRealNotPresent: return "real-not-present";
+      case attest::Errc::kRealIo: return "real-io";
+      case attest::Errc::kRealBadArgument: return "real-bad-argument";
+      case attest::Errc::kRealBlobTooLarge: return "real-blob-too-large";
+      case attest::Errc::kRealBadResponse: return "real-bad-response";
+      case attest::Errc::kTsmMissingProvider: return "tsm-missing-provider";
+      case attest::Errc::kTsmUnknownProvider: return "tsm-unknown-provider";
+      case attest::Errc::kTsmConcurrentWriter: return "tsm-concurrent-writer";
+      case attest::Errc::kSnpBadCertTable: return "snp-bad-cert-table";
     }
     return "unknown";
   }

@@ -16,12 +16,14 @@ void Lower(int8_t& claim, int8_t value) {
 }
 
 bool Matches(const PsaSwReference& ref, const PsaSwComponent& c, ByteView implementation_id) {
+  // The public labels first: most references are for another component, and a label
+  // mismatch settles that without the constant-time comparisons below.
+  if (!ref.type.empty() && !c.type.empty() && ref.type != c.type) return false;
+  if (!ref.version.empty() && !c.version.empty() && ref.version != c.version) return false;
   if (!ref.implementation_id.empty() &&
       !crypto::ConstantTimeEqual(ref.implementation_id, implementation_id)) {
     return false;
   }
-  if (!ref.type.empty() && !c.type.empty() && ref.type != c.type) return false;
-  if (!ref.version.empty() && !c.version.empty() && ref.version != c.version) return false;
   if (!ref.signer_id.empty() && !c.signer_id.empty() &&
       !crypto::ConstantTimeEqual(ref.signer_id, c.signer_id)) {
     return false;

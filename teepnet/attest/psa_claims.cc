@@ -1,7 +1,13 @@
 #include "teepnet/attest/psa_claims.h"
 
+#include <algorithm>
+#include <array>
+#include <string_view>
+#include <utility>
+
 #include "teepnet/attest/errc.h"
 #include "teepnet/attest/psa_claim_reader.h"
+#include "teepnet/cbor/reader.h"
 #include "teepnet/cbor/value.h"
 #include "teepnet/cbor/writer.h"
 
@@ -9,6 +15,25 @@ namespace teepnet::attest {
 namespace {
 
 constexpr size_t kMaxSwComponents = 64;
+
+// The claim checks, written once for both ways of reading a claims map (the cbor::Value DOM
+// and the allocation-free fast path below): the same calls in the same order, so both give the
+// same claims and the same first error.
+template <typename R>
+Result<PsaSwComponent> DecodeSwComponent(const R& r) {
+  PsaSwComponent c;
+  TEEPNET_ASSIGN_OR_RETURN(auto type, r.OptionalText(1, "sw-component.measurement-type"));
+  TEEPNET_ASSIGN_OR_RETURN(c.measurement,
+                           r.RequiredBytes(2, "sw-component.measurement-value", {32, 48, 64}));
+  TEEPNET_ASSIGN_OR_RETURN(auto version, r.OptionalText(4, "sw-component.version"));
+  TEEPNET_ASSIGN_OR_RETURN(auto signer, r.OptionalBytes(5, "sw-component.signer-id", {32, 48, 64}));
+  TEEPNET_ASSIGN_OR_RETURN(auto desc, r.OptionalText(6, "sw-component.measurement-desc"));
+  c.type = std::move(type).value_or("");
+  c.version = std::move(version).value_or("");
+  c.signer_id = std::move(signer).value_or(Bytes());
+  c.description = std::move(desc).value_or("");
+  return c;
+}
 
 Result<std::vector<PsaSwComponent>> DecodeSwComponents(const cbor::Value& v,
                                                        const PsaClaimReader& outer) {
@@ -18,24 +43,216 @@ Result<std::vector<PsaSwComponent>> DecodeSwComponents(const cbor::Value& v,
     return outer.BadClaim("sw-components", "not a non-empty array (at most 64 entries)");
   }
   std::vector<PsaSwComponent> out;
+  out.reserve(v.array().size());
   for (const cbor::Value& entry : v.array()) {
     if (!entry.is_map()) return outer.BadClaim("sw-components", "entry is not a map");
-    PsaClaimReader r(entry, 0);
-    PsaSwComponent c;
-    TEEPNET_ASSIGN_OR_RETURN(auto type, r.OptionalText(1, "sw-component.measurement-type"));
-    TEEPNET_ASSIGN_OR_RETURN(c.measurement,
-                             r.RequiredBytes(2, "sw-component.measurement-value", {32, 48, 64}));
-    TEEPNET_ASSIGN_OR_RETURN(auto version, r.OptionalText(4, "sw-component.version"));
-    TEEPNET_ASSIGN_OR_RETURN(auto signer,
-                             r.OptionalBytes(5, "sw-component.signer-id", {32, 48, 64}));
-    TEEPNET_ASSIGN_OR_RETURN(auto desc, r.OptionalText(6, "sw-component.measurement-desc"));
-    c.type = type.value_or("");
-    c.version = version.value_or("");
-    c.signer_id = signer.value_or(Bytes());
-    c.description = desc.value_or("");
+    TEEPNET_ASSIGN_OR_RETURN(PsaSwComponent c, DecodeSwComponent(PsaClaimReader(entry, 0)));
     out.push_back(std::move(c));
   }
   return out;
+}
+
+// The DOM reader plus the software-components step.
+class DomClaimReader : public PsaClaimReader {
+ public:
+  using PsaClaimReader::PsaClaimReader;
+  Result<std::vector<PsaSwComponent>> SwComponents() const {
+    const cbor::Value* sw = Find(psa_claim::kSoftwareComponents);
+    if (sw == nullptr) return MissingClaim("sw-components");
+    return DecodeSwComponents(*sw, *this);
+  }
+};
+
+// The fast path. Genuine tokens are one definite map with integer keys from RFC 9783 / the CCA
+// platform profile, each value of the claim's own type. For exactly that shape the claims are
+// read straight from the bytes with cbor::Reader (views, no DOM, no per-item allocation).
+// Anything else (an unknown or repeated key, a value of another type, an indefinite length,
+// an integer outside int64, more than 64 or no software components, trailing bytes) makes
+// Gather() return false and the DOM decoder handles the map and reports its errors, so this
+// path only ever accepts a subset of what the DOM accepts and yields the identical claims.
+enum class Want : uint8_t { kText, kBytes, kInt, kArray };
+
+struct Slot {
+  Slot(int64_t k, Want w) : key(k), want(w) {}
+  int64_t key;
+  Want want;
+  bool present = false;
+  ByteView bytes;
+  std::string_view text;
+  int64_t integer = 0;
+};
+
+template <size_t N>
+class FastClaimReader {
+ public:
+  FastClaimReader(std::array<Slot, N> slots, size_t offset) : slots_(slots), offset_(offset) {}
+
+  // Reads one definite map whose keys are all in the slot table, each once. `sw` receives the
+  // software-component maps when the table has a kArray slot.
+  bool Gather(cbor::Reader& r, std::vector<FastClaimReader<5>>* sw);
+
+  Result<std::optional<Bytes>> OptionalBytes(int64_t key, const char* name,
+                                             std::initializer_list<size_t> sizes = {}) const {
+    const Slot* s = Get(key);
+    if (s == nullptr) return std::optional<Bytes>();
+    if (sizes.size() != 0 &&
+        std::find(sizes.begin(), sizes.end(), s->bytes.size()) == sizes.end()) {
+      return BadClaim(name, "unexpected length");
+    }
+    return std::optional<Bytes>(Bytes(s->bytes.begin(), s->bytes.end()));
+  }
+  Result<Bytes> RequiredBytes(int64_t key, const char* name,
+                              std::initializer_list<size_t> sizes = {}) const {
+    TEEPNET_ASSIGN_OR_RETURN(std::optional<Bytes> b, OptionalBytes(key, name, sizes));
+    if (!b) return MissingClaim(name);
+    return std::move(*b);
+  }
+  Result<std::optional<std::string>> OptionalText(int64_t key, const char*) const {
+    const Slot* s = Get(key);
+    if (s == nullptr) return std::optional<std::string>();
+    return std::optional<std::string>(std::string(s->text));
+  }
+  Result<std::string> RequiredText(int64_t key, const char* name) const {
+    TEEPNET_ASSIGN_OR_RETURN(std::optional<std::string> t, OptionalText(key, name));
+    if (!t) return MissingClaim(name);
+    return std::move(*t);
+  }
+  Result<std::optional<int64_t>> OptionalInt(int64_t key, const char*) const {
+    const Slot* s = Get(key);
+    if (s == nullptr) return std::optional<int64_t>();
+    return std::optional<int64_t>(s->integer);
+  }
+  Result<int64_t> RequiredInt(int64_t key, const char* name) const {
+    TEEPNET_ASSIGN_OR_RETURN(std::optional<int64_t> i, OptionalInt(key, name));
+    if (!i) return MissingClaim(name);
+    return *i;
+  }
+  Error BadClaim(const char* name, const char* why) const {
+    return Error(Errc::kPsaBadClaim, std::string(name) + ": " + why, offset_);
+  }
+  Error MissingClaim(const char* name) const {
+    return Error(Errc::kPsaMissingClaim, std::string("missing claim ") + name, offset_);
+  }
+
+  // Set by the caller after Gather() for the top-level map.
+  const std::vector<FastClaimReader<5>>* sw_entries = nullptr;
+  Result<std::vector<PsaSwComponent>> SwComponents() const;
+
+ private:
+  const Slot* Get(int64_t key) const {
+    for (const Slot& s : slots_) {
+      if (s.key == key) return s.present ? &s : nullptr;
+    }
+    return nullptr;
+  }
+  std::array<Slot, N> slots_;
+  size_t offset_;
+};
+
+using FastSwReader = FastClaimReader<5>;
+using FastTopReader = FastClaimReader<12>;
+
+FastSwReader NewSwReader() {
+  return FastSwReader({{{1, Want::kText},
+                        {2, Want::kBytes},
+                        {4, Want::kText},
+                        {5, Want::kBytes},
+                        {6, Want::kText}}},
+                      0);
+}
+
+template <size_t N>
+bool FastClaimReader<N>::Gather(cbor::Reader& r, std::vector<FastSwReader>* sw) {
+  size_t pairs = 0;
+  if (!r.ReadMapHeader(&pairs).ok() || pairs == cbor::kIndefiniteLength) return false;
+  for (size_t i = 0; i < pairs; ++i) {
+    int64_t key = 0;
+    if (!r.ReadInt(&key).ok()) return false;
+    Slot* slot = nullptr;
+    for (Slot& s : slots_) {
+      if (s.key == key) slot = &s;
+    }
+    if (slot == nullptr || slot->present) return false;  // unknown or repeated: DOM decides
+    slot->present = true;
+    switch (slot->want) {
+      case Want::kText:
+        if (!r.ReadText(&slot->text).ok()) return false;
+        break;
+      case Want::kBytes:
+        if (!r.ReadBytes(&slot->bytes).ok()) return false;
+        break;
+      case Want::kInt:
+        if (!r.ReadInt(&slot->integer).ok()) return false;
+        break;
+      case Want::kArray: {
+        size_t n = 0;
+        if (sw == nullptr || !r.ReadArrayHeader(&n).ok() || n == cbor::kIndefiniteLength ||
+            n == 0 || n > kMaxSwComponents) {
+          return false;
+        }
+        sw->reserve(n);
+        for (size_t j = 0; j < n; ++j) {
+          sw->push_back(NewSwReader());
+          if (!sw->back().Gather(r, nullptr)) return false;
+        }
+        break;
+      }
+    }
+  }
+  return true;
+}
+
+template <size_t N>
+Result<std::vector<PsaSwComponent>> FastClaimReader<N>::SwComponents() const {
+  if (Get(psa_claim::kSoftwareComponents) == nullptr) return MissingClaim("sw-components");
+  std::vector<PsaSwComponent> out;
+  out.reserve(sw_entries->size());
+  for (const FastSwReader& entry : *sw_entries) {
+    TEEPNET_ASSIGN_OR_RETURN(PsaSwComponent c, DecodeSwComponent(entry));
+    out.push_back(std::move(c));
+  }
+  return out;
+}
+
+template <typename R>
+Result<PsaClaims> CheckClaims(const R& r, PsaClaimsKind kind) {
+  const bool cca = kind == PsaClaimsKind::kCcaPlatform;
+  PsaClaims c;
+  TEEPNET_ASSIGN_OR_RETURN(c.profile, r.RequiredText(psa_claim::kProfile, "profile"));
+  //= https://www.rfc-editor.org/rfc/rfc9783#section-4.1.1
+  //# The nonce ... MUST be 32, 48, or 64 bytes.
+  TEEPNET_ASSIGN_OR_RETURN(c.nonce, r.RequiredBytes(psa_claim::kNonce, "nonce", {32, 48, 64}));
+  //= https://www.rfc-editor.org/rfc/rfc9783#section-4.2.2
+  //# instance-id: a UEID of type RAND (0x01) followed by 32, 48 or 64 bytes.
+  TEEPNET_ASSIGN_OR_RETURN(c.instance_id,
+                           r.RequiredBytes(psa_claim::kInstanceId, "instance-id", {33, 49, 65}));
+  if (c.instance_id[0] != 0x01) return r.BadClaim("instance-id", "UEID type is not RAND (0x01)");
+  TEEPNET_ASSIGN_OR_RETURN(c.client_id, r.OptionalInt(psa_claim::kClientId, "client-id"));
+  if (!cca && !c.client_id) return r.MissingClaim("client-id");
+  TEEPNET_ASSIGN_OR_RETURN(c.lifecycle, r.RequiredInt(psa_claim::kLifecycle, "lifecycle"));
+  if (LifecycleOf(c.lifecycle) == PsaLifecycle::kInvalid) {
+    return r.BadClaim("lifecycle", "not a defined security lifecycle state");
+  }
+  TEEPNET_ASSIGN_OR_RETURN(c.implementation_id, r.RequiredBytes(psa_claim::kImplementationId,
+                                                                "implementation-id", {32}));
+  TEEPNET_ASSIGN_OR_RETURN(auto seed, r.OptionalBytes(psa_claim::kBootSeed, "boot-seed"));
+  if (seed && (seed->size() < 8 || seed->size() > 32)) {
+    return r.BadClaim("boot-seed", "not 8..32 bytes");
+  }
+  c.boot_seed = std::move(seed).value_or(Bytes());
+  TEEPNET_ASSIGN_OR_RETURN(
+      auto cert_ref, r.OptionalText(psa_claim::kCertificationReference, "certification-reference"));
+  c.certification_reference = std::move(cert_ref).value_or("");
+  TEEPNET_ASSIGN_OR_RETURN(c.sw_components, r.SwComponents());
+  TEEPNET_ASSIGN_OR_RETURN(auto vs,
+                           r.OptionalText(psa_claim::kVerificationService, "verification-service"));
+  c.verification_service = std::move(vs).value_or("");
+  if (cca) {
+    TEEPNET_ASSIGN_OR_RETURN(c.platform_config,
+                             r.RequiredBytes(psa_claim::kPlatformConfig, "platform-config"));
+    TEEPNET_ASSIGN_OR_RETURN(c.hash_alg_id, r.RequiredText(psa_claim::kHashAlgId, "hash-alg-id"));
+  }
+  return c;
 }
 
 }  // namespace
@@ -75,52 +292,40 @@ bool IsDebugLifecycle(PsaLifecycle state) {
 }
 
 Result<PsaClaims> DecodePsaClaims(ByteView payload, PsaClaimsKind kind, size_t offset) {
+  {
+    FastTopReader fast({{{psa_claim::kProfile, Want::kText},
+                         {psa_claim::kNonce, Want::kBytes},
+                         {psa_claim::kInstanceId, Want::kBytes},
+                         {psa_claim::kClientId, Want::kInt},
+                         {psa_claim::kLifecycle, Want::kInt},
+                         {psa_claim::kImplementationId, Want::kBytes},
+                         {psa_claim::kBootSeed, Want::kBytes},
+                         {psa_claim::kCertificationReference, Want::kText},
+                         {psa_claim::kSoftwareComponents, Want::kArray},
+                         {psa_claim::kVerificationService, Want::kText},
+                         {psa_claim::kPlatformConfig, Want::kBytes},
+                         {psa_claim::kHashAlgId, Want::kText}}},
+                       offset);
+    std::vector<FastSwReader> sw;
+    // The same DecodeOptions as cbor::Decode() below: well-formedness, UTF-8, limits and no
+    // trailing bytes are enforced identically.
+    cbor::Reader r(payload);
+    if (fast.Gather(r, &sw) && r.ExpectEnd().ok()) {
+      fast.sw_entries = &sw;
+      return CheckClaims(fast, kind);
+    }
+  }
+  return DecodePsaClaimsGeneral(payload, kind, offset);
+}
+
+Result<PsaClaims> DecodePsaClaimsGeneral(ByteView payload, PsaClaimsKind kind, size_t offset) {
   auto decoded = cbor::Decode(payload);
   if (!decoded.ok()) {
     return Error(Errc::kPsaBadToken, "claims: " + decoded.error().message(),
                  decoded.error().has_offset() ? offset + decoded.error().offset() : offset);
   }
   if (!decoded->is_map()) return Error(Errc::kPsaBadToken, "claims are not a map", offset);
-  PsaClaimReader r(*decoded, offset);
-  const bool cca = kind == PsaClaimsKind::kCcaPlatform;
-  PsaClaims c;
-  TEEPNET_ASSIGN_OR_RETURN(c.profile, r.RequiredText(psa_claim::kProfile, "profile"));
-  //= https://www.rfc-editor.org/rfc/rfc9783#section-4.1.1
-  //# The nonce ... MUST be 32, 48, or 64 bytes.
-  TEEPNET_ASSIGN_OR_RETURN(c.nonce, r.RequiredBytes(psa_claim::kNonce, "nonce", {32, 48, 64}));
-  //= https://www.rfc-editor.org/rfc/rfc9783#section-4.2.2
-  //# instance-id: a UEID of type RAND (0x01) followed by 32, 48 or 64 bytes.
-  TEEPNET_ASSIGN_OR_RETURN(c.instance_id,
-                           r.RequiredBytes(psa_claim::kInstanceId, "instance-id", {33, 49, 65}));
-  if (c.instance_id[0] != 0x01) return r.BadClaim("instance-id", "UEID type is not RAND (0x01)");
-  TEEPNET_ASSIGN_OR_RETURN(c.client_id, r.OptionalInt(psa_claim::kClientId, "client-id"));
-  if (!cca && !c.client_id) return r.MissingClaim("client-id");
-  TEEPNET_ASSIGN_OR_RETURN(c.lifecycle, r.RequiredInt(psa_claim::kLifecycle, "lifecycle"));
-  if (LifecycleOf(c.lifecycle) == PsaLifecycle::kInvalid) {
-    return r.BadClaim("lifecycle", "not a defined security lifecycle state");
-  }
-  TEEPNET_ASSIGN_OR_RETURN(c.implementation_id, r.RequiredBytes(psa_claim::kImplementationId,
-                                                                "implementation-id", {32}));
-  TEEPNET_ASSIGN_OR_RETURN(auto seed, r.OptionalBytes(psa_claim::kBootSeed, "boot-seed"));
-  if (seed && (seed->size() < 8 || seed->size() > 32)) {
-    return r.BadClaim("boot-seed", "not 8..32 bytes");
-  }
-  c.boot_seed = seed.value_or(Bytes());
-  TEEPNET_ASSIGN_OR_RETURN(
-      auto cert_ref, r.OptionalText(psa_claim::kCertificationReference, "certification-reference"));
-  c.certification_reference = cert_ref.value_or("");
-  const cbor::Value* sw = r.Find(psa_claim::kSoftwareComponents);
-  if (sw == nullptr) return r.MissingClaim("sw-components");
-  TEEPNET_ASSIGN_OR_RETURN(c.sw_components, DecodeSwComponents(*sw, r));
-  TEEPNET_ASSIGN_OR_RETURN(auto vs,
-                           r.OptionalText(psa_claim::kVerificationService, "verification-service"));
-  c.verification_service = vs.value_or("");
-  if (cca) {
-    TEEPNET_ASSIGN_OR_RETURN(c.platform_config,
-                             r.RequiredBytes(psa_claim::kPlatformConfig, "platform-config"));
-    TEEPNET_ASSIGN_OR_RETURN(c.hash_alg_id, r.RequiredText(psa_claim::kHashAlgId, "hash-alg-id"));
-  }
-  return c;
+  return CheckClaims(DomClaimReader(*decoded, offset), kind);
 }
 
 Bytes EncodePsaClaims(const PsaClaims& c, PsaClaimsKind kind) {

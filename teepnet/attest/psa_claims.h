@@ -82,7 +82,13 @@ enum class PsaClaimsKind : uint8_t { kPsa, kCcaPlatform };
 // Decodes and checks the claims map in `payload` (a token's COSE payload). `offset` is where
 // the payload starts in the evidence, for error offsets. Fails with kPsaBadToken (not a map),
 // kPsaBadClaim (wrong type or size) or kPsaMissingClaim (a claim mandatory for `kind` absent).
+//
+// Genuine-shaped maps (known integer keys, each once, values of the claim's type, definite
+// lengths) are read straight from the bytes; everything else goes through the general
+// cbor::Value decoder, which is the reference: both give the same claims and errors.
 Result<PsaClaims> DecodePsaClaims(ByteView payload, PsaClaimsKind kind, size_t offset = 0);
+// The general decoder alone (tests and fuzzers compare DecodePsaClaims against it).
+Result<PsaClaims> DecodePsaClaimsGeneral(ByteView payload, PsaClaimsKind kind, size_t offset = 0);
 // The claims map, keys in the order the genuine tokens use (simulated platforms emit it).
 Bytes EncodePsaClaims(const PsaClaims& claims, PsaClaimsKind kind);
 

@@ -100,5 +100,61 @@ TEST(PsaClaimsTest, LifecycleStatesMapAsRfc9783Says) {
   EXPECT_EQ(LifecycleOf(-1), PsaLifecycle::kInvalid);
 }
 
+// The fast path of DecodePsaClaims must agree with the general decoder on every input: the
+// same success and claims, or the same error reason and offset.
+void ExpectSameAsGeneral(ByteView payload, PsaClaimsKind kind) {
+  auto fast = DecodePsaClaims(payload, kind, 7);
+  auto general = DecodePsaClaimsGeneral(payload, kind, 7);
+  ASSERT_EQ(fast.ok(), general.ok()) << (fast.ok() ? general.error() : fast.error()).ToString();
+  if (!fast.ok()) {
+    EXPECT_EQ(fast.error().reason(), general.error().reason()) << fast.error().ToString();
+    EXPECT_EQ(fast.error().offset(), general.error().offset());
+    return;
+  }
+  EXPECT_EQ(EncodePsaClaims(*fast, kind), EncodePsaClaims(*general, kind));
+}
+
+TEST(PsaClaimsFastPath, AgreesWithTheGeneralDecoderOnEverySingleByteChange) {
+  for (PsaClaimsKind kind : {PsaClaimsKind::kPsa, PsaClaimsKind::kCcaPlatform}) {
+    PsaClaims c = ValidClaims();
+    c.sw_components[0].description = "sha-256";
+    c.sw_components[0].version = "1.2";
+    c.certification_reference = "1234567890123-12345";
+    c.verification_service = "https://veraison.example";
+    c.platform_config = Bytes(4, 1);
+    c.hash_alg_id = "sha-256";
+    const Bytes payload = EncodePsaClaims(c, kind);
+    ExpectSameAsGeneral(payload, kind);
+    for (size_t i = 0; i < payload.size(); ++i) {
+      for (uint8_t delta : {uint8_t{1}, uint8_t{0x20}, uint8_t{0x80}}) {
+        Bytes mutated = payload;
+        mutated[i] ^= delta;
+        ExpectSameAsGeneral(mutated, kind);
+      }
+      ExpectSameAsGeneral(ByteView(payload).first(i), kind);
+    }
+  }
+}
+
+TEST(PsaClaimsFastPath, LeavesUnusualButValidMapsToTheGeneralDecoder) {
+  const PsaClaims c = ValidClaims();
+  // A repeated claim (same key, non-preferred head) is invalid CBOR for the general decoder.
+  Bytes dup = EncodePsaClaims(c, PsaClaimsKind::kPsa);
+  ASSERT_EQ(dup[0] & 0xe0, 0xa0);
+  dup[0] += 1;
+  for (uint8_t b : {0x19, 0x09, 0x5a, 0x19, 0x30, 0x00}) dup.push_back(b);  // 2394 => 0x3000
+  ExpectSameAsGeneral(dup, PsaClaimsKind::kPsa);
+  EXPECT_FALSE(DecodePsaClaims(dup, PsaClaimsKind::kPsa).ok());
+  // An unknown claim is ignored by both.
+  Bytes unknown = WithClaim(c, -70000, cbor::Value::Text("x"));
+  ExpectSameAsGeneral(unknown, PsaClaimsKind::kPsa);
+  TEEPNET_EXPECT_OK(DecodePsaClaims(unknown, PsaClaimsKind::kPsa));
+  // Trailing bytes after the map.
+  Bytes trailing = EncodePsaClaims(c, PsaClaimsKind::kPsa);
+  trailing.push_back(0x00);
+  ExpectSameAsGeneral(trailing, PsaClaimsKind::kPsa);
+  EXPECT_FALSE(DecodePsaClaims(trailing, PsaClaimsKind::kPsa).ok());
+}
+
 }  // namespace
 }  // namespace teepnet::attest

@@ -29,12 +29,17 @@ Result<PsaToken> ParsePsaToken(ByteView evidence) {
   // The trailing-bytes rule: a token is exactly one CBOR item. CBOR is self-delimiting and
   // neither RFC 9783 nor the RMM spec defines padding, so bytes after the item are refused
   // (kTrailingBytes) rather than ignored: nothing unsigned may ride along with evidence.
-  cbor::Reader r(evidence);
-  if (r.SkipItem().ok() && !r.ExpectEnd().ok()) {
-    return Error(Errc::kTrailingBytes, "bytes after the PSA token", r.offset());
+  // COSE_Sign1 decoding refuses trailing bytes itself, so the extra pass that names them is
+  // only needed once decoding failed (a token that decodes has none).
+  auto decoded = DecodeTokenSign1(evidence, evidence, "PSA token");
+  if (!decoded.ok()) {
+    cbor::Reader r(evidence);
+    if (r.SkipItem().ok() && !r.ExpectEnd().ok()) {
+      return Error(Errc::kTrailingBytes, "bytes after the PSA token", r.offset());
+    }
+    return decoded.error();
   }
-  TEEPNET_ASSIGN_OR_RETURN(cose::Sign1Message msg,
-                           DecodeTokenSign1(evidence, evidence, "PSA token"));
+  cose::Sign1Message msg = *std::move(decoded);
   TEEPNET_ASSIGN_OR_RETURN(
       PsaClaims claims,
       DecodePsaClaims(*msg.payload(), PsaClaimsKind::kPsa, OffsetWithin(evidence, *msg.payload())));

@@ -24,6 +24,8 @@ enum class Errc : uint16_t {
   kRandomFailure,         // the CSPRNG failed
   kInternal,              // OpenSSL failed where it should not
   kCertificateRevoked,    // a certificate in a chain is listed on its issuer's CRL
+  kTlsProtocol,           // a TLS peer broke the protocol, sent a fatal alert or closed mid-way
+  kPeerNameMismatch,      // a TLS server's certificate does not name the host we dialled
 };
 
 }  // namespace teepnet::crypto
@@ -39,7 +41,9 @@ struct ErrcTraits<crypto::Errc> {
       case crypto::Errc::kCertificateInvalid:
       case crypto::Errc::kCertificateExpired:
       case crypto::Errc::kChainUntrusted:
-      case crypto::Errc::kCertificateRevoked: return Code::kUnauthenticated;
+      case crypto::Errc::kCertificateRevoked:
+      case crypto::Errc::kPeerNameMismatch: return Code::kUnauthenticated;
+      case crypto::Errc::kTlsProtocol: return Code::kUnavailable;
       case crypto::Errc::kUnsupportedAlgorithm: return Code::kUnimplemented;
       case crypto::Errc::kRandomFailure:
       case crypto::Errc::kInternal: return Code::kInternal;
@@ -61,6 +65,8 @@ struct ErrcTraits<crypto::Errc> {
       case crypto::Errc::kRandomFailure: return "random-failure";
       case crypto::Errc::kInternal: return "internal";
       case crypto::Errc::kCertificateRevoked: return "certificate-revoked";
+      case crypto::Errc::kTlsProtocol: return "tls-protocol";
+      case crypto::Errc::kPeerNameMismatch: return "peer-name-mismatch";
     }
     return "unknown";
   }

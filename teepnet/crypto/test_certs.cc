@@ -1,5 +1,6 @@
 #include "teepnet/crypto/test_certs.h"
 
+#include <openssl/pem.h>
 #include <openssl/rsa.h>
 #include <openssl/x509v3.h>
 
@@ -93,6 +94,9 @@ Certificate MakeCert(const CertSpec& spec, const PublicKey& subject_key,
   AddExt(cert.get(), cert.get(), NID_basic_constraints, bc);
   AddExt(cert.get(), cert.get(), NID_key_usage,
          spec.is_ca ? "critical,keyCertSign,cRLSign" : "critical,digitalSignature");
+  if (!spec.subject_alt_names.empty()) {
+    AddExt(cert.get(), cert.get(), NID_subject_alt_name, spec.subject_alt_names);
+  }
   if (spec.unknown_critical) {
     // A private-arc OID that no verifier knows, marked critical, holding a DER NULL.
     ASN1_OBJECT* oid = OBJ_txt2obj("1.3.6.1.4.1.55555.1", 1);
@@ -114,6 +118,14 @@ Certificate MakeCert(const CertSpec& spec, const PublicKey& subject_key,
   OPENSSL_free(der);
   if (!parsed.ok()) Die("reparse");
   return *parsed;
+}
+
+std::string CertToPem(const Certificate& cert) {
+  internal::BioPtr bio(BIO_new(BIO_s_mem()));
+  if (!bio) Die("pem bio");
+  Check(PEM_write_bio_X509(bio.get(), cert.handle().x509.get()), "pem write");
+  Bytes pem = internal::BioContents(bio.get());
+  return std::string(pem.begin(), pem.end());
 }
 
 Crl MakeCrl(const Certificate& issuer, const PrivateKey& issuer_key,

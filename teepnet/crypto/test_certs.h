@@ -24,11 +24,15 @@ struct CertSpec {
   bool rsa_pss = false;           // sign with RSASSA-PSS (RSA issuer keys only)
   bool unknown_critical = false;  // add a critical extension nobody understands
   HashAlgorithm hash = HashAlgorithm::kSha256;
+  std::string subject_alt_names = {};  // OpenSSL form, "DNS:localhost,IP:127.0.0.1"; "" for none
 };
 
 // Issues a certificate for `subject_key` signed by `issuer_key`; aborts the test on failure.
 Certificate MakeCert(const CertSpec& spec, const PublicKey& subject_key,
                      const PrivateKey& issuer_key);
+
+// The certificate as one PEM block ("-----BEGIN CERTIFICATE-----").
+std::string CertToPem(const Certificate& cert);
 
 // A CRL from `issuer` listing `revoked_serials`, thisUpdate = `this_update`.
 Crl MakeCrl(const Certificate& issuer, const PrivateKey& issuer_key,

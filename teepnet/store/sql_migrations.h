@@ -11,6 +11,7 @@
 #define TEEPNET_STORE_SQL_MIGRATIONS_H_
 
 #include <span>
+#include <string_view>
 
 #include "teepnet/base/result.h"
 #include "teepnet/store/migrations.h"
@@ -22,6 +23,12 @@ namespace teepnet::store {
 Result<int> SchemaVersion(SqlConnection& connection);
 // Brings the database up to the last of `migrations` (kMigrationFailed, kSchemaTooNew).
 Status Migrate(SqlConnection& connection, std::span<const Migration> migrations);
+// The same for a second, independent list of steps sharing the database (the M/OC's tables
+// next to the TAM's): its versions are recorded in their own table `ledger` (a constant name),
+// so neither list's "schema too new" check sees the other's versions.
+Status Migrate(SqlConnection& connection, std::span<const Migration> migrations,
+               std::string_view ledger);
+Result<int> SchemaVersion(SqlConnection& connection, std::string_view ledger);
 
 }  // namespace teepnet::store
 

@@ -169,7 +169,7 @@ Result<RequestedTcInfo> ReadRequestedTcInfo(cbor::Reader& r, const WireProfile& 
     const auto field = profile.FieldOf(label);
     if (!field.has_value()) {
       TEEPNET_ASSIGN_OR_RETURN(Bytes value, ReadExtensionValue(r, label));
-      out.extensions.push_back(Extension{label, std::move(value)});
+      KeepExtension(&out.extensions, label, std::move(value));
       continue;
     }
     switch (*field) {
@@ -228,6 +228,12 @@ bool SeenBefore(uint64_t label, uint64_t* seen_small, const std::vector<Extensio
   // Labels above 63 are never assigned fields, so they can only be among the extensions.
   return std::any_of(extensions.begin(), extensions.end(),
                      [label](const Extension& e) { return e.label == label; });
+}
+
+void KeepExtension(std::vector<Extension>* extensions, uint64_t label, Bytes value) {
+  auto at = std::lower_bound(extensions->begin(), extensions->end(), label,
+                             [](const Extension& e, uint64_t l) { return e.label < l; });
+  extensions->insert(at, Extension{label, std::move(value)});
 }
 
 void OrderSlots(std::vector<OptionSlot>& slots, KeyOrder order) {

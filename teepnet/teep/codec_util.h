@@ -135,6 +135,9 @@ void WriteOptions(cbor::Writer& w, const WireProfile& profile, MessageType type,
 // ===== template definitions =====
 
 bool SeenBefore(uint64_t label, uint64_t* seen_small, const std::vector<Extension>& extensions);
+// Adds an unknown option in ascending label order, the order the encoder writes extensions in
+// (both key orders), so a decoded message equals its re-encoding decoded again.
+void KeepExtension(std::vector<Extension>* extensions, uint64_t label, Bytes value);
 
 template <typename OnField>
 Status ReadOptions(cbor::Reader& r, const WireProfile& profile, MessageType type,
@@ -173,7 +176,7 @@ Status ReadOptions(cbor::Reader& r, const WireProfile& profile, MessageType type
       continue;
     }
     TEEPNET_ASSIGN_OR_RETURN(Bytes value, ReadExtensionValue(r, label));
-    extensions->push_back(Extension{label, std::move(value)});
+    KeepExtension(extensions, label, std::move(value));
   }
   return OkStatus();
 }

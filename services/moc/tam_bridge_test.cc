@@ -1,0 +1,240 @@
+// TamActionSink and TamReconciler over an in-memory TAM store and M/OC store: a case-3 request
+// deploys its TA into the TAM's desired state and moves on when the TAM's device status says
+// the TA is installed and the device's appraisal produced an EAR.
+#include <gtest/gtest.h>
+
+#include "services/moc/capacity_api.h"
+#include "services/moc/tam_action_sink.h"
+#include "services/moc/tam_reconciler.h"
+#include "teepnet/base/hex.h"
+#include "teepnet/moc/in_memory_moc_store.h"
+#include "teepnet/moc/moc_test_support.h"
+#include "teepnet/moc/token.h"
+#include "teepnet/tam/in_memory_tam_store.h"
+#include "teepnet/testing/matchers.h"
+
+namespace teepnet::moc {
+namespace {
+
+using testing::CountingRandom;
+using testing::TestEnvelope;
+
+const Bytes kDeviceBytes(32, 0xab);
+
+class TamBridgeTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    TEEPNET_ASSERT_OK(tam_.PutDevice(tam::DeviceRecord{kDeviceBytes, Bytes{0xa1}, "sim"}));
+    TEEPNET_ASSERT_OK(service_.ReportCapacity(testing::Device(
+        device_, Architecture::kSgx, {InstanceType::kProcess, InstanceType::kContainer}, 2)));
+    auto tenant = service_.CreateTenant(Principal{true, ""}, "alice");
+    TEEPNET_ASSERT_OK(tenant);
+    alice_ = Principal{false, tenant->tenant.id};
+    auto ta = service_.UploadPackage(alice_, PackageKind::kTa, "hello-ta", TestEnvelope("hello"));
+    TEEPNET_ASSERT_OK(ta);
+    ta_ = *ta;
+    auto tam_package = TamPackageFor(ta_);
+    TEEPNET_ASSERT_OK(tam_package);
+    tam_package_ = *tam_package;
+  }
+
+  Request CreateCase3() {
+    RequestSpec spec;
+    spec.use_case = 3;
+    spec.instance = InstanceType::kProcess;
+    spec.ta_package = ta_.id;
+    auto r = service_.CreateRequest(alice_, spec);
+    EXPECT_TRUE(teepnet::testing::IsOk(r));
+    return r.ok() ? *r : Request{};
+  }
+
+  Request Stored(const std::string& id) {
+    auto r = moc_.FindRequest(id);
+    EXPECT_TRUE(teepnet::testing::IsOk(r));
+    return r.ok() && *r ? **r : Request{};
+  }
+
+  void ReportInstalled() {
+    tam::DeviceStatus status;
+    status.installed.push_back(
+        agent::InstalledTc{tam_package_.manifest_id, tam_package_.sequence_number, {}});
+    status.last_contact = clock_.NowUnixSeconds();
+    tam::TamTransaction txn;
+    txn.device = kDeviceBytes;
+    txn.status = status;
+    TEEPNET_ASSERT_OK(tam_.Commit(txn));
+  }
+
+  void ReportAppraisal(bool affirming, int64_t at) {
+    auto status = tam_.GetStatus(kDeviceBytes);
+    TEEPNET_ASSERT_OK(status);
+    tam::DeviceStatus s = status->value_or(tam::DeviceStatus{});
+    s.appraisal = tam::AppraisalRecord{affirming, at, affirming ? "" : "bad measurement",
+                                       ToBytes(std::string_view("eyJ.ear.jwt"))};
+    tam::TamTransaction txn;
+    txn.device = kDeviceBytes;
+    txn.status = s;
+    TEEPNET_ASSERT_OK(tam_.Commit(txn));
+  }
+
+  const std::string device_ = ToHex(kDeviceBytes);
+  tam::InMemoryTamStore tam_;
+  InMemoryMocStore moc_;
+  FakeClock clock_{1'800'000'000};
+  CountingRandom random_;
+  TamActionSink sink_{moc_, tam_};
+  MocService service_{moc_, clock_, random_, sink_, HashToken("admin")};
+  TamReconciler reconciler_{moc_, tam_, service_};
+  Principal alice_;
+  Package ta_;
+  tam::Package tam_package_;
+};
+
+TEST_F(TamBridgeTest, PutsTheTaInTheCatalogAndTheDesiredStateOfThePlacedDevice) {
+  const Request r = CreateCase3();
+  ASSERT_EQ(r.device_id, device_);
+  auto catalog = tam_.FindPackage(tam_package_.manifest_id, tam_package_.sequence_number);
+  TEEPNET_ASSERT_OK(catalog);
+  ASSERT_TRUE(catalog->has_value());
+  EXPECT_EQ(**catalog, tam_package_);
+  auto desired = tam_.GetDesiredState(kDeviceBytes);
+  TEEPNET_ASSERT_OK(desired);
+  EXPECT_EQ(
+      desired->install,
+      (std::vector<tam::PackageRef>{{tam_package_.manifest_id, tam_package_.sequence_number}}));
+  // The action left the outbox once carried out.
+  EXPECT_TRUE(Stored(r.id).outbox.empty());
+}
+
+TEST_F(TamBridgeTest, DeploysIdempotentlyAndRemovesWhatItDeployed) {
+  const Request r = CreateCase3();
+  Action deploy;
+  deploy.kind = ActionKind::kSetDesiredState;
+  deploy.device_id = device_;
+  deploy.packages = {ta_.id};
+  auto before = tam_.GetDesiredState(kDeviceBytes);
+  TEEPNET_ASSERT_OK(before);
+  TEEPNET_ASSERT_OK(sink_.Execute(r, deploy));  // a second delivery, as after a crash
+  auto again = tam_.GetDesiredState(kDeviceBytes);
+  TEEPNET_ASSERT_OK(again);
+  EXPECT_EQ(*again, *before);
+
+  Action remove = deploy;
+  remove.kind = ActionKind::kRemovePackages;
+  TEEPNET_ASSERT_OK(sink_.Execute(r, remove));
+  TEEPNET_ASSERT_OK(sink_.Execute(r, remove));
+  auto removed = tam_.GetDesiredState(kDeviceBytes);
+  TEEPNET_ASSERT_OK(removed);
+  EXPECT_TRUE(removed->install.empty());
+  EXPECT_EQ(removed->remove, std::vector<suit::ComponentId>{tam_package_.manifest_id});
+}
+
+TEST_F(TamBridgeTest, RefusesToDeployToADeviceIdThatIsNotHex) {
+  const Request r = CreateCase3();
+  Action deploy;
+  deploy.kind = ActionKind::kSetDesiredState;
+  deploy.device_id = "not-hex";
+  deploy.packages = {ta_.id};
+  EXPECT_FALSE(sink_.Execute(r, deploy).ok());
+}
+
+TEST_F(TamBridgeTest, ReportsTheInstallOnceTheDeviceListsTheTa) {
+  const Request r = CreateCase3();
+  ASSERT_EQ(Stored(r.id).state, RequestState::kDeployingTa);
+  auto nothing = reconciler_.RunOnce();
+  TEEPNET_ASSERT_OK(nothing);
+  EXPECT_EQ(nothing->events, 0u);
+  EXPECT_EQ(Stored(r.id).state, RequestState::kDeployingTa);
+
+  ReportInstalled();
+  auto pass = reconciler_.RunOnce();
+  TEEPNET_ASSERT_OK(pass);
+  EXPECT_EQ(pass->events, 1u);
+  const Request after = Stored(r.id);
+  EXPECT_TRUE(after.ta_installed);
+  EXPECT_EQ(after.state, RequestState::kAttestingAgent);
+  // A second pass (another replica) changes nothing.
+  auto replay = reconciler_.RunOnce();
+  TEEPNET_ASSERT_OK(replay);
+  EXPECT_EQ(replay->events, 0u);
+  EXPECT_EQ(Stored(r.id).version, after.version);
+}
+
+TEST_F(TamBridgeTest, DeliversOnlyAnAppraisalFromTheAttestingStepOn) {
+  const Request r = CreateCase3();
+  ReportAppraisal(true, clock_.NowUnixSeconds() - 60);  // before the install
+  clock_.Advance(5);
+  ReportInstalled();
+  TEEPNET_ASSERT_OK(reconciler_.RunOnce());
+  ASSERT_EQ(Stored(r.id).state, RequestState::kAttestingAgent);
+  auto stale = reconciler_.RunOnce();
+  TEEPNET_ASSERT_OK(stale);
+  EXPECT_EQ(stale->events, 0u);
+  EXPECT_EQ(Stored(r.id).state, RequestState::kAttestingAgent);
+
+  clock_.Advance(5);
+  ReportAppraisal(true, clock_.NowUnixSeconds());
+  auto fresh = reconciler_.RunOnce();
+  TEEPNET_ASSERT_OK(fresh);
+  EXPECT_EQ(fresh->events, 1u);
+  const Request after = Stored(r.id);
+  EXPECT_NE(after.state, RequestState::kAttestingAgent);
+  EXPECT_NE(after.state, RequestState::kFailed);
+  EXPECT_EQ(after.ear, ToBytes(std::string_view("eyJ.ear.jwt")));
+  EXPECT_EQ(after.ear_media_type, kEarMediaType);
+}
+
+TEST_F(TamBridgeTest, FailsTheRequestWhenTheAppraisalIsNotAffirming) {
+  const Request r = CreateCase3();
+  ReportInstalled();
+  TEEPNET_ASSERT_OK(reconciler_.RunOnce());
+  ReportAppraisal(false, clock_.NowUnixSeconds());
+  auto pass = reconciler_.RunOnce();
+  TEEPNET_ASSERT_OK(pass);
+  EXPECT_EQ(pass->events, 1u);
+  EXPECT_EQ(Stored(r.id).state, RequestState::kFailed);
+}
+
+net::HttpRequest CapacityPut(std::string device, std::string token, std::string_view body) {
+  net::HttpRequest r;
+  r.method = "PUT";
+  r.target = "/api/v1/devices/" + device + "/capacity";
+  r.headers.emplace_back("authorization", "Bearer " + token);
+  r.body = ToBytes(body);
+  return r;
+}
+
+TEST_F(TamBridgeTest, LetsOnlyTheAdminRegisterCapacityOfAnEnrolledDevice) {
+  CapacityApi api(service_, tam_);
+  const std::string body = R"({"architecture":"tdx","instance_types":["vm"],"slots":3})";
+  EXPECT_TRUE(CapacityApi::Serves("/api/v1/devices/" + device_ + "/capacity"));
+  EXPECT_FALSE(CapacityApi::Serves("/api/v1/devices/a/b/capacity"));
+  EXPECT_FALSE(CapacityApi::Serves("/api/v1/devices"));
+
+  EXPECT_EQ(api.Handle(CapacityPut(device_, "wrong", body)).status, 401);
+  const std::string other = ToHex(Bytes(32, 0xcd));  // not enrolled in the TAM
+  EXPECT_EQ(api.Handle(CapacityPut(other, "admin", body)).status, 409);
+  EXPECT_EQ(api.Handle(CapacityPut(device_, "admin",
+                                   R"({"architecture":"tdx","instance_types":[],"slots":1,"x":1})"))
+                .status,
+            400);
+  EXPECT_EQ(api.Handle(CapacityPut(device_, "admin", "{\"slots\": 1}")).status, 400);
+  // Figure 2: TrustZone hosts no confidential VM.
+  EXPECT_GE(
+      api.Handle(CapacityPut(device_, "admin",
+                             R"({"architecture":"trustzone","instance_types":["vm"],"slots":1})"))
+          .status,
+      400);
+
+  const net::HttpResponse ok = api.Handle(CapacityPut(device_, "admin", body));
+  EXPECT_EQ(ok.status, 200) << AsChars(ok.body);
+  auto stored = moc_.FindDevice(device_);
+  TEEPNET_ASSERT_OK(stored);
+  ASSERT_TRUE(stored->has_value());
+  EXPECT_EQ((*stored)->architecture, Architecture::kTdx);
+  EXPECT_EQ((*stored)->slots_total, 3u);
+  EXPECT_FALSE(moc_.FindDevice(other)->has_value());
+}
+
+}  // namespace
+}  // namespace teepnet::moc

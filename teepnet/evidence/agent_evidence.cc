@@ -1,0 +1,55 @@
+#include "teepnet/evidence/agent_evidence.h"
+
+#include <utility>
+
+#include "teepnet/base/hex.h"
+#include "teepnet/cose/cose_key.h"
+
+namespace teepnet::evidence {
+
+PlatformEvidenceProvider::PlatformEvidenceProvider(attest::Platform& platform,
+                                                   const agent::TcStore& store,
+                                                   const crypto::PrivateKey& agent_key,
+                                                   std::vector<crypto::PublicKey> hpke_keys,
+                                                   AgentIdentity identity)
+    : platform_(platform),
+      store_(store),
+      agent_key_(agent_key),
+      hpke_keys_(std::move(hpke_keys)),
+      identity_(std::move(identity)) {}
+
+Result<BoundClaims> PlatformEvidenceProvider::ClaimsFor(ByteView nonce) const {
+  BoundClaims c;
+  c.nonce = ToBytes(nonce);
+  TEEPNET_ASSIGN_OR_RETURN(c.cnf_kid, KeyThumbprint(agent_key_.public_key()));
+  // RFC 9711 §4.2.1.1: type 0x01 RAND followed by 16, 24 or 32 random bytes. The thumbprint of
+  // the (randomly generated) Agent key is 32 such bytes and stays stable across restarts.
+  c.ueid = Bytes{0x01};
+  c.ueid.insert(c.ueid.end(), c.cnf_kid.begin(), c.cnf_kid.end());
+  c.oemid = identity_.oemid;
+  c.hwmodel = identity_.hwmodel;
+  c.hwversion = identity_.hwversion;
+  for (const suit::ManifestRecord& m : store_.ListManifests()) {
+    if (m.digest.empty()) continue;  // SUIT_Reference needs the digest
+    // TEEP EAT profile: "manifests bodies are SUIT_Reference". No fetch URI is kept for an
+    // installed manifest, so the uri names it by its manifest-component-id.
+    c.manifests.push_back(ManifestRef{"urn:teepnet:tc:" + ToHex(m.manifest_id.Encode()), m.digest});
+  }
+  for (const crypto::PublicKey& key : hpke_keys_) {
+    c.hpke_keys.push_back(cose::CoseKey::FromPublicKey(key).Encode(/*include_private=*/false));
+  }
+  return c;
+}
+
+Result<agent::Evidence> PlatformEvidenceProvider::Collect(const agent::EvidenceRequest& request) {
+  // digest §"QueryRequest": with EAT and the nonce mechanism the Agent copies the challenge into
+  // eat_nonce; without a challenge there is nothing to make the evidence fresh.
+  if (!request.challenge) {
+    return Error(Code::kFailedPrecondition, "attestation requested without a challenge");
+  }
+  TEEPNET_ASSIGN_OR_RETURN(BoundClaims claims, ClaimsFor(*request.challenge));
+  TEEPNET_ASSIGN_OR_RETURN(Bytes eat, BuildTeepEvidence(claims, platform_, agent_key_));
+  return agent::Evidence{std::move(eat), std::string(kTeepEvidenceMediaType)};
+}
+
+}  // namespace teepnet::evidence

@@ -1,0 +1,311 @@
+#include "teepnet/evidence/teep_evidence.h"
+
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <cstdlib>
+#include <memory>
+#include <string>
+
+#include "teepnet/attest/psa_sim_platform.h"
+#include "teepnet/attest/verifier.h"
+#include "teepnet/base/clock.h"
+#include "teepnet/base/file.h"
+#include "teepnet/cbor/writer.h"
+#include "teepnet/cose/cose_key.h"
+#include "teepnet/crypto/hash.h"
+#include "teepnet/eat/ear_token.h"
+#include "teepnet/eat/errc.h"
+#include "teepnet/evidence/agent_evidence.h"
+#include "teepnet/evidence/tam_appraiser.h"
+#include "teepnet/testing/matchers.h"
+
+namespace teepnet::evidence {
+namespace {
+
+using ::teepnet::testing::FailsWith;
+
+constexpr int64_t kNow = 1795000000;
+
+// A platform that signs fixed report data whatever it is asked for: what an attacker who
+// reuses evidence produced for other claims achieves.
+class FixedReportDataPlatform final : public attest::Platform {
+ public:
+  FixedReportDataPlatform(attest::Platform& inner, Bytes report_data)
+      : inner_(inner), report_data_(std::move(report_data)) {}
+  attest::Architecture architecture() const override { return inner_.architecture(); }
+  attest::EvidenceFormat format() const override { return inner_.format(); }
+  Result<Bytes> GetEvidence(ByteView) override { return inner_.GetEvidence(report_data_); }
+  std::string measurement_hex() const override { return inner_.measurement_hex(); }
+
+ private:
+  attest::Platform& inner_;
+  Bytes report_data_;
+};
+
+// One simulated TrustZone device: its platform, Agent key, HPKE key and evidence provider.
+struct Device {
+  attest::SimPsaPlatform platform;
+  crypto::PrivateKey agent_key;
+  crypto::PrivateKey hpke_key;
+  agent::InMemoryTcStore store;
+  std::unique_ptr<PlatformEvidenceProvider> provider;
+
+  static std::unique_ptr<Device> Make(bool debug = false) {
+    auto platform = attest::SimPsaPlatform::Create();
+    auto agent_key = crypto::PrivateKey::Generate(crypto::KeyType::kP256);
+    auto hpke_key = crypto::PrivateKey::Generate(crypto::KeyType::kX25519);
+    if (!platform.ok() || !agent_key.ok() || !hpke_key.ok()) return nullptr;
+    auto d =
+        std::unique_ptr<Device>(new Device{*std::move(platform), *agent_key, *hpke_key, {}, {}});
+    if (debug) d->platform.set_lifecycle(0x4000);
+    d->provider = std::make_unique<PlatformEvidenceProvider>(
+        d->platform, d->store, d->agent_key, std::vector<crypto::PublicKey>{hpke_key->public_key()},
+        AgentIdentity{Bytes(16, 0x7e), ToBytes(std::string_view("sim-trustzone")), "1.0"});
+    return d;
+  }
+
+  Result<agent::Evidence> Collect(ByteView challenge) {
+    crypto::PublicKey pub = agent_key.public_key();
+    agent::EvidenceRequest request;
+    request.challenge = challenge;
+    request.agent_key = &pub;
+    return provider->Collect(request);
+  }
+};
+
+class TeepEvidenceTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    a_ = Device::Make();
+    b_ = Device::Make();
+    ASSERT_NE(a_, nullptr);
+    ASSERT_NE(b_, nullptr);
+    attest::PsaEndorsements endorsements = a_->platform.Endorsements();
+    const attest::PsaEndorsements b_endorsements = b_->platform.Endorsements();
+    for (const auto& anchor : b_endorsements.trust_anchors()) endorsements.AddTrustAnchor(anchor);
+    for (const auto& ref : b_endorsements.sw_references()) endorsements.AddSwReference(ref);
+    attest::VerifierConfig config;
+    config.psa = std::move(endorsements);
+    auto verifier = attest::Verifier::Create(std::move(config));
+    ASSERT_TRUE(verifier.ok());
+    verifiers_ = std::make_unique<FixedVerifier>(
+        std::make_shared<const attest::Verifier>(*std::move(verifier)));
+    auto ear_key = crypto::PrivateKey::Generate(crypto::KeyType::kP256);
+    ASSERT_TRUE(ear_key.ok());
+    ear_public_ = std::make_unique<crypto::PublicKey>(ear_key->public_key());
+    appraiser_ = std::make_unique<TeepEvidenceAppraiser>(*verifiers_, *ear_key, clock_);
+  }
+
+  Result<tam::Appraisal> Appraise(ByteView payload, const Device& sender, ByteView challenge) {
+    crypto::PublicKey pub = sender.agent_key.public_key();
+    tam::AttestationInput input;
+    input.payload = payload;
+    input.format = kTeepEvidenceMediaType;
+    input.challenge = challenge;
+    input.agent_key = &pub;
+    return appraiser_->Appraise(input);
+  }
+
+  eat::Ear VerifiedEar(const tam::Appraisal& a) {
+    auto ear = eat::VerifyEarJwt(AsChars(a.attestation_result), *ear_public_);
+    EXPECT_TRUE(ear.ok());
+    return ear.ok() ? *ear : eat::Ear{};
+  }
+
+  FakeClock clock_{kNow};
+  std::unique_ptr<Device> a_, b_;
+  std::unique_ptr<FixedVerifier> verifiers_;
+  std::unique_ptr<crypto::PublicKey> ear_public_;
+  std::unique_ptr<TeepEvidenceAppraiser> appraiser_;
+  const Bytes challenge_ = Bytes(32, 0xc4);
+};
+
+TEST_F(TeepEvidenceTest, GenuineEvidenceIsAffirmedAndTheEarNamesTheAgentAndHpkeKeys) {
+  auto evidence = a_->Collect(challenge_);
+  TEEPNET_ASSERT_OK(evidence);
+  EXPECT_EQ(evidence->format, std::string(kTeepEvidenceMediaType));
+  auto appraisal = Appraise(evidence->payload, *a_, challenge_);
+  TEEPNET_ASSERT_OK(appraisal);
+  EXPECT_TRUE(appraisal->affirming) << appraisal->reason;
+  eat::Ear ear = VerifiedEar(*appraisal);
+  ASSERT_EQ(ear.submods.count("trustzone"), 1u);
+  const eat::EarAppraisal& sub = ear.submods.at("trustzone");
+  EXPECT_EQ(sub.status, attest::Tier::kAffirming);
+  EXPECT_EQ(ear.nonce, challenge_);
+  const auto& keys = sub.attested_keys;
+  EXPECT_NE(std::find(keys.begin(), keys.end(), a_->hpke_key.public_key().ToSpkiDer()), keys.end());
+  EXPECT_NE(std::find(keys.begin(), keys.end(), a_->agent_key.public_key().ToSpkiDer()),
+            keys.end());
+}
+
+TEST_F(TeepEvidenceTest, EvidenceForAnotherChallengeIsContraindicated) {
+  auto evidence = a_->Collect(Bytes(32, 0x11));
+  TEEPNET_ASSERT_OK(evidence);
+  auto appraisal = Appraise(evidence->payload, *a_, challenge_);
+  TEEPNET_ASSERT_OK(appraisal);
+  EXPECT_FALSE(appraisal->affirming);
+  EXPECT_EQ(VerifiedEar(*appraisal).submods.at("trustzone").status, attest::Tier::kContraindicated);
+}
+
+TEST_F(TeepEvidenceTest, PlatformEvidenceOverOtherKeysIsContraindicated) {
+  // The platform signed a binding for another HPKE key than the one the EAT names.
+  auto claims = a_->provider->ClaimsFor(challenge_);
+  TEEPNET_ASSERT_OK(claims);
+  BoundClaims other = *claims;
+  auto substitute = crypto::PrivateKey::Generate(crypto::KeyType::kX25519);
+  TEEPNET_ASSERT_OK(substitute);
+  other.hpke_keys = {cose::CoseKey::FromPublicKey(substitute->public_key()).Encode(false)};
+  FixedReportDataPlatform lying(a_->platform, BindingOf(other));
+  auto eat = BuildTeepEvidence(*claims, lying, a_->agent_key);
+  TEEPNET_ASSERT_OK(eat);
+  auto appraisal = Appraise(*eat, *a_, challenge_);
+  TEEPNET_ASSERT_OK(appraisal);
+  EXPECT_FALSE(appraisal->affirming);
+  EXPECT_EQ(VerifiedEar(*appraisal).submods.at("trustzone").status, attest::Tier::kContraindicated);
+}
+
+TEST_F(TeepEvidenceTest, EvidenceSwappedInFromAnotherDeviceIsContraindicated) {
+  // Device B's genuine platform evidence (bound to B's claims) inside A's signed EAT.
+  auto b_claims = b_->provider->ClaimsFor(challenge_);
+  TEEPNET_ASSERT_OK(b_claims);
+  auto a_claims = a_->provider->ClaimsFor(challenge_);
+  TEEPNET_ASSERT_OK(a_claims);
+  FixedReportDataPlatform b_evidence(b_->platform, BindingOf(*b_claims));
+  auto eat = BuildTeepEvidence(*a_claims, b_evidence, a_->agent_key);
+  TEEPNET_ASSERT_OK(eat);
+  auto appraisal = Appraise(*eat, *a_, challenge_);
+  TEEPNET_ASSERT_OK(appraisal);
+  EXPECT_FALSE(appraisal->affirming);
+}
+
+TEST_F(TeepEvidenceTest, EatSignedByAnotherAgentIsRefused) {
+  auto evidence = b_->Collect(challenge_);
+  TEEPNET_ASSERT_OK(evidence);
+  // The TEEP message came from A, the EAT from B.
+  auto appraisal = Appraise(evidence->payload, *a_, challenge_);
+  TEEPNET_ASSERT_OK(appraisal);
+  EXPECT_FALSE(appraisal->affirming);
+  EXPECT_TRUE(appraisal->attestation_result.empty());
+  EXPECT_TRUE(FailsWith(VerifyTeepEvidence(evidence->payload, a_->agent_key.public_key()),
+                        eat::Errc::kSignatureInvalid));
+}
+
+TEST_F(TeepEvidenceTest, UnlabelledPayloadIsNotTakenForEvidence) {
+  auto evidence = a_->Collect(challenge_);
+  TEEPNET_ASSERT_OK(evidence);
+  crypto::PublicKey pub = a_->agent_key.public_key();
+  tam::AttestationInput input;
+  input.payload = evidence->payload;
+  input.challenge = ByteView(challenge_);
+  input.agent_key = &pub;
+  auto appraisal = appraiser_->Appraise(input);
+  TEEPNET_ASSERT_OK(appraisal);
+  EXPECT_FALSE(appraisal->affirming);
+}
+
+TEST_F(TeepEvidenceTest, DebugPlatformIsContraindicated) {
+  auto debug = Device::Make(/*debug=*/true);
+  ASSERT_NE(debug, nullptr);
+  attest::VerifierConfig config;
+  config.psa = debug->platform.Endorsements();
+  auto verifier = attest::Verifier::Create(std::move(config));
+  TEEPNET_ASSERT_OK(verifier);
+  FixedVerifier source(std::make_shared<const attest::Verifier>(*std::move(verifier)));
+  auto ear_key = crypto::PrivateKey::Generate(crypto::KeyType::kP256);
+  TEEPNET_ASSERT_OK(ear_key);
+  TeepEvidenceAppraiser appraiser(source, *ear_key, clock_);
+  auto evidence = debug->Collect(challenge_);
+  TEEPNET_ASSERT_OK(evidence);
+  crypto::PublicKey pub = debug->agent_key.public_key();
+  tam::AttestationInput input;
+  input.payload = evidence->payload;
+  input.format = kTeepEvidenceMediaType;
+  input.challenge = ByteView(challenge_);
+  input.agent_key = &pub;
+  auto appraisal = appraiser.Appraise(input);
+  TEEPNET_ASSERT_OK(appraisal);
+  EXPECT_FALSE(appraisal->affirming) << appraisal->reason;
+}
+
+TEST(TeepEvidenceBinding, BindingFillsTheReportDataFieldAndCoversTheHpkeKeys) {
+  BoundClaims c;
+  c.nonce = Bytes(16, 1);
+  c.cnf_kid = Bytes(32, 2);
+  Bytes first = BindingOf(c);
+  EXPECT_EQ(first.size(), kReportDataSize);
+  c.hpke_keys.push_back(Bytes{0xa0});
+  EXPECT_NE(BindingOf(c), first);
+}
+
+// A claims map with cnf, eat_nonce and (unless left out) the platform evidence, keys in the
+// order given.
+Bytes ClaimsMap(bool sorted, bool with_evidence) {
+  cbor::Writer w;
+  w.WriteMapHeader(with_evidence ? 3 : 2);
+  auto cnf = [&] {
+    w.WriteUint(eat::eat_claim::kCnf);
+    w.WriteMapHeader(1);
+    w.WriteUint(3);
+    w.WriteBytes(Bytes(32, 0x0b));
+  };
+  auto nonce = [&] {
+    w.WriteUint(eat::eat_claim::kNonce);
+    w.WriteBytes(Bytes(16, 0x0c));
+  };
+  if (sorted) {
+    cnf();
+    nonce();
+  } else {
+    nonce();
+    cnf();
+  }
+  if (with_evidence) {
+    w.WriteInt(kClaimPlatformEvidence);
+    w.WriteArrayHeader(2);
+    w.WriteText("psa");
+    w.WriteBytes(Bytes{0xd2});
+  }
+  return std::move(w).Take();
+}
+
+TEST(TeepEvidencePayload, RefusesClaimsThatAreNotDeterministicallyEncoded) {
+  TEEPNET_EXPECT_OK(DecodeTeepEvidencePayload(ClaimsMap(true, true)));
+  // The binding hashes the received bytes, which only match the Agent's hash input when the
+  // encoding is the deterministic one.
+  EXPECT_TRUE(FailsWith(DecodeTeepEvidencePayload(ClaimsMap(false, true)), eat::Errc::kBadClaim));
+}
+
+TEST(TeepEvidencePayload, RefusesClaimsWithoutPlatformEvidence) {
+  EXPECT_TRUE(
+      FailsWith(DecodeTeepEvidencePayload(ClaimsMap(true, false)), eat::Errc::kMissingClaim));
+}
+
+TEST(TeepEvidencePayload, BindingLeavesOutOnlyThePlatformEvidence) {
+  auto decoded = DecodeTeepEvidencePayload(ClaimsMap(true, true));
+  TEEPNET_ASSERT_OK(decoded);
+  cbor::Writer w;
+  w.WriteMapHeader(2);
+  w.WriteUint(eat::eat_claim::kCnf);
+  w.WriteMapHeader(1);
+  w.WriteUint(3);
+  w.WriteBytes(Bytes(32, 0x0b));
+  w.WriteUint(eat::eat_claim::kNonce);
+  w.WriteBytes(Bytes(16, 0x0c));
+  EXPECT_EQ(decoded->binding, crypto::Digest(crypto::HashAlgorithm::kSha512, w.bytes()));
+}
+
+TEST(TeepEvidencePayload, FuzzSeedsAreAcceptedPayloads) {
+  // The committed seeds must reach the accepting path, or the fuzzer starts from nothing.
+  const char* source = std::getenv("TEEPNET_SOURCE_DIR");
+  if (source == nullptr) source = TEEPNET_EVIDENCE_SOURCE_DIR;
+  for (const char* seed : {"minimal.cbor", "with_keys_and_manifests.cbor"}) {
+    auto bytes = ReadFile(std::string(source) + "/fuzz/corpus/teep_evidence_fuzzer/" + seed);
+    TEEPNET_ASSERT_OK(bytes);
+    auto decoded = DecodeTeepEvidencePayload(*bytes);
+    TEEPNET_EXPECT_OK(decoded) << seed;
+  }
+}
+
+}  // namespace
+}  // namespace teepnet::evidence
