@@ -27,13 +27,14 @@
 #include "teepnet/teep/secure_message.h"
 #include "teepnet/testing/matchers.h"
 #include "tests/e2e/harness.h"
+#include "tests/e2e/packages.h"
 
 namespace teepnet::e2e {
 namespace {
 
 using nlohmann::json;
 
-const suit::ComponentId kHello = suit::MakeComponentId({"TEEP-Device", "SecureFS", "hello.ta"});
+const suit::ComponentId& kHello = HelloComponent();
 constexpr int kDeviceDeadlineMs = 60000;
 
 class EndToEndTest : public ::testing::Test {
@@ -118,20 +119,7 @@ class EndToEndTest : public ::testing::Test {
   }
 
   Bytes Envelope(uint64_t sequence_number, std::string_view content) const {
-    suit::testing::ManifestSpec spec;
-    spec.sequence_number = sequence_number;
-    spec.components = {kHello};
-    spec.manifest_component_id = kHello;
-    const Bytes text = ToBytes(content);
-    spec.install = suit::testing::SequenceBuilder()
-                       .Override(1,
-                                 [&](cbor::Writer& w) {
-                                   w.WriteUint(18);  // suit-parameter-content
-                                   w.WriteBytes(text);
-                                 })
-                       .Command(18, 15)  // suit-directive-write
-                       .Encode();
-    return suit::testing::SignEnvelope(suit::testing::EncodeManifest(spec), *signer_);
+    return WriteContentEnvelope(kHello, sequence_number, content, *signer_);
   }
 
   std::string WriteEnvelope(uint64_t sequence_number, std::string_view content) {

@@ -22,13 +22,14 @@
 #include "teepnet/suit/test_envelope_builder.h"
 #include "teepnet/testing/matchers.h"
 #include "tests/e2e/harness.h"
+#include "tests/e2e/packages.h"
 
 namespace teepnet::e2e {
 namespace {
 
 using nlohmann::json;
 
-const suit::ComponentId kHello = suit::MakeComponentId({"TEEP-Device", "SecureFS", "hello.ta"});
+const suit::ComponentId& kHello = HelloComponent();
 constexpr int kDeviceDeadlineMs = 60000;
 constexpr int kReplicas = 2;
 constexpr int kDevices = 4;
@@ -148,23 +149,9 @@ class ReplicasTest : public ::testing::Test {
   }
 
   std::string WriteEnvelope(uint64_t sequence_number, std::string_view content) {
-    suit::testing::ManifestSpec spec;
-    spec.sequence_number = sequence_number;
-    spec.components = {kHello};
-    spec.manifest_component_id = kHello;
-    const Bytes text = ToBytes(content);
-    spec.install = suit::testing::SequenceBuilder()
-                       .Override(1,
-                                 [&](cbor::Writer& w) {
-                                   w.WriteUint(18);  // suit-parameter-content
-                                   w.WriteBytes(text);
-                                 })
-                       .Command(18, 15)  // suit-directive-write
-                       .Encode();
+    Bytes envelope = WriteContentEnvelope(kHello, sequence_number, content, *signer_);
     std::string path = dir_ / ("hello-" + std::to_string(sequence_number) + ".suit");
-    EXPECT_TRUE(WriteFileAtomic(path, suit::testing::SignEnvelope(
-                                          suit::testing::EncodeManifest(spec), *signer_))
-                    .ok());
+    EXPECT_TRUE(WriteFileAtomic(path, envelope).ok());
     return path;
   }
 

@@ -15,13 +15,14 @@
 #include "teepnet/suit/test_envelope_builder.h"
 #include "teepnet/testing/matchers.h"
 #include "tests/e2e/harness.h"
+#include "tests/e2e/packages.h"
 
 namespace teepnet::e2e {
 namespace {
 
 using nlohmann::json;
 
-const suit::ComponentId kHello = suit::MakeComponentId({"TEEP-Device", "SecureFS", "hello.ta"});
+const suit::ComponentId& kHello = HelloComponent();
 constexpr int kDeviceDeadlineMs = 60000;
 // The M/OC reconciles about once a second (moc_main.cc); this is a generous bound, not a timing.
 constexpr int kRequestProgressMs = 30000;
@@ -116,20 +117,7 @@ class UserApiEndToEndTest : public ::testing::Test {
   }
 
   Bytes Envelope(std::string_view content) const {
-    suit::testing::ManifestSpec spec;
-    spec.sequence_number = 1;
-    spec.components = {kHello};
-    spec.manifest_component_id = kHello;
-    const Bytes text = ToBytes(content);
-    spec.install = suit::testing::SequenceBuilder()
-                       .Override(1,
-                                 [&](cbor::Writer& w) {
-                                   w.WriteUint(18);  // suit-parameter-content
-                                   w.WriteBytes(text);
-                                 })
-                       .Command(18, 15)  // suit-directive-write
-                       .Encode();
-    return suit::testing::SignEnvelope(suit::testing::EncodeManifest(spec), *signer_);
+    return WriteContentEnvelope(kHello, 1, content, *signer_);
   }
 
   std::string HelloFile() const {
