@@ -4,18 +4,6 @@
 
 namespace teepnet::moc {
 
-std::string_view ArchitectureName(Architecture arch) {
-  switch (arch) {
-    case Architecture::kTrustZone: return "trustzone";
-    case Architecture::kSgx: return "sgx";
-    case Architecture::kSevSnp: return "sev-snp";
-    case Architecture::kCca: return "cca";
-    case Architecture::kTdx: return "tdx";
-    case Architecture::kCsv: return "csv";
-  }
-  return "unknown";
-}
-
 std::string_view ArchitectureTitle(Architecture arch) {
   switch (arch) {
     case Architecture::kTrustZone: return "TrustZone";

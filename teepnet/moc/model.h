@@ -11,19 +11,21 @@
 #include <string_view>
 #include <vector>
 
+#include "teepnet/attest/appraisal.h"
 #include "teepnet/base/bytes.h"
 
 namespace teepnet::moc {
 
 // The hardware architectures of seed §5 ("[TrustZone], [SGX], [SEV-SNP], [CCA], [TDX] and
 // [CSV]"). Figure 2 writes "SEV" in the VM column; a device reports SEV-SNP, the only SEV
-// generation whose evidence our Verifier appraises.
-enum class Architecture : uint8_t { kTrustZone, kSgx, kSevSnp, kCca, kTdx, kCsv };
+// generation whose evidence our Verifier appraises. The same enum the Verifier reports, so an
+// attested architecture is placed on without translation.
+using Architecture = attest::Architecture;
 inline constexpr std::array<Architecture, 6> kAllArchitectures = {
     Architecture::kTrustZone, Architecture::kSgx, Architecture::kSevSnp,
     Architecture::kCca,       Architecture::kTdx, Architecture::kCsv};
 // "trustzone", "sgx", "sev-snp", "cca", "tdx", "csv": the API's spelling.
-std::string_view ArchitectureName(Architecture arch);
+using attest::ArchitectureName;
 // "TrustZone", "SGX", "SEV-SNP", ...: the seed's spelling, for messages.
 std::string_view ArchitectureTitle(Architecture arch);
 std::optional<Architecture> ParseArchitecture(std::string_view name);
