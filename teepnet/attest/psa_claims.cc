@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <array>
+#include <cstdint>
 #include <string_view>
 #include <utility>
 
@@ -161,13 +162,36 @@ FastSwReader NewSwReader() {
                       0);
 }
 
+// One item of type `want`, decoded once: cbor::Reader's typed readers peek the head before
+// decoding it, which doubles the per-item work on this path. Any other type, and an
+// indefinite-length string, map or array, is a miss (the DOM decoder then decides).
+bool NextOf(cbor::Reader& r, cbor::ItemType want, cbor::Item* item) {
+  auto next = r.Next();
+  if (!next.ok()) return false;
+  *item = *next;
+  return item->type == want && !item->indefinite;
+}
+
+// An integer key or value that fits int64, as cbor::Reader::ReadInt accepts it.
+bool NextInt(cbor::Reader& r, int64_t* out) {
+  auto next = r.Next();
+  if (!next.ok()) return false;
+  const bool negative = next->type == cbor::ItemType::kNegative;
+  if (!negative && next->type != cbor::ItemType::kUnsigned) return false;
+  if (next->argument > static_cast<uint64_t>(INT64_MAX)) return false;
+  *out =
+      negative ? -1 - static_cast<int64_t>(next->argument) : static_cast<int64_t>(next->argument);
+  return true;
+}
+
 template <size_t N>
 bool FastClaimReader<N>::Gather(cbor::Reader& r, std::vector<FastSwReader>* sw) {
-  size_t pairs = 0;
-  if (!r.ReadMapHeader(&pairs).ok() || pairs == cbor::kIndefiniteLength) return false;
-  for (size_t i = 0; i < pairs; ++i) {
+  cbor::Item item;
+  if (!NextOf(r, cbor::ItemType::kMap, &item)) return false;
+  const uint64_t pairs = item.argument;
+  for (uint64_t i = 0; i < pairs; ++i) {
     int64_t key = 0;
-    if (!r.ReadInt(&key).ok()) return false;
+    if (!NextInt(r, &key)) return false;
     Slot* slot = nullptr;
     for (Slot& s : slots_) {
       if (s.key == key) slot = &s;
@@ -176,20 +200,22 @@ bool FastClaimReader<N>::Gather(cbor::Reader& r, std::vector<FastSwReader>* sw) 
     slot->present = true;
     switch (slot->want) {
       case Want::kText:
-        if (!r.ReadText(&slot->text).ok()) return false;
+        if (!NextOf(r, cbor::ItemType::kText, &item)) return false;
+        slot->text = item.text();
         break;
       case Want::kBytes:
-        if (!r.ReadBytes(&slot->bytes).ok()) return false;
+        if (!NextOf(r, cbor::ItemType::kBytes, &item)) return false;
+        slot->bytes = item.bytes;
         break;
       case Want::kInt:
-        if (!r.ReadInt(&slot->integer).ok()) return false;
+        if (!NextInt(r, &slot->integer)) return false;
         break;
       case Want::kArray: {
-        size_t n = 0;
-        if (sw == nullptr || !r.ReadArrayHeader(&n).ok() || n == cbor::kIndefiniteLength ||
-            n == 0 || n > kMaxSwComponents) {
+        if (sw == nullptr || !NextOf(r, cbor::ItemType::kArray, &item) || item.argument == 0 ||
+            item.argument > kMaxSwComponents) {
           return false;
         }
+        const size_t n = static_cast<size_t>(item.argument);
         sw->reserve(n);
         for (size_t j = 0; j < n; ++j) {
           sw->push_back(NewSwReader());

@@ -1,9 +1,11 @@
 #include "teepnet/crypto/signature.h"
 
 #include <openssl/ecdsa.h>
+#include <openssl/evp.h>
 #include <openssl/rsa.h>
 
 #include <algorithm>
+#include <utility>
 
 #include "teepnet/crypto/errc.h"
 #include "teepnet/crypto/key_handle.h"
@@ -131,6 +133,48 @@ Status InitContext(EVP_MD_CTX* ctx, EVP_PKEY* pkey, SignatureAlgorithm alg, Byte
   return OkStatus();
 }
 
+// ECDSA verification hashes the message itself and verifies the digest with a key context
+// kept per thread for the last key: EVP_DigestVerifyInit fetches the signature and digest
+// implementations and builds a fresh key context on every call, which costs several µs
+// (appraisers verify token after token under the same endorsed key). The result is the same
+// check: EVP_DigestVerify is this digest followed by this EVP_PKEY_verify. The context holds a
+// reference to its key, so no other key can take that address while it is cached.
+struct EcdsaVerifyCache {
+  internal::EvpPkeyCtxPtr ctx;
+  SignatureAlgorithm alg = SignatureAlgorithm::kEcdsaSha256;
+};
+
+EVP_PKEY_CTX* EcdsaVerifyContext(EVP_PKEY* pkey, SignatureAlgorithm alg) {
+  thread_local EcdsaVerifyCache cache;
+  if (cache.ctx && EVP_PKEY_CTX_get0_pkey(cache.ctx.get()) == pkey && cache.alg == alg) {
+    return cache.ctx.get();
+  }
+  cache.ctx.reset();
+  internal::EvpPkeyCtxPtr ctx(EVP_PKEY_CTX_new_from_pkey(nullptr, pkey, nullptr));
+  if (!ctx || EVP_PKEY_verify_init(ctx.get()) != 1 ||
+      EVP_PKEY_CTX_set_signature_md(ctx.get(), MdFor(alg)) != 1) {
+    return nullptr;
+  }
+  cache.ctx = std::move(ctx);
+  cache.alg = alg;
+  return cache.ctx.get();
+}
+
+Status VerifyEcdsaDigest(EVP_PKEY* pkey, SignatureAlgorithm alg, ByteView message,
+                         ByteView der_signature) {
+  uint8_t digest[EVP_MAX_MD_SIZE];
+  unsigned int digest_len = 0;
+  if (EVP_Digest(message.data(), message.size(), digest, &digest_len, MdFor(alg), nullptr) != 1) {
+    return OsslError(Errc::kInternal, "message digest failed");
+  }
+  EVP_PKEY_CTX* ctx = EcdsaVerifyContext(pkey, alg);
+  if (ctx == nullptr) return OsslError(Errc::kInternal, "signature init failed");
+  if (EVP_PKEY_verify(ctx, der_signature.data(), der_signature.size(), digest, digest_len) != 1) {
+    return OsslError(Errc::kSignatureInvalid, "signature does not verify");
+  }
+  return OkStatus();
+}
+
 Result<Bytes> SignWithId(const PrivateKey& key, SignatureAlgorithm alg, ByteView message,
                          ByteView sm2_id) {
   if (!KeyFits(key.type(), alg)) {
@@ -176,6 +220,7 @@ Status VerifyWithId(const PublicKey& key, SignatureAlgorithm alg, ByteView messa
       return Error(Errc::kSignatureInvalid, "ECDSA signature malformed");
     }
     sig = ByteView(der, EncodeEcdsaDer(signature, der));
+    if (IsEcdsa(alg)) return VerifyEcdsaDigest(key.handle().get(), alg, message, sig);
   } else if (alg == SignatureAlgorithm::kEd25519 && signature.size() != 64) {
     return Error(Errc::kSignatureInvalid, "Ed25519 signature must be 64 bytes");
   }

@@ -73,6 +73,51 @@ TEST(EcdsaTest, CoseExampleSignatureVerifies) {
   }
 }
 
+// ECDSA verification keeps a per-thread context for the last key: switching keys, switching
+// the hash, and a new key that may reuse a freed key's address must each verify afresh.
+TEST(EcdsaTest, KeysTakenInTurnEachVerifyOnlyTheirOwnSignatures) {
+  const Bytes msg = ToBytes(std::string_view("teepnet ecdsa key switching"));
+  auto a = PrivateKey::Generate(KeyType::kP256);
+  auto b = PrivateKey::Generate(KeyType::kP256);
+  TEEPNET_ASSERT_OK(a);
+  TEEPNET_ASSERT_OK(b);
+  auto sig_a = Sign(*a, SignatureAlgorithm::kEcdsaSha256, msg);
+  auto sig_b = Sign(*b, SignatureAlgorithm::kEcdsaSha256, msg);
+  auto sig_a384 = Sign(*a, SignatureAlgorithm::kEcdsaSha384, msg);
+  TEEPNET_ASSERT_OK(sig_a);
+  TEEPNET_ASSERT_OK(sig_b);
+  TEEPNET_ASSERT_OK(sig_a384);
+  const PublicKey pa = a->public_key();
+  const PublicKey pb = b->public_key();
+  for (int round = 0; round < 3; ++round) {
+    TEEPNET_EXPECT_OK(Verify(pa, SignatureAlgorithm::kEcdsaSha256, msg, *sig_a));
+    EXPECT_TRUE(FailsWith(Verify(pb, SignatureAlgorithm::kEcdsaSha256, msg, *sig_a),
+                          Errc::kSignatureInvalid));
+    TEEPNET_EXPECT_OK(Verify(pb, SignatureAlgorithm::kEcdsaSha256, msg, *sig_b));
+    EXPECT_TRUE(FailsWith(Verify(pa, SignatureAlgorithm::kEcdsaSha256, msg, *sig_b),
+                          Errc::kSignatureInvalid));
+    TEEPNET_EXPECT_OK(Verify(pa, SignatureAlgorithm::kEcdsaSha384, msg, *sig_a384));
+    EXPECT_TRUE(FailsWith(Verify(pa, SignatureAlgorithm::kEcdsaSha256, msg, *sig_a384),
+                          Errc::kSignatureInvalid));
+  }
+  for (int round = 0; round < 3; ++round) {
+    Bytes old_sig;
+    {
+      auto gone = PrivateKey::Generate(KeyType::kP256);
+      TEEPNET_ASSERT_OK(gone);
+      auto s = Sign(*gone, SignatureAlgorithm::kEcdsaSha256, msg);
+      TEEPNET_ASSERT_OK(s);
+      TEEPNET_EXPECT_OK(Verify(gone->public_key(), SignatureAlgorithm::kEcdsaSha256, msg, *s));
+      old_sig = *s;
+    }
+    auto fresh = PrivateKey::Generate(KeyType::kP256);
+    TEEPNET_ASSERT_OK(fresh);
+    EXPECT_TRUE(
+        FailsWith(Verify(fresh->public_key(), SignatureAlgorithm::kEcdsaSha256, msg, old_sig),
+                  Errc::kSignatureInvalid));
+  }
+}
+
 struct RoundTrip {
   KeyType key;
   SignatureAlgorithm alg;
