@@ -10,43 +10,30 @@
 #include "services/common/errc.h"
 #include "teepnet/base/byte_reader.h"
 #include "teepnet/base/byte_writer.h"
+#include "teepnet/base/fd_io.h"
 
 namespace teepnet::common {
 
 namespace {
 
 Status WriteAll(int fd, ByteView data) {
-  size_t done = 0;
-  while (done < data.size()) {
-    // MSG_NOSIGNAL: a dead peer is an error value, not a SIGPIPE that kills the process.
-    ssize_t n = ::send(fd, data.data() + done, data.size() - done, MSG_NOSIGNAL);
-    if (n < 0 && errno == ENOTSOCK) n = ::write(fd, data.data() + done, data.size() - done);
-    if (n < 0) {
-      if (errno == EINTR) continue;
-      if (errno == EPIPE || errno == ECONNRESET) {
-        return Error(Errc::kPeerClosed, "channel closed by peer");
-      }
-      return Error(Errc::kIo, std::string("channel write: ") + std::strerror(errno));
-    }
-    done += static_cast<size_t>(n);
+  const FdTransfer t = WriteAllToFd(fd, data);
+  if (t.outcome == FdOutcome::kPeerClosed) {
+    return Error(Errc::kPeerClosed, "channel closed by peer");
+  }
+  if (t.outcome == FdOutcome::kError) {
+    return Error(Errc::kIo, std::string("channel write: ") + std::strerror(t.error));
   }
   return OkStatus();
 }
 
 // Fills `out` completely; returns how many bytes arrived before EOF (== size on success).
 Result<size_t> ReadAll(int fd, std::span<uint8_t> out) {
-  size_t done = 0;
-  while (done < out.size()) {
-    ssize_t n = ::read(fd, out.data() + done, out.size() - done);
-    if (n < 0) {
-      if (errno == EINTR) continue;
-      if (errno == ECONNRESET) return done;
-      return Error(Errc::kIo, std::string("channel read: ") + std::strerror(errno));
-    }
-    if (n == 0) return done;
-    done += static_cast<size_t>(n);
+  const FdTransfer t = ReadFullFromFd(fd, out);
+  if (t.outcome == FdOutcome::kError) {
+    return Error(Errc::kIo, std::string("channel read: ") + std::strerror(t.error));
   }
-  return done;
+  return t.done;
 }
 
 }  // namespace

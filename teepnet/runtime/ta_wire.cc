@@ -9,43 +9,30 @@
 
 #include "teepnet/base/byte_reader.h"
 #include "teepnet/base/byte_writer.h"
+#include "teepnet/base/fd_io.h"
 #include "teepnet/runtime/errc.h"
 
 namespace teepnet::runtime {
 namespace {
 
 Status WriteAll(int fd, ByteView data) {
-  size_t done = 0;
-  while (done < data.size()) {
-    // send() with MSG_NOSIGNAL so a vanished peer is an error value, not a SIGPIPE.
-    ssize_t n = ::send(fd, data.data() + done, data.size() - done, MSG_NOSIGNAL);
-    if (n < 0 && errno == ENOTSOCK) n = ::write(fd, data.data() + done, data.size() - done);
-    if (n < 0) {
-      if (errno == EINTR) continue;
-      if (errno == EPIPE || errno == ECONNRESET) {
-        return Error(Errc::kPeerClosed, "channel: peer closed while writing");
-      }
-      return Error(Errc::kSystem, std::string("channel write: ") + std::strerror(errno));
-    }
-    done += static_cast<size_t>(n);
+  const FdTransfer t = WriteAllToFd(fd, data);
+  if (t.outcome == FdOutcome::kPeerClosed) {
+    return Error(Errc::kPeerClosed, "channel: peer closed while writing");
+  }
+  if (t.outcome == FdOutcome::kError) {
+    return Error(Errc::kSystem, std::string("channel write: ") + std::strerror(t.error));
   }
   return OkStatus();
 }
 
-// Reads exactly out.size() bytes; returns how many arrived before EOF.
+// Fills `out` completely; returns how many bytes arrived before EOF (== size on success).
 Result<size_t> ReadFull(int fd, std::span<uint8_t> out) {
-  size_t done = 0;
-  while (done < out.size()) {
-    ssize_t n = ::read(fd, out.data() + done, out.size() - done);
-    if (n < 0) {
-      if (errno == EINTR) continue;
-      if (errno == ECONNRESET) return done;
-      return Error(Errc::kSystem, std::string("channel read: ") + std::strerror(errno));
-    }
-    if (n == 0) return done;
-    done += static_cast<size_t>(n);
+  const FdTransfer t = ReadFullFromFd(fd, out);
+  if (t.outcome == FdOutcome::kError) {
+    return Error(Errc::kSystem, std::string("channel read: ") + std::strerror(t.error));
   }
-  return done;
+  return t.done;
 }
 
 bool KnownType(uint8_t t) {
