@@ -37,7 +37,11 @@ test: build
 	@cd build/dev && $(CTEST)
 	@$(MAKE) --no-print-directory test-asan
 
-test-asan: build-asan
+# Only the targets those suites run are built: the programs and end-to-end suites are already
+# exercised by the dev build above.
+test-asan: deps
+	@cmake --preset asan-ubsan >/dev/null
+	@cmake --build build/asan -j $(JOBS) --target $$(./scripts/test-targets.sh build/asan 'unit|vectors|fuzz')
 	@cd build/asan && ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1 \
 	  $(CTEST) -L 'unit|vectors|fuzz'
 
