@@ -10,6 +10,7 @@ PACKAGES=(
   libgtest-dev libgmock-dev libbenchmark-dev
   nlohmann-json3-dev libboost-dev libsqlite3-dev
   postgresql libpq-dev libseccomp-dev
+  runc umoci tar
 )
 
 missing=()

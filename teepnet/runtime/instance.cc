@@ -36,7 +36,7 @@ Status ValidateSpec(const InstanceSpec& spec) {
     if (!ok) return Error(Errc::kBadSpec, "instance name: only [A-Za-z0-9._-]");
   }
   if (spec.name[0] == '.') return Error(Errc::kBadSpec, "instance name may not start with '.'");
-  if (spec.executable.empty() && spec.executable_path.empty()) {
+  if (spec.executable.empty() && spec.executable_path.empty() && spec.image_path.empty()) {
     return Error(Errc::kBadSpec, "instance " + spec.name + ": no executable");
   }
   if (spec.log_path.empty())

@@ -42,6 +42,11 @@ struct InstanceSpec {
   // be run from a close-on-exec memfd).
   Bytes executable;
   std::string executable_path;
+  // The container backend also takes an OCI image: a layout directory or an oci-archive file,
+  // and the reference of the manifest to run (empty: the layout's only manifest). Without one
+  // it packs `executable` (or the file) into a single-layer image itself.
+  std::string image_path;
+  std::string image_ref;
   std::vector<std::string> args;  // argv[1..]; argv[0] is `name`
   std::vector<std::string> env;   // "KEY=value"; nothing of the launcher's environment leaks
   // The instance's end of the channel (a socketpair). Borrowed: Start() duplicates it into
