@@ -6,11 +6,16 @@
 #include <poll.h>
 #include <sys/socket.h>
 
+#include <ctime>
 #include <string>
 
 #include "teepnet/base/file.h"
 #include "teepnet/base/hex.h"
+#include "teepnet/channel/receipt.h"
+#include "teepnet/channel/sealed.h"
 #include "teepnet/crypto/hash.h"
+#include "teepnet/crypto/keys.h"
+#include "teepnet/crypto/random.h"
 #include "teepnet/runtime/confidential_backend.h"
 #include "teepnet/runtime/instance_test_util.h"
 #include "teepnet/runtime/ree_backend.h"
@@ -107,6 +112,76 @@ TEST(HelloExample, TheTaReturnsTheSha256OfItsPdToTheAgentAndTheUa) {
   auto ta_log = ReadFile(ta_spec.log_path);
   TEEPNET_ASSERT_OK(ta_log);
   EXPECT_NE(AsChars(*ta_log).find("PD received"), std::string_view::npos);
+}
+
+// Cases 2 and 3: the PD arrives sealed to the instance's own key; hello_ta opens it and answers
+// with a receipt signed by its proof key, and refuses a PD sealed for another request.
+TEST(HelloExample, TheTaOpensASealedPdAndSignsTheReceiptWithItsProofKey) {
+  TempDir dir;
+  ConfidentialProcessOptions options;
+  options.state_dir = dir.path() + "/instances";
+  if (!HELLO_TA_STATIC) options.read_only_binds = {"/lib", "/lib64", "/usr"};
+  auto backend = ConfidentialProcessBackend::Create(options);
+  TEEPNET_ASSERT_OK(backend);
+  if (!(*backend)->probe().memfd_exec.available) {
+    GTEST_SKIP() << (*backend)->probe().memfd_exec.reason;
+  }
+  auto image = ReadFile(HELLO_TA);
+  TEEPNET_ASSERT_OK(image);
+  auto hpke = crypto::PrivateKey::Generate(crypto::KeyType::kX25519);
+  auto proof = crypto::PrivateKey::Generate(crypto::KeyType::kEd25519);
+  TEEPNET_ASSERT_OK(hpke);
+  TEEPNET_ASSERT_OK(proof);
+  DeliveryContext context;
+  context.request_id = "req-hello";
+  context.device_id = Bytes(32, 0xd1);
+  context.instance = "tc-81";
+  context.purpose = "pd";
+  context.measurement = crypto::Sha256(*image);
+  const std::string pd = "sealed personalization for hello_ta";
+  const int64_t now = static_cast<int64_t>(std::time(nullptr));
+
+  // Sealed for this request: a verifiable receipt. Sealed for another: no answer at all.
+  for (const std::string& sealed_for : {context.request_id, std::string("req-other")}) {
+    auto sealed = channel::Seal(
+        hpke->public_key(), AsBytes(pd),
+        channel::Binding{sealed_for, context.device_id, context.instance, context.purpose}, now,
+        crypto::SystemRandom::Get());
+    TEEPNET_ASSERT_OK(sealed);
+    Channel ta_channel;
+    InstanceSpec ta_spec;
+    ta_spec.name = "hello-ta";
+    ta_spec.executable_path = HELLO_TA;
+    ta_spec.channel_fd = ta_channel.instance();
+    ta_spec.log_path = dir.path() + "/hello-ta.log";
+    ta_spec.env = {"ASAN_OPTIONS=detect_leaks=0"};
+    auto ta = (*backend)->Start(ta_spec);
+    ta_channel.CloseInstanceEnd();
+    TEEPNET_ASSERT_OK(ta);
+    TEEPNET_ASSERT_OK(WriteFrame(
+        ta_channel.host(), FrameType::kPd,
+        EncodeSealedPd(*sealed, hpke->RawPrivate().view(), proof->RawPrivate().view(), context)));
+    auto response = ReadFrame(ta_channel.host());
+    if (sealed_for != context.request_id) {
+      EXPECT_FALSE(response.ok());
+      auto exit = (*ta)->Wait(-1);
+      TEEPNET_ASSERT_OK(exit);
+      EXPECT_EQ(exit->ToString(), "exit 1");
+      continue;
+    }
+    TEEPNET_ASSERT_OK(response);
+    EXPECT_EQ(response->type, FrameType::kResponse);
+    auto receipt = channel::VerifyReceipt(response->payload, proof->public_key());
+    TEEPNET_ASSERT_OK(receipt);
+    EXPECT_EQ(receipt->request_id, context.request_id);
+    EXPECT_EQ(receipt->instance, context.instance);
+    EXPECT_EQ(receipt->pd_digest, crypto::Sha256(AsBytes(pd)));
+    EXPECT_EQ(receipt->measurement, context.measurement);
+    ::shutdown(ta_channel.host(), SHUT_RDWR);
+    auto exit = (*ta)->Wait(-1);
+    TEEPNET_ASSERT_OK(exit);
+    EXPECT_EQ(exit->ToString(), "exit 0");
+  }
 }
 
 }  // namespace

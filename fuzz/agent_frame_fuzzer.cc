@@ -3,9 +3,10 @@
 // services/agent/agent_protocol.h): the input is the byte stream one side would read from the
 // socketpair. It is read twice - with ReadFrame from a real socket and by walking
 // ParseFrameHeader over memory - and every frame is decoded as a request, a response, an
-// OptionalMessage and a Contact. Properties: no crash; both readings agree on the frames and
-// on how the stream ends; decoding fails only with the documented reasons; whatever decodes
-// re-encodes to exactly the input (the encodings are canonical, trailing bytes are refused).
+// OptionalMessage, a Contact, and (op 5) a DeliverSealed and a Delivered. Properties: no crash;
+// both readings agree on the frames and on how the stream ends; decoding fails only with the
+// documented reasons; whatever decodes re-encodes to exactly the input (the encodings are
+// canonical, trailing bytes are refused).
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -53,6 +54,17 @@ void DecodeEverything(ByteView payload) {
     Require(!*contact || (*contact)->tam_uri.size() <= agentd::kMaxUriBytes);
   } else {
     Require(contact.error().Is(common::Errc::kBadResponse));
+  }
+  if (auto deliver = agentd::DecodeDeliverSealed(payload); deliver.ok()) {
+    Require(agentd::EncodeDeliverSealed(*deliver) == ToBytes(payload));
+    Require(deliver->to_ta != deliver->instance.empty());
+  } else {
+    Require(deliver.error().Is(common::Errc::kBadResponse));
+  }
+  if (auto delivered = agentd::DecodeDelivered(payload); delivered.ok()) {
+    Require(agentd::EncodeDelivered(*delivered) == ToBytes(payload));
+  } else {
+    Require(delivered.error().Is(common::Errc::kBadResponse));
   }
 }
 

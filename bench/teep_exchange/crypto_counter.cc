@@ -55,4 +55,16 @@ int EVP_DigestVerify(void* ctx, const unsigned char* sig, size_t siglen, const u
   return real(ctx, sig, siglen, tbs, tbslen);
 }
 
+// ECDSA verification (teepnet/crypto/signature.cc) hashes the message itself and verifies the
+// digest with EVP_PKEY_verify on a per-thread context kept for the last key, so it never
+// reaches EVP_DigestVerify; count it here.
+int EVP_PKEY_verify(void* ctx, const unsigned char* sig, size_t siglen, const unsigned char* tbs,
+                    size_t tbslen) {
+  using Fn = int (*)(void*, const unsigned char*, size_t, const unsigned char*, size_t);
+  static const Fn real = teepnet::bench::Next<Fn>("EVP_PKEY_verify");
+  teepnet::bench::g_active.store(true, std::memory_order_relaxed);
+  teepnet::bench::g_verifies.fetch_add(1, std::memory_order_relaxed);
+  return real(ctx, sig, siglen, tbs, tbslen);
+}
+
 }  // extern "C"

@@ -2,11 +2,12 @@
 // can report how many of each one exchange costs (counted, not assumed) and compute the
 // crypto bound from it.
 //
-// How: crypto_counter.cc defines EVP_DigestSign and EVP_DigestVerify itself, counts the call
+// How: crypto_counter.cc defines EVP_DigestSign, EVP_DigestVerify and EVP_PKEY_verify (the
+// ECDSA path verifies a digest) itself, counts the call
 // and forwards to libcrypto's definition (dlsym(RTLD_NEXT)). teepnet/crypto is a static
 // library linked into the bench program, so its calls bind to these definitions; OpenSSL's
 // internal calls do not. Every teepnet signature and verification (ECDSA, EdDSA, RSA, SM2)
-// goes through these two one-shot calls (teepnet/crypto/signature.cc). Benchmark programs
+// goes through these calls (teepnet/crypto/signature.cc). Benchmark programs
 // only: crypto_counter.cc must be listed in the program's own SRCS (an object in a static
 // library would only be linked if something else pulled it in).
 #ifndef BENCH_TEEP_EXCHANGE_CRYPTO_COUNTER_H_

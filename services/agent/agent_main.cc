@@ -8,6 +8,8 @@
 #include <string>
 
 #include "services/agent/agent_service.h"
+#include "services/agent/delivery.h"
+#include "services/agent/file_instance_keyring.h"
 #include "services/agent/file_tc_store.h"
 #include "services/common/data_dir.h"
 #include "services/common/flags.h"
@@ -21,6 +23,7 @@
 #include "teepnet/crypto/random.h"
 #include "teepnet/evidence/agent_evidence.h"
 #include "teepnet/evidence/sim_installation.h"
+#include "teepnet/runtime/confidential_backend.h"
 
 namespace teepnet::agentd {
 namespace {
@@ -144,6 +147,7 @@ int Run(std::span<char* const> args) {
   // Broker only relays the Evidence this Agent builds.
   std::unique_ptr<attest::Platform> platform;
   std::optional<crypto::PrivateKey> hpke_key;
+  std::unique_ptr<FileInstanceKeyring> instances;
   std::unique_ptr<evidence::PlatformEvidenceProvider> evidence_provider;
   if (o.platform != "sim-generic") {
     // teepnet/hpke: DHKEM(X25519, HKDF-SHA256); the key persists so an EAR naming it stays
@@ -157,17 +161,48 @@ int Run(std::span<char* const> args) {
                                                    o.sim_debug, clock.NowUnixSeconds()});
     if (!opened.ok()) return fail("platform", opened.error());
     platform = *std::move(opened);
+    // USE-CASES "TA instances": each installed TC's HPKE and proof keys, generated here inside
+    // the TEE, kept 0600 beside the Agent's own keys and listed in its evidence.
+    auto keyring = FileInstanceKeyring::Open(o.data + "/instances");
+    if (!keyring.ok()) return fail("instances", keyring.error());
+    instances = *std::move(keyring);
     // oemid: RFC 9711 §4.2.3.1 allows 16 random bytes; a fixed value names teepnet as the OEM.
     Bytes oemid = crypto::Sha256(AsBytes("teepnet OEM"));
     oemid.resize(16);
     evidence_provider = std::make_unique<evidence::PlatformEvidenceProvider>(
         *platform, **store, *key, std::vector<crypto::PublicKey>{hpke_key->public_key()},
-        evidence::AgentIdentity{oemid, ToBytes(std::string_view(o.platform)), "teepnet 1"});
+        evidence::AgentIdentity{oemid, ToBytes(std::string_view(o.platform)), "teepnet 1"},
+        instances.get());
   }
   auto core = agent::AgentCore::Create(std::move(config), **store, /*fetcher=*/nullptr, clock,
                                        crypto::SystemRandom::Get(), evidence_provider.get());
   if (!core.ok()) return fail("agent-core", core.error());
-  AgentService service(**core, log);
+  // Op 5 (USE-CASES "Agent op 5"): delivered TAs run in confidential process instances, their
+  // per-instance mount points under the data directory and their output in ta-logs/. Without
+  // a backend the Agent still serves TEEP and refuses deliveries with the reason.
+  std::unique_ptr<runtime::ConfidentialProcessBackend> backend;
+  std::unique_ptr<Delivery> delivery;
+  {
+    runtime::ConfidentialProcessOptions instance_options;
+    instance_options.state_dir = o.data + "/ta-instances";
+    auto created = runtime::ConfidentialProcessBackend::Create(instance_options);
+    Status ready = created.ok() ? (*created)->CleanupStale() : Status(created.error());
+    if (ready.ok()) ready = common::EnsureDirectory(o.data + "/ta-logs", 0700);
+    if (ready.ok()) {
+      backend = *std::move(created);
+      DeliveryOptions delivery_options;
+      delivery_options.log_dir = o.data + "/ta-logs";
+      auto made = Delivery::Create(*key, hpke_key ? &*hpke_key : nullptr, *backend, instances.get(),
+                                   **store, clock, delivery_options);
+      if (made.ok()) {
+        delivery = *std::move(made);
+      } else {
+        ready = made.error();
+      }
+    }
+    if (!ready.ok()) log.Warn("no-instance-backend", {{"error", ready.error().ToString()}});
+  }
+  AgentService service(**core, log, delivery.get());
   log.Info("started", {{"platform", o.platform},
                        {"measurement", platform ? platform->measurement_hex() : ""},
                        {"components", (*store)->CurrentDirectory()},

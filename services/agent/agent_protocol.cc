@@ -3,6 +3,9 @@
 #include "services/common/errc.h"
 #include "teepnet/base/byte_reader.h"
 #include "teepnet/base/byte_writer.h"
+#include "teepnet/cbor/decode_options.h"
+#include "teepnet/cbor/reader.h"
+#include "teepnet/cbor/writer.h"
 
 namespace teepnet::agentd {
 
@@ -36,6 +39,39 @@ Result<std::optional<Bytes>> ReadOptionalMessage(ByteReader& r) {
   return std::optional<Bytes>(ToBytes(rest));
 }
 
+// Reads the next map key, which must be exactly `key` (deterministic order makes the sequence
+// of keys fixed, which also refuses unknown and duplicate keys).
+Status ExpectKey(cbor::Reader& r, uint64_t key) {
+  const size_t at = r.offset();
+  uint64_t got = 0;
+  if (!r.ReadUint(&got).ok() || got != key) {
+    return Malformed("expected map key " + std::to_string(key), at);
+  }
+  return OkStatus();
+}
+
+Result<std::string> ReadField(cbor::Reader& r, uint64_t key, std::string_view name) {
+  TEEPNET_RETURN_IF_ERROR(ExpectKey(r, key));
+  const size_t at = r.offset();
+  std::string_view text;
+  if (!r.ReadText(&text).ok()) return Malformed(std::string(name) + " must be a tstr", at);
+  if (text.size() > kMaxDeliveryFieldBytes) {
+    return Malformed(std::string(name) + " is longer than the limit", at);
+  }
+  return std::string(text);
+}
+
+Result<Bytes> ReadByteField(cbor::Reader& r, uint64_t key, std::string_view name) {
+  TEEPNET_RETURN_IF_ERROR(ExpectKey(r, key));
+  const size_t at = r.offset();
+  ByteView bytes;
+  if (!r.ReadBytes(&bytes).ok()) return Malformed(std::string(name) + " must be a bstr", at);
+  return ToBytes(bytes);
+}
+
+constexpr uint64_t kTargetAgent = 0;
+constexpr uint64_t kTargetTa = 1;
+
 }  // namespace
 
 Bytes EncodeRequest(AgentOp op, ByteView body) {
@@ -55,7 +91,8 @@ Result<AgentRequest> DecodeRequest(ByteView frame) {
       if (!r.AtEnd()) return Malformed("this request takes no body", 1);
       break;
     case AgentOp::kProcessTeepMessage:
-    case AgentOp::kProcessError: break;
+    case AgentOp::kProcessError:
+    case AgentOp::kDeliverSealed: break;
     default: return Malformed("unknown op " + std::to_string(op), 0);
   }
   return AgentRequest{static_cast<AgentOp>(op), r.Rest()};
@@ -126,6 +163,80 @@ Result<std::optional<Contact>> DecodeContact(ByteView body) {
   contact.tam_uri = std::string(AsChars(uri));
   TEEPNET_ASSIGN_OR_RETURN(contact.message, ReadOptionalMessage(r));
   return std::optional<Contact>(std::move(contact));
+}
+
+Bytes EncodeDeliverSealed(const DeliverSealed& request) {
+  cbor::Writer w(request.sealed.size() + request.request_id.size() + request.instance.size() +
+                 request.purpose.size() + 32);
+  w.WriteMapHeader(5);
+  w.WriteUint(1);
+  w.WriteText(request.request_id);
+  w.WriteUint(2);
+  w.WriteUint(request.to_ta ? kTargetTa : kTargetAgent);
+  w.WriteUint(3);
+  w.WriteText(request.instance);
+  w.WriteUint(4);
+  w.WriteText(request.purpose);
+  w.WriteUint(5);
+  w.WriteBytes(request.sealed);
+  return std::move(w).Take();
+}
+
+Result<DeliverSealed> DecodeDeliverSealed(ByteView body) {
+  cbor::Reader r(body, cbor::DecodeOptions::Deterministic());
+  size_t n = 0;
+  if (!r.ReadMapHeader(&n).ok() || n != 5) return Malformed("deliver: not a 5-entry map", 0);
+  DeliverSealed out;
+  TEEPNET_ASSIGN_OR_RETURN(out.request_id, ReadField(r, 1, "request_id"));
+  if (out.request_id.empty()) return Malformed("deliver: request_id is empty", r.offset());
+  TEEPNET_RETURN_IF_ERROR(ExpectKey(r, 2));
+  const size_t target_at = r.offset();
+  uint64_t target = 0;
+  if (!r.ReadUint(&target).ok() || target > kTargetTa) {
+    return Malformed("deliver: target must be 0 (agent) or 1 (ta)", target_at);
+  }
+  out.to_ta = target == kTargetTa;
+  TEEPNET_ASSIGN_OR_RETURN(out.instance, ReadField(r, 3, "instance"));
+  // The binding's instance is "" exactly when the Agent is the recipient (USE-CASES "The
+  // channel"), so a mismatch here can only be a confused or hostile relay.
+  if (out.to_ta == out.instance.empty()) {
+    return Malformed(out.to_ta ? "deliver: target ta needs an instance"
+                               : "deliver: target agent takes no instance",
+                     r.offset());
+  }
+  TEEPNET_ASSIGN_OR_RETURN(out.purpose, ReadField(r, 4, "purpose"));
+  TEEPNET_ASSIGN_OR_RETURN(out.sealed, ReadByteField(r, 5, "sealed"));
+  if (!r.ExpectEnd().ok()) return Malformed("deliver: trailing bytes", r.offset());
+  return out;
+}
+
+Bytes EncodeDelivered(const Delivered& delivered) {
+  cbor::Writer w(delivered.receipt.size() + (delivered.ua ? delivered.ua->size() : 0) + 16);
+  w.WriteMapHeader(delivered.ua ? 2 : 1);
+  w.WriteUint(1);
+  w.WriteBytes(delivered.receipt);
+  if (delivered.ua) {
+    w.WriteUint(2);
+    w.WriteBytes(*delivered.ua);
+  }
+  return std::move(w).Take();
+}
+
+Result<Delivered> DecodeDelivered(ByteView body) {
+  cbor::Reader r(body, cbor::DecodeOptions::Deterministic());
+  size_t n = 0;
+  if (!r.ReadMapHeader(&n).ok() || (n != 1 && n != 2)) {
+    return Malformed("delivered: not a map of 1 or 2 entries", 0);
+  }
+  Delivered out;
+  TEEPNET_ASSIGN_OR_RETURN(out.receipt, ReadByteField(r, 1, "receipt"));
+  if (out.receipt.empty()) return Malformed("delivered: receipt is empty", r.offset());
+  if (n == 2) {
+    TEEPNET_ASSIGN_OR_RETURN(Bytes ua, ReadByteField(r, 2, "ua"));
+    out.ua = std::move(ua);
+  }
+  if (!r.ExpectEnd().ok()) return Malformed("delivered: trailing bytes", r.offset());
+  return out;
 }
 
 }  // namespace teepnet::agentd

@@ -12,8 +12,15 @@
 //   3 kRequestPolicyCheck (empty)               Contact: 0 | 1 || u32 uri length || uri ||
 //                                                OptionalMessage
 //   4 kProcessError       TAM URI               (empty)
+//   5 kDeliverSealed      DeliverSealed (CBOR)  Delivered (CBOR)
 //
 // Integers are big-endian. Decoders read through ByteReader and refuse trailing bytes.
+//
+// Op 5 (USE-CASES "Agent op 5") carries a Network User's sealed bytes relayed by the Broker:
+//   DeliverSealed = {1: request_id tstr, 2: target uint (0 agent, 1 ta), 3: instance tstr,
+//                    4: purpose tstr, 5: sealed bstr}
+//   Delivered     = {1: receipt bstr, ? 2: ua bstr}
+// both deterministic CBOR (RFC 8949 §4.2.1), decoded strictly with no trailing bytes.
 #ifndef TEEPNET_SERVICES_AGENT_AGENT_PROTOCOL_H_
 #define TEEPNET_SERVICES_AGENT_AGENT_PROTOCOL_H_
 
@@ -32,6 +39,7 @@ enum class AgentOp : uint8_t {
   kProcessTeepMessage = 2,
   kRequestPolicyCheck = 3,
   kProcessError = 4,
+  kDeliverSealed = 5,
 };
 
 struct AgentRequest {
@@ -50,6 +58,27 @@ struct Contact {
 // A URI longer than this is refused (the TEEP Agent's configured URIs are short).
 inline constexpr size_t kMaxUriBytes = 4096;
 
+// Op 5 limits: a request id, instance name or purpose longer than this is refused (the M/OC's
+// ids and the "tc-<hex>" instance names are far shorter).
+inline constexpr size_t kMaxDeliveryFieldBytes = 1024;
+
+struct DeliverSealed {
+  std::string request_id;
+  bool to_ta = false;    // target: false = the Agent (cases 1, 4), true = a TA instance (2, 3)
+  std::string instance;  // "" for the Agent; the TA instance name otherwise
+  std::string purpose;   // the channel binding's purpose ("bundle", "pd", "ta+pd")
+  Bytes sealed;          // the COSE_Encrypt0 exactly as the user sealed it
+
+  friend bool operator==(const DeliverSealed&, const DeliverSealed&) = default;
+};
+
+struct Delivered {
+  Bytes receipt;            // COSE_Sign1 (channel/receipt.h)
+  std::optional<Bytes> ua;  // case 1: the UA executable for the REE deployer
+
+  friend bool operator==(const Delivered&, const Delivered&) = default;
+};
+
 Bytes EncodeRequest(AgentOp op, ByteView body = {});
 // common::Errc::kBadResponse for an empty frame, an unknown op or a malformed body.
 Result<AgentRequest> DecodeRequest(ByteView frame);
@@ -64,6 +93,14 @@ Result<std::optional<Bytes>> DecodeOptionalMessage(ByteView body);
 
 Bytes EncodeContact(const std::optional<Contact>& contact);
 Result<std::optional<Contact>> DecodeContact(ByteView body);
+
+// kBadResponse for anything but the exact deterministic map (a target other than 0 or 1, an
+// instance with target agent or none with target ta, an oversized field, trailing bytes).
+Bytes EncodeDeliverSealed(const DeliverSealed& request);
+Result<DeliverSealed> DecodeDeliverSealed(ByteView body);
+
+Bytes EncodeDelivered(const Delivered& delivered);
+Result<Delivered> DecodeDelivered(ByteView body);
 
 }  // namespace teepnet::agentd
 

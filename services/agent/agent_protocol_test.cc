@@ -3,6 +3,8 @@
 #include <gtest/gtest.h>
 
 #include "services/common/errc.h"
+#include "teepnet/base/hex.h"
+#include "teepnet/cbor/writer.h"
 #include "teepnet/testing/matchers.h"
 
 namespace teepnet::agentd {
@@ -78,6 +80,128 @@ TEST(AgentProtocolTest, TruncatedContactFailsAtEverySplitPoint) {
 TEST(AgentProtocolTest, OversizedUriLengthFails) {
   Bytes encoded = {1, 0xff, 0xff, 0xff, 0xff};
   EXPECT_TRUE(FailsWith(DecodeContact(encoded), common::Errc::kBadResponse));
+}
+
+DeliverSealed SampleDelivery(bool to_ta) {
+  DeliverSealed d;
+  d.request_id = "req-7";
+  d.to_ta = to_ta;
+  d.instance = to_ta ? "tc-8141" : "";
+  d.purpose = to_ta ? "pd" : "bundle";
+  d.sealed = {0xd0, 0x83, 0x01};
+  return d;
+}
+
+TEST(DeliverSealed, RoundTripsBothTargetsThroughARequestFrame) {
+  for (bool to_ta : {false, true}) {
+    const Bytes frame =
+        EncodeRequest(AgentOp::kDeliverSealed, EncodeDeliverSealed(SampleDelivery(to_ta)));
+    auto request = DecodeRequest(frame);
+    TEEPNET_ASSERT_OK(request);
+    EXPECT_EQ(request->op, AgentOp::kDeliverSealed);
+    auto decoded = DecodeDeliverSealed(request->body);
+    TEEPNET_ASSERT_OK(decoded);
+    EXPECT_EQ(*decoded, SampleDelivery(to_ta));
+  }
+}
+
+TEST(DeliverSealed, EncodesTheDocumentedDeterministicMap) {
+  DeliverSealed d;
+  d.request_id = "r";
+  d.to_ta = true;
+  d.instance = "i";
+  d.purpose = "pd";
+  d.sealed = {0xaa};
+  // {1: "r", 2: 1, 3: "i", 4: "pd", 5: h'aa'}
+  EXPECT_EQ(ToHex(EncodeDeliverSealed(d)), "a50161720201036169046270640541aa");
+}
+
+TEST(DeliverSealed, RefusesATargetOtherThanAgentOrTa) {
+  cbor::Writer w;
+  w.WriteMapHeader(5);
+  w.WriteUint(1);
+  w.WriteText("r");
+  w.WriteUint(2);
+  w.WriteUint(2);
+  w.WriteUint(3);
+  w.WriteText("i");
+  w.WriteUint(4);
+  w.WriteText("pd");
+  w.WriteUint(5);
+  w.WriteBytes(Bytes{1});
+  EXPECT_TRUE(FailsWith(DecodeDeliverSealed(w.bytes()), common::Errc::kBadResponse));
+}
+
+TEST(DeliverSealed, RefusesAnInstanceThatDoesNotMatchTheTarget) {
+  DeliverSealed agent_with_instance = SampleDelivery(false);
+  agent_with_instance.instance = "tc-01";
+  EXPECT_TRUE(FailsWith(DecodeDeliverSealed(EncodeDeliverSealed(agent_with_instance)),
+                        common::Errc::kBadResponse));
+  DeliverSealed ta_without_instance = SampleDelivery(true);
+  ta_without_instance.instance.clear();
+  EXPECT_TRUE(FailsWith(DecodeDeliverSealed(EncodeDeliverSealed(ta_without_instance)),
+                        common::Errc::kBadResponse));
+}
+
+TEST(DeliverSealed, RefusesAnEmptyOrOverlongRequestId) {
+  DeliverSealed d = SampleDelivery(false);
+  d.request_id.clear();
+  EXPECT_TRUE(FailsWith(DecodeDeliverSealed(EncodeDeliverSealed(d)), common::Errc::kBadResponse));
+  d.request_id = std::string(kMaxDeliveryFieldBytes + 1, 'r');
+  EXPECT_TRUE(FailsWith(DecodeDeliverSealed(EncodeDeliverSealed(d)), common::Errc::kBadResponse));
+}
+
+TEST(DeliverSealed, RefusesTrailingBytesAndMissingEntries) {
+  Bytes body = EncodeDeliverSealed(SampleDelivery(true));
+  body.push_back(0);
+  EXPECT_TRUE(FailsWith(DecodeDeliverSealed(body), common::Errc::kBadResponse));
+  body.pop_back();
+  body[0] = 0xa4;  // claims 4 entries: the 5th becomes trailing garbage
+  EXPECT_TRUE(FailsWith(DecodeDeliverSealed(body), common::Errc::kBadResponse));
+  EXPECT_TRUE(FailsWith(DecodeDeliverSealed(Bytes{}), common::Errc::kBadResponse));
+}
+
+TEST(DeliverSealed, RefusesKeysOutOfOrder) {
+  cbor::Writer w;
+  w.WriteMapHeader(5);
+  w.WriteUint(2);
+  w.WriteUint(0);
+  w.WriteUint(1);
+  w.WriteText("r");
+  w.WriteUint(3);
+  w.WriteText("");
+  w.WriteUint(4);
+  w.WriteText("bundle");
+  w.WriteUint(5);
+  w.WriteBytes(Bytes{1});
+  EXPECT_TRUE(FailsWith(DecodeDeliverSealed(w.bytes()), common::Errc::kBadResponse));
+}
+
+TEST(Delivered, RoundTripsWithAndWithoutTheUa) {
+  Delivered plain{Bytes{0xd2, 0x84}, std::nullopt};
+  auto a = DecodeDelivered(EncodeDelivered(plain));
+  TEEPNET_ASSERT_OK(a);
+  EXPECT_EQ(*a, plain);
+  Delivered with_ua{Bytes{0xd2, 0x84}, Bytes{0x7f, 'E'}};
+  auto b = DecodeDelivered(EncodeDelivered(with_ua));
+  TEEPNET_ASSERT_OK(b);
+  EXPECT_EQ(*b, with_ua);
+  // {1: h'd284', 2: h'7f45'}
+  EXPECT_EQ(ToHex(EncodeDelivered(with_ua)), "a20142d28402427f45");
+}
+
+TEST(Delivered, RefusesAnEmptyReceiptAnUnknownKeyAndTrailingBytes) {
+  EXPECT_TRUE(FailsWith(DecodeDelivered(EncodeDelivered(Delivered{})), common::Errc::kBadResponse));
+  cbor::Writer w;
+  w.WriteMapHeader(2);
+  w.WriteUint(1);
+  w.WriteBytes(Bytes{1});
+  w.WriteUint(3);
+  w.WriteBytes(Bytes{2});
+  EXPECT_TRUE(FailsWith(DecodeDelivered(w.bytes()), common::Errc::kBadResponse));
+  Bytes body = EncodeDelivered(Delivered{Bytes{1}, std::nullopt});
+  body.push_back(0x40);
+  EXPECT_TRUE(FailsWith(DecodeDelivered(body), common::Errc::kBadResponse));
 }
 
 }  // namespace

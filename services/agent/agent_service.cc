@@ -8,8 +8,9 @@
 
 namespace teepnet::agentd {
 
-AgentService::AgentService(agent::AgentCore& core, const common::JsonLog& log)
-    : core_(core), log_(log) {
+AgentService::AgentService(agent::AgentCore& core, const common::JsonLog& log,
+                           SealedDeliverer* deliverer)
+    : core_(core), log_(log), deliverer_(deliverer) {
   cose::CoseKey key = cose::CoseKey::FromPublicKey(core_.public_key());
   key.set_kid(core_.kid());
   identity_ = key.Encode(/*include_private=*/false);
@@ -45,8 +46,36 @@ Bytes AgentService::Handle(ByteView request_frame) {
       core_.ProcessError(uri);
       return EncodeOk();
     }
+    case AgentOp::kDeliverSealed: return HandleDeliver(request->body);
   }
   return EncodeFailure("unknown op");
+}
+
+Bytes AgentService::HandleDeliver(ByteView body) {
+  auto request = DecodeDeliverSealed(body);
+  if (!request.ok()) {
+    log_.Warn("deliver-refused", {{"error", request.error().ToString()}});
+    return EncodeFailure(request.error().ToString());
+  }
+  nlohmann::json fields = {{"request_id", request->request_id},
+                           {"target", request->to_ta ? "ta" : "agent"},
+                           {"instance", request->instance},
+                           {"purpose", request->purpose},
+                           {"bytes_in", request->sealed.size()}};
+  if (deliverer_ == nullptr) {
+    fields["error"] = "this Agent cannot run TAs (no instance backend)";
+    log_.Warn("deliver-refused", std::move(fields));
+    return EncodeFailure("this Agent cannot run TAs (no instance backend)");
+  }
+  auto delivered = deliverer_->Deliver(*request);
+  if (!delivered.ok()) {
+    fields["error"] = delivered.error().ToString();
+    log_.Warn("deliver-failed", std::move(fields));
+    return EncodeFailure(delivered.error().ToString());
+  }
+  fields["ua"] = delivered->ua.has_value();
+  log_.Info("delivered", std::move(fields));
+  return EncodeOk(EncodeDelivered(*delivered));
 }
 
 Status ServeChannel(int fd, AgentService& service) {

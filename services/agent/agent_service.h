@@ -4,6 +4,7 @@
 #ifndef TEEPNET_SERVICES_AGENT_AGENT_SERVICE_H_
 #define TEEPNET_SERVICES_AGENT_AGENT_SERVICE_H_
 
+#include "services/agent/agent_protocol.h"
 #include "services/common/json_log.h"
 #include "teepnet/agent/agent_core.h"
 #include "teepnet/base/bytes.h"
@@ -11,17 +12,31 @@
 
 namespace teepnet::agentd {
 
+// Op 5 (kDeliverSealed): opens or passes on a Network User's sealed bytes and returns the
+// receipt. Implemented by Delivery (delivery.h), which runs TAs in instances; an interface so
+// the service does not depend on the instance runtime.
+class SealedDeliverer {
+ public:
+  virtual ~SealedDeliverer() = default;
+  virtual Result<Delivered> Deliver(const DeliverSealed& request) = 0;
+};
+
 class AgentService {
  public:
-  // `core` and `log` must outlive the service.
-  AgentService(agent::AgentCore& core, const common::JsonLog& log);
+  // `core`, `log` and `deliverer` must outlive the service. Without a deliverer, op 5 is
+  // refused (this Agent cannot run TAs).
+  AgentService(agent::AgentCore& core, const common::JsonLog& log,
+               SealedDeliverer* deliverer = nullptr);
 
   // One request frame in, one response frame out.
   Bytes Handle(ByteView request_frame);
 
  private:
+  Bytes HandleDeliver(ByteView body);
+
   agent::AgentCore& core_;
   const common::JsonLog& log_;
+  SealedDeliverer* deliverer_;
   Bytes identity_;  // the public COSE_Key, encoded once
 };
 

@@ -19,6 +19,12 @@ int RunInspect(std::span<char* const> args);
 // `teepnet demo`: the demonstration `make demo` runs.
 int RunDemo(std::span<char* const> args);
 
+// `teepnet request ...` and `teepnet request status ID` (request.cc): the Network User.
+int RunRequest(std::span<char* const> args);
+
+// `teepnet package --key PEM --name NAME EXE -o OUT` (package.cc): a signed TA/UA package.
+int RunPackage(std::span<char* const> args);
+
 // `teepnet attest verify|verify-ear ...` (attest_verify.cc, attest_verify_ear.cc).
 int RunAttest(std::span<char* const> args);
 

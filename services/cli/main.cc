@@ -21,6 +21,8 @@ constexpr Command kCommands[] = {
     {"demo", "run the demonstration (what `make demo` runs)", teepnet::cli::RunDemo},
     {"tam", "install, remove, status: the M/OC admin API", teepnet::cli::RunTam},
     {"attest", "verify evidence, verify an EAR", teepnet::cli::RunAttest},
+    {"request", "run a use case as a Network User; request status ID", teepnet::cli::RunRequest},
+    {"package", "build a signed SUIT package around an executable", teepnet::cli::RunPackage},
 };
 
 int Usage() {

@@ -87,6 +87,12 @@ Result<Bytes> AgentSupervisor::Identity() {
   return Call(agentd::AgentOp::kGetIdentity, {});
 }
 
+Result<agentd::Delivered> AgentSupervisor::Deliver(const agentd::DeliverSealed& request) {
+  TEEPNET_ASSIGN_OR_RETURN(
+      Bytes body, Call(agentd::AgentOp::kDeliverSealed, agentd::EncodeDeliverSealed(request)));
+  return agentd::DecodeDelivered(body);
+}
+
 Result<std::optional<Bytes>> AgentSupervisor::ProcessTeepMessage(ByteView message) {
   TEEPNET_ASSIGN_OR_RETURN(Bytes body, Call(agentd::AgentOp::kProcessTeepMessage, message));
   return agentd::DecodeOptionalMessage(body);

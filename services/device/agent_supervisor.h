@@ -36,6 +36,12 @@ class AgentSupervisor final : public broker::AgentLink {
   // The Agent's public TEEP key (an encoded COSE_Key), for enrollment.
   Result<Bytes> Identity();
 
+  // Agent op 5 (USE-CASES "Agent op 5"): hands the Agent a user's sealed bytes; the Agent (or
+  // the TA instance it starts) opens them and answers with the signed receipt. A refusal by
+  // the Agent is common::Errc::kRemoteRefused with its reason; a broken channel is any other
+  // error (the Agent is restarted on the next call).
+  Result<agentd::Delivered> Deliver(const agentd::DeliverSealed& request);
+
   Result<std::optional<Bytes>> ProcessTeepMessage(ByteView message) override;
   std::optional<broker::TamContact> RequestPolicyCheck() override;
   void ProcessError(std::string_view tam_uri) override;

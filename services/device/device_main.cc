@@ -5,12 +5,19 @@
 //   teepnet-device run --tam http://127.0.0.1:8080/tam --data /var/lib/teepnet-device
 //       --platform sim-sgx --enroll-token-file moc-data/enroll-token
 //       --tam-key moc-data/tam-key.pub.pem --tc-signer signer.pub.pem [--once]
+//
+// After every policy-check round and on the poll interval the Broker also reads the device's
+// inbox at the M/OC (the TAM's origin, /device/v1/...), hands the user's sealed bytes to the
+// Agent (op 5) and posts the receipts back (inbox_relay.h); a UA that came in a case-1 bundle
+// runs in the REE under DIR/ua (ua_launcher.h).
 #include <unistd.h>
 
 #include <cstdio>
 #include <cstring>
 #include <filesystem>
+#include <memory>
 #include <new>
+#include <optional>
 #include <span>
 #include <string>
 #include <vector>
@@ -21,7 +28,10 @@
 #include "services/common/shutdown.h"
 #include "services/device/agent_supervisor.h"
 #include "services/device/enrollment.h"
+#include "services/device/inbox_relay.h"
+#include "services/device/relay_client.h"
 #include "services/device/tam_transport.h"
+#include "services/device/ua_launcher.h"
 #include "teepnet/base/clock.h"
 #include "teepnet/broker/broker_core.h"
 #include "teepnet/crypto/random.h"
@@ -32,6 +42,7 @@ namespace {
 constexpr int kExitOk = 0;
 constexpr int kExitFailure = 1;
 constexpr int kExitUsage = 2;
+constexpr int kUaStopGraceMs = 3000;
 
 // The hardware of DESIGN §3 (Figure 2). sim-generic has no attester; the other sim-* names are
 // simulated platforms the Agent creates per installation (evidence/sim_installation.h).
@@ -73,6 +84,18 @@ std::string SiblingProgram(const char* argv0, const char* name) {
   return (slash == std::string::npos ? std::string() : self.substr(0, slash + 1)) + name;
 }
 
+// Agent op 5 through the supervised Agent process.
+class SupervisedDelivery final : public DeliveryAgent {
+ public:
+  explicit SupervisedDelivery(AgentSupervisor& agent) : agent_(agent) {}
+  Result<agentd::Delivered> Deliver(const agentd::DeliverSealed& request) override {
+    return agent_.Deliver(request);
+  }
+
+ private:
+  AgentSupervisor& agent_;
+};
+
 class Device {
  public:
   Device(Options o, const common::JsonLog& log, common::ShutdownSignals& signals)
@@ -81,7 +104,9 @@ class Device {
         signals_(signals),
         agent_(AgentProcessOptions{o_.agent_program, AgentArgs(o_), ""}, log),
         broker_(agent_, clock_, crypto::SystemRandom::Get(), BrokerConfigFrom(o_)),
-        transport_(TamHttpOptions(o_)) {}
+        transport_(TamHttpOptions(o_)),
+        delivery_(agent_),
+        uas_(o_.data + "/ua", log) {}
 
   int Run() {
     const int64_t start = clock_.MonotonicMillis();
@@ -103,17 +128,21 @@ class Device {
           continue;
         }
       }
+      uas_.Reap();
       if (broker_.PolicyCheckDue()) {
         bool clean = RunRound();
+        Relay();  // after every TEEP session
         if (o_.once && clean) {
           log_.Info("done", {{"sessions_succeeded", broker_.stats().sessions_succeeded}});
           return kExitOk;
         }
       }
+      if (clock_.MonotonicMillis() - last_relay_ms_ >= o_.poll_interval_ms) Relay();
       int64_t wait = broker_.next_policy_check_ms() - clock_.MonotonicMillis();
       if (wait > 0 && signals_.Wait(static_cast<int>(std::min<int64_t>(wait, 1000)))) break;
     }
     log_.Info("stopping", {{"signal", signals_.received()}});
+    uas_.StopAll(kUaStopGraceMs);
     agent_.Shutdown();
     return kExitOk;
   }
@@ -167,6 +196,24 @@ class Device {
     return OkStatus();
   }
 
+  // One poll of the device's inbox at the M/OC (inbox_relay.h); failures are logged there.
+  void Relay() {
+    last_relay_ms_ = clock_.MonotonicMillis();
+    if (!relay_) {
+      Result<std::string> origin = AdminOriginFor(o_.tam);
+      auto endpoint = origin.ok()
+                          ? HttpRelayEndpoint::Create(*origin, device_id_, TamHttpOptions(o_))
+                          : Result<std::unique_ptr<HttpRelayEndpoint>>(origin.error());
+      if (!endpoint.ok()) {
+        log_.Error("relay-endpoint", {{"error", endpoint.error().ToString()}});
+        return;
+      }
+      endpoint_ = std::move(endpoint).value();
+      relay_.emplace(*endpoint_, delivery_, &uas_, log_);
+    }
+    relay_->RunOnce();
+  }
+
   // One policy-check round (otrp-over-http §"Client" step 1: ask the Agent until it names no
   // more TAMs, and run one session per TAM). True when nothing failed.
   bool RunRound() {
@@ -209,6 +256,11 @@ class Device {
   AgentSupervisor agent_;
   broker::BrokerCore broker_;
   TamTransport transport_;
+  SupervisedDelivery delivery_;
+  ReeUaLauncher uas_;
+  std::unique_ptr<HttpRelayEndpoint> endpoint_;
+  std::optional<InboxRelay> relay_;
+  int64_t last_relay_ms_ = 0;
   bool enrolled_ = false;
   std::string device_id_;
 };

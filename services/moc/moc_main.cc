@@ -14,7 +14,8 @@
 //                         listening, so tools can use --listen 127.0.0.1:0
 // The user REST API (docs/api/openapi.yaml) is served under /api/v1/ on the same address, its
 // tenants, packages and requests in the same --store database (store/sql_moc_store.h); the
-// admin token creates tenants there too.
+// admin token creates tenants there too. Devices poll the relay under /device/v1/ (USE-CASES
+// "Device channel API").
 #include <algorithm>
 #include <cstdio>
 #include <cstring>
@@ -28,6 +29,7 @@
 #include "services/common/shutdown.h"
 #include "services/moc/admin_api.h"
 #include "services/moc/capacity_api.h"
+#include "services/moc/device_api.h"
 #include "services/moc/tam_action_sink.h"
 #include "services/moc/tam_endpoint.h"
 #include "services/moc/tam_reconciler.h"
@@ -37,6 +39,7 @@
 #include "teepnet/base/file.h"
 #include "teepnet/crypto/random.h"
 #include "teepnet/evidence/tam_appraiser.h"
+#include "teepnet/moc/device_api_router.h"
 #include "teepnet/moc/moc_service.h"
 #include "teepnet/moc/token.h"
 #include "teepnet/moc/user_api_router.h"
@@ -153,6 +156,7 @@ int Serve(std::span<char* const> args) {
   // against the endorsements and keeps the EAR it issues.
   std::unique_ptr<evidence::EndorsementDirectory> endorsements;
   std::unique_ptr<evidence::TeepEvidenceAppraiser> appraiser;
+  std::string verifier_key_pem;  // GET /api/v1/verifier-key, when EARs are issued
   if (o.attestation != "off") {
     config.attestation = o.attestation == "require" ? tam::AttestationPolicy::kRequire
                                                     : tam::AttestationPolicy::kRequest;
@@ -165,6 +169,7 @@ int Serve(std::span<char* const> args) {
     if (Status s = WriteFileAtomic(o.data + "/ear-key.pub.pem", AsBytes(ear_pem), 0644); !s.ok()) {
       return fail("ear-key", s.error());
     }
+    verifier_key_pem = ear_pem;
     endorsements = std::make_unique<evidence::EndorsementDirectory>(o.endorsements);
     // Load once now so a broken directory is reported at start, not at the first device.
     if (auto v = endorsements->Current(); !v.ok()) return fail("endorsements", v.error());
@@ -182,7 +187,10 @@ int Serve(std::span<char* const> args) {
   MocService service(**moc_store, clock, crypto::SystemRandom::Get(), action_sink,
                      HashToken(*admin_token));
   UserApiRouter user_router(service);
+  user_router.SetVerifierKeyPem(verifier_key_pem);
   UserApi user_api(user_router);
+  DeviceApiRouter device_router(service);
+  DeviceApi device_api(device_router);
   CapacityApi capacity_api(service, **store);
   TamReconciler reconciler(**moc_store, **store, service);
   // Actions a previous run committed but did not carry out (moc_service.h).
@@ -207,6 +215,7 @@ int Serve(std::span<char* const> args) {
     if (path == "/tam") return endpoint.Handle(request);
     if (CapacityApi::Serves(path)) return capacity_api.Handle(request);
     if (UserApi::Serves(path)) return user_api.Handle(request);
+    if (DeviceApi::Serves(path)) return device_api.Handle(request);
     if (path.substr(0, 10) == "/admin/v1/") return admin.Handle(request);
     return net::HttpResponse::Status(404);
   });

@@ -7,6 +7,8 @@
 #include "services/moc/tam_action_sink.h"
 #include "services/moc/tam_reconciler.h"
 #include "teepnet/base/hex.h"
+#include "teepnet/crypto/keys.h"
+#include "teepnet/eat/ear_token.h"
 #include "teepnet/moc/in_memory_moc_store.h"
 #include "teepnet/moc/moc_test_support.h"
 #include "teepnet/moc/token.h"
@@ -65,12 +67,38 @@ class TamBridgeTest : public ::testing::Test {
     TEEPNET_ASSERT_OK(tam_.Commit(txn));
   }
 
-  void ReportAppraisal(bool affirming, int64_t at) {
+  // A signed EAR JWT whose only submodule attests `instances` (names of TA instances).
+  Bytes EarNaming(const std::vector<std::string>& instances) {
+    eat::Ear ear;
+    ear.iat = clock_.NowUnixSeconds();
+    eat::EarAppraisal appraisal;
+    appraisal.status = attest::Tier::kAffirming;
+    for (const std::string& name : instances) {
+      eat::EarInstance instance;
+      instance.name = name;
+      instance.measurement = Bytes(32, 0x11);
+      auto hpke = crypto::PrivateKey::Generate(crypto::KeyType::kX25519);
+      auto proof = crypto::PrivateKey::Generate(crypto::KeyType::kEd25519);
+      EXPECT_TRUE(hpke.ok() && proof.ok());
+      if (hpke.ok()) instance.hpke_key = hpke->public_key().ToSpkiDer();
+      if (proof.ok()) instance.proof_key = proof->public_key().ToSpkiDer();
+      appraisal.instances.push_back(instance);
+    }
+    ear.submods["sgx"] = appraisal;
+    auto key = crypto::PrivateKey::Generate(crypto::KeyType::kP256);
+    EXPECT_TRUE(teepnet::testing::IsOk(key));
+    auto jwt = eat::IssueEarJwt(ear, *key);
+    EXPECT_TRUE(teepnet::testing::IsOk(jwt));
+    return jwt.ok() ? ToBytes(std::string_view(*jwt)) : Bytes{};
+  }
+
+  void ReportAppraisal(bool affirming, int64_t at, std::vector<std::string> instances = {}) {
     auto status = tam_.GetStatus(kDeviceBytes);
     TEEPNET_ASSERT_OK(status);
     tam::DeviceStatus s = status->value_or(tam::DeviceStatus{});
-    s.appraisal = tam::AppraisalRecord{affirming, at, affirming ? "" : "bad measurement",
-                                       ToBytes(std::string_view("eyJ.ear.jwt"))};
+    last_ear_ = EarNaming(instances);
+    s.appraisal =
+        tam::AppraisalRecord{affirming, at, affirming ? "" : "bad measurement", last_ear_};
     tam::TamTransaction txn;
     txn.device = kDeviceBytes;
     txn.status = s;
@@ -78,6 +106,7 @@ class TamBridgeTest : public ::testing::Test {
   }
 
   const std::string device_ = ToHex(kDeviceBytes);
+  Bytes last_ear_;
   tam::InMemoryTamStore tam_;
   InMemoryMocStore moc_;
   FakeClock clock_{1'800'000'000};
@@ -172,15 +201,24 @@ TEST_F(TamBridgeTest, DeliversOnlyAnAppraisalFromTheAttestingStepOn) {
   EXPECT_EQ(stale->events, 0u);
   EXPECT_EQ(Stored(r.id).state, RequestState::kAttestingAgent);
 
+  // Evidence from before the install lands in the same second: it attests no TA instance, so
+  // it cannot speak for the Agent that now holds the TA.
   clock_.Advance(5);
   ReportAppraisal(true, clock_.NowUnixSeconds());
+  auto same_second = reconciler_.RunOnce();
+  TEEPNET_ASSERT_OK(same_second);
+  EXPECT_EQ(same_second->events, 0u);
+  EXPECT_EQ(Stored(r.id).state, RequestState::kAttestingAgent);
+
+  ReportAppraisal(true, clock_.NowUnixSeconds(), {Stored(r.id).channel_instance});
   auto fresh = reconciler_.RunOnce();
   TEEPNET_ASSERT_OK(fresh);
   EXPECT_EQ(fresh->events, 1u);
   const Request after = Stored(r.id);
   EXPECT_NE(after.state, RequestState::kAttestingAgent);
   EXPECT_NE(after.state, RequestState::kFailed);
-  EXPECT_EQ(after.ear, ToBytes(std::string_view("eyJ.ear.jwt")));
+  EXPECT_FALSE(after.channel_instance.empty());
+  EXPECT_EQ(after.ear, last_ear_);
   EXPECT_EQ(after.ear_media_type, kEarMediaType);
 }
 

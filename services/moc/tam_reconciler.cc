@@ -1,5 +1,7 @@
 #include "services/moc/tam_reconciler.h"
 
+#include "teepnet/moc/receipt_check.h"
+
 #include "services/moc/tam_action_sink.h"
 #include "teepnet/base/hex.h"
 #include "teepnet/moc/errc.h"
@@ -75,6 +77,21 @@ Result<size_t> TamReconciler::Attestation(const Request& r, const tam::DeviceSta
   // Only an appraisal from this step on speaks for the Agent that now holds the request's
   // packages; seconds are the stores' resolution, so the same second counts.
   if (a.appraised_at < StepStartedAt(r)) return size_t{0};
+  // The same second may still hold the appraisal of evidence the Agent produced just before
+  // the install (the session that carried the Update began with it). When the user will seal
+  // to a TA instance (cases 2, 3), only an EAR that attests that instance speaks for the Agent
+  // after the install; the device's next session brings one.
+  if (a.affirming && !r.channel_instance.empty()) {
+    auto ear = DecodeStoredEar(a.attestation_result, kEarMediaType);
+    if (!ear.ok()) return size_t{0};
+    bool attested = false;
+    for (const auto& [name, submod] : ear->submods) {
+      for (const eat::EarInstance& instance : submod.instances) {
+        attested = attested || instance.name == r.channel_instance;
+      }
+    }
+    if (!attested) return size_t{0};
+  }
   const Event event =
       a.affirming
           ? Event::Affirmed(r.device_id, a.attestation_result, std::string(kEarMediaType))

@@ -21,6 +21,8 @@ enum class Errc : uint16_t {
   kDeviceMismatch,    // the EAR does not name the device the user asked for
   kInstanceMismatch,  // the EAR does not name the instance key the user asked for
   kNotAttested,       // the EAR was refused (signature, status, freshness, nonce)
+  kBadReceipt,        // a receipt's signature, kid or algorithm does not match the key
+  kWrongContext,      // a receipt payload with another context string than kReceiptContext
 };
 
 }  // namespace teepnet::channel
@@ -38,6 +40,7 @@ struct ErrcTraits<channel::Errc> {
       case channel::Errc::kDeviceMismatch:
       case channel::Errc::kInstanceMismatch:
       case channel::Errc::kNotAttested: return Code::kFailedPrecondition;
+      case channel::Errc::kBadReceipt: return Code::kUnauthenticated;
       case channel::Errc::kTooLarge: return Code::kResourceExhausted;
       default: return Code::kInvalidArgument;
     }
@@ -54,6 +57,8 @@ struct ErrcTraits<channel::Errc> {
       case channel::Errc::kDeviceMismatch: return "device-mismatch";
       case channel::Errc::kInstanceMismatch: return "instance-mismatch";
       case channel::Errc::kNotAttested: return "not-attested";
+      case channel::Errc::kBadReceipt: return "bad-receipt";
+      case channel::Errc::kWrongContext: return "wrong-context";
     }
     return "unknown";
   }

@@ -2,7 +2,8 @@
 // anything, the Network User verifies the EAR — signature with the M/OC Verifier's key, profile,
 // status, freshness and nonce (eat::AcceptEarJwt) — then checks that it names the device it
 // asked for and picks the attested key to seal to. Only a key that an accepted EAR lists among
-// its attested keys is ever returned.
+// its attested keys (65102) or TA instances (65103), in the submodule that attests the device,
+// is ever returned, with the key that will sign the recipient's delivery receipts.
 #ifndef TEEPNET_CHANNEL_RECIPIENT_H_
 #define TEEPNET_CHANNEL_RECIPIENT_H_
 
@@ -27,6 +28,10 @@ struct Expectations {
   // instance's key, cases 2 and 3). Without it the submodule must name exactly one key-agreement
   // key besides the device key (the Agent's HPKE key, cases 1 and 4).
   std::optional<Bytes> recipient_kid;
+  // The TA instance to seal to (cases 2 and 3; evidence/instance_keyring.h names instances):
+  // the EAR submodule that names the device must list this instance (65103), and its HPKE key
+  // is the recipient. Mutually exclusive with recipient_kid (kInvalidArgument when both).
+  std::optional<std::string> instance = std::nullopt;
 };
 
 struct AttestedRecipient {
@@ -34,6 +39,11 @@ struct AttestedRecipient {
   Bytes kid;              // its RFC 9679 thumbprint
   std::string submod;     // the EAR submodule that attested it
   attest::Tier status = attest::Tier::kNone;
+  // The key that signs the recipient's delivery receipts (receipt.h): the instance's proof key,
+  // or the Agent's attested TEEP signing key when the Agent is the recipient.
+  std::optional<crypto::PublicKey> receipt_key = std::nullopt;
+  // The instance's measurement (SHA-256 of the TA executable); empty for the Agent.
+  Bytes measurement = {};
 };
 
 // Picks the recipient from an already accepted EAR.

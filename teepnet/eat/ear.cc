@@ -72,6 +72,95 @@ Result<Bytes> JsonBytes(const nlohmann::json& v, const char* name) {
   return *std::move(b);
 }
 
+// teepnet_instances member names, the same in CBOR (text keys) and JSON. Written in the
+// deterministic CBOR order (RFC 8949 §4.2.1: shorter encoded keys first).
+constexpr const char* kInstanceName = "name";
+constexpr const char* kInstanceHpkeKey = "hpke_key";
+constexpr const char* kInstanceProofKey = "proof_key";
+constexpr const char* kInstanceMeasurement = "measurement";
+constexpr size_t kInstanceMembers = 4;
+constexpr size_t kMeasurementBytes = 32;  // SHA-256
+
+Status CheckInstance(const EarInstance& i, const std::vector<EarInstance>& before) {
+  if (i.name.empty()) return Bad("teepnet_instances name is empty");
+  if (i.measurement.size() != kMeasurementBytes) {
+    return Bad("teepnet_instances measurement is not a SHA-256 digest");
+  }
+  if (i.hpke_key.empty() || i.proof_key.empty()) return Bad("teepnet_instances key is empty");
+  for (const EarInstance& other : before) {
+    if (other.name == i.name) return Bad("teepnet_instances names " + i.name + " twice");
+  }
+  return OkStatus();
+}
+
+Result<std::vector<EarInstance>> InstancesFromCbor(const cbor::Value& v) {
+  if (!v.is_array() || v.array().empty()) return Bad("teepnet_instances is not a non-empty array");
+  std::vector<EarInstance> out;
+  for (const cbor::Value& m : v.array()) {
+    if (!m.is_map() || m.map().size() != kInstanceMembers) {
+      return Bad("teepnet_instances entry is not a map of name, measurement, hpke_key, proof_key");
+    }
+    const cbor::Value* name = m.Find(std::string_view(kInstanceName));
+    const cbor::Value* measurement = m.Find(std::string_view(kInstanceMeasurement));
+    const cbor::Value* hpke = m.Find(std::string_view(kInstanceHpkeKey));
+    const cbor::Value* proof = m.Find(std::string_view(kInstanceProofKey));
+    if (name == nullptr || measurement == nullptr || hpke == nullptr || proof == nullptr ||
+        !name->is_text() || !measurement->is_bytes() || !hpke->is_bytes() || !proof->is_bytes()) {
+      return Bad("teepnet_instances entry members are not name tstr and bstr keys");
+    }
+    EarInstance i{std::string(name->text()), measurement->bytes(), hpke->bytes(), proof->bytes()};
+    TEEPNET_RETURN_IF_ERROR(CheckInstance(i, out));
+    out.push_back(std::move(i));
+  }
+  return out;
+}
+
+cbor::Value InstancesToCbor(const std::vector<EarInstance>& instances) {
+  std::vector<cbor::Value> items;
+  for (const EarInstance& i : instances) {
+    items.push_back(cbor::Value::Map({
+        {cbor::Value::Text(kInstanceName), cbor::Value::Text(i.name)},
+        {cbor::Value::Text(kInstanceHpkeKey), cbor::Value::Bytes(i.hpke_key)},
+        {cbor::Value::Text(kInstanceProofKey), cbor::Value::Bytes(i.proof_key)},
+        {cbor::Value::Text(kInstanceMeasurement), cbor::Value::Bytes(i.measurement)},
+    }));
+  }
+  return cbor::Value::Array(std::move(items));
+}
+
+Result<std::vector<EarInstance>> InstancesFromJson(const nlohmann::json& v) {
+  if (!v.is_array() || v.empty()) return Bad("teepnet_instances is not a non-empty array");
+  std::vector<EarInstance> out;
+  for (const nlohmann::json& o : v) {
+    if (!o.is_object() || o.size() != kInstanceMembers || !o.contains(kInstanceName) ||
+        !o.contains(kInstanceMeasurement) || !o.contains(kInstanceHpkeKey) ||
+        !o.contains(kInstanceProofKey)) {
+      return Bad("teepnet_instances entry is not {name, measurement, hpke_key, proof_key}");
+    }
+    const nlohmann::json& name = o[kInstanceName];
+    if (!name.is_string()) return Bad("teepnet_instances name is not text");
+    EarInstance i;
+    i.name = name.get<std::string>();
+    TEEPNET_ASSIGN_OR_RETURN(i.measurement, JsonBytes(o[kInstanceMeasurement], "measurement"));
+    TEEPNET_ASSIGN_OR_RETURN(i.hpke_key, JsonBytes(o[kInstanceHpkeKey], "hpke_key"));
+    TEEPNET_ASSIGN_OR_RETURN(i.proof_key, JsonBytes(o[kInstanceProofKey], "proof_key"));
+    TEEPNET_RETURN_IF_ERROR(CheckInstance(i, out));
+    out.push_back(std::move(i));
+  }
+  return out;
+}
+
+nlohmann::json InstancesToJson(const std::vector<EarInstance>& instances) {
+  nlohmann::json out = nlohmann::json::array();
+  for (const EarInstance& i : instances) {
+    out.push_back({{kInstanceName, i.name},
+                   {kInstanceMeasurement, Base64UrlEncode(i.measurement)},
+                   {kInstanceHpkeKey, Base64UrlEncode(i.hpke_key)},
+                   {kInstanceProofKey, Base64UrlEncode(i.proof_key)}});
+  }
+  return out;
+}
+
 Result<EarAppraisal> AppraisalFromCbor(const cbor::Value& m) {
   if (!m.is_map()) return Bad("submodule appraisal is not a map");
   EarAppraisal a;
@@ -113,6 +202,9 @@ Result<EarAppraisal> AppraisalFromCbor(const cbor::Value& m) {
       a.attested_keys.push_back(k.bytes());
     }
   }
+  if (const cbor::Value* instances = m.Find(ear_label::kInstances); instances != nullptr) {
+    TEEPNET_ASSIGN_OR_RETURN(a.instances, InstancesFromCbor(*instances));
+  }
   return a;
 }
 
@@ -145,6 +237,9 @@ cbor::Value AppraisalToCbor(const EarAppraisal& a) {
     std::vector<cbor::Value> keys;
     for (const Bytes& k : a.attested_keys) keys.push_back(cbor::Value::Bytes(k));
     m.emplace_back(cbor::Value::Int(ear_label::kAttestedKeys), cbor::Value::Array(std::move(keys)));
+  }
+  if (!a.instances.empty()) {
+    m.emplace_back(cbor::Value::Int(ear_label::kInstances), InstancesToCbor(a.instances));
   }
   return cbor::Value::Map(std::move(m));
 }
@@ -195,6 +290,9 @@ Result<EarAppraisal> AppraisalFromJson(const nlohmann::json& o) {
       a.attested_keys.push_back(std::move(b));
     }
   }
+  if (const nlohmann::json* instances = Member(o, "teepnet_instances", nullptr)) {
+    TEEPNET_ASSIGN_OR_RETURN(a.instances, InstancesFromJson(*instances));
+  }
   return a;
 }
 
@@ -214,6 +312,7 @@ nlohmann::json AppraisalToJson(const EarAppraisal& a) {
     for (const Bytes& k : a.attested_keys) keys.push_back(Base64UrlEncode(k));
     o["teepnet_attested_keys"] = keys;
   }
+  if (!a.instances.empty()) o["teepnet_instances"] = InstancesToJson(a.instances);
   return o;
 }
 

@@ -5,8 +5,13 @@
 //   65101 / "teepnet_evidence_digest": SHA-256 of the appraised evidence (bstr / base64url);
 //   65102 / "teepnet_attested_keys":   SubjectPublicKeyInfo DER of the public keys the
 //                                      evidence binds, which a Relying Party may encrypt to
-//                                      ([+ bstr] / [+ base64url]).
-// Both use private-use labels (RFC 9711 §7.3.1 leaves >65535 ... to private agreements; these
+//                                      ([+ bstr] / [+ base64url]);
+//   65103 / "teepnet_instances":       the TA instances the Agent holds keys for (USE-CASES
+//                                      "TA instances"): [+ {"name": tstr, "measurement":
+//                                      bstr, "hpke_key": bstr, "proof_key": bstr}], keys as
+//                                      SubjectPublicKeyInfo DER (base64url in JSON; text map
+//                                      keys in CBOR too).
+// All use private-use labels (RFC 9711 §7.3.1 leaves >65535 ... to private agreements; these
 // sit in the 65000 block EAR extensions use) and are ignored by other EAR consumers.
 //
 // JSON reading accepts the current names (ear_status, ...) and the legacy Veraison ones
@@ -47,11 +52,23 @@ inline constexpr int64_t kVerifierId = 1004;
 inline constexpr int64_t kTeepClaims = 65000;
 inline constexpr int64_t kEvidenceDigest = 65101;
 inline constexpr int64_t kAttestedKeys = 65102;
+inline constexpr int64_t kInstances = 65103;
 }  // namespace ear_label
 
 // ar4si.trustworthiness-tier: none 0, affirming 2, warning 32, contraindicated 96.
 int8_t StatusValue(attest::Tier tier);
 const char* StatusName(attest::Tier tier);
+
+// One attested TA instance: its name (evidence/instance_keyring.h), the SHA-256 of its
+// executable, and its public keys as SubjectPublicKeyInfo DER.
+struct EarInstance {
+  std::string name;
+  Bytes measurement;
+  Bytes hpke_key;   // X25519: what a Network User seals the instance's PD to
+  Bytes proof_key;  // Ed25519: verifies the instance's delivery receipts
+
+  friend bool operator==(const EarInstance&, const EarInstance&) = default;
+};
 
 struct EarAppraisal {
   attest::Tier status = attest::Tier::kNone;
@@ -60,6 +77,7 @@ struct EarAppraisal {
   std::optional<TeepEatClaims> teep;
   std::optional<Bytes> evidence_digest;
   std::vector<Bytes> attested_keys;
+  std::vector<EarInstance> instances;
 };
 
 struct Ear {

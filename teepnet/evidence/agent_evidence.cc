@@ -7,16 +7,36 @@
 
 namespace teepnet::evidence {
 
-PlatformEvidenceProvider::PlatformEvidenceProvider(attest::Platform& platform,
-                                                   const agent::TcStore& store,
-                                                   const crypto::PrivateKey& agent_key,
-                                                   std::vector<crypto::PublicKey> hpke_keys,
-                                                   AgentIdentity identity)
+PlatformEvidenceProvider::PlatformEvidenceProvider(
+    attest::Platform& platform, const agent::TcStore& store, const crypto::PrivateKey& agent_key,
+    std::vector<crypto::PublicKey> hpke_keys, AgentIdentity identity, InstanceKeyring* instances)
     : platform_(platform),
       store_(store),
       agent_key_(agent_key),
       hpke_keys_(std::move(hpke_keys)),
-      identity_(std::move(identity)) {}
+      identity_(std::move(identity)),
+      instances_(instances) {}
+
+// USE-CASES "TA instances": every installed TC gets an identity the first time evidence is
+// built after its install, named after the first component of its manifest and measured over
+// that component's bytes. A manifest whose component holds no bytes (a dependency-only
+// manifest) has nothing to run, so no instance.
+Result<std::vector<InstanceClaim>> PlatformEvidenceProvider::InstanceClaims() const {
+  std::vector<InstanceClaim> out;
+  for (const suit::ManifestRecord& m : store_.ListManifests()) {
+    // The store keeps only envelopes the Agent authenticated before installing them.
+    TEEPNET_ASSIGN_OR_RETURN(suit::ComponentId id, FirstComponentOfEnvelope(m.envelope));
+    std::optional<Bytes> image = store_.ReadComponent(id);
+    if (!image) continue;
+    TEEPNET_ASSIGN_OR_RETURN(const InstanceIdentity* identity, instances_->Ensure(id, *image));
+    out.push_back(InstanceClaim{
+        identity->name, identity->measurement,
+        cose::CoseKey::FromPublicKey(identity->hpke.public_key()).Encode(/*include_private=*/false),
+        cose::CoseKey::FromPublicKey(identity->proof.public_key())
+            .Encode(/*include_private=*/false)});
+  }
+  return out;
+}
 
 Result<BoundClaims> PlatformEvidenceProvider::ClaimsFor(ByteView nonce) const {
   BoundClaims c;
@@ -37,6 +57,9 @@ Result<BoundClaims> PlatformEvidenceProvider::ClaimsFor(ByteView nonce) const {
   }
   for (const crypto::PublicKey& key : hpke_keys_) {
     c.hpke_keys.push_back(cose::CoseKey::FromPublicKey(key).Encode(/*include_private=*/false));
+  }
+  if (instances_ != nullptr) {
+    TEEPNET_ASSIGN_OR_RETURN(c.instances, InstanceClaims());
   }
   return c;
 }

@@ -123,14 +123,24 @@ Result<tam::Appraisal> TeepEvidenceAppraiser::Appraise(const tam::AttestationInp
   teep.cnf_kid.reset();
   teep.manifests.reset();
   for (auto& [name, sub] : ear.submods) sub.teep = teep;
+  const attest::Tier tier = appraisal.Overall();
+  const bool affirming = tier == attest::Tier::kAffirming || tier == attest::Tier::kWarning;
+  // USE-CASES "TA instances": the instances' keys are named only when the evidence that binds
+  // them was accepted, so a Network User never seals a PD to a key of refused evidence.
+  if (affirming) {
+    for (auto& [name, sub] : ear.submods) {
+      for (const VerifiedInstance& i : eat->instances) {
+        sub.instances.push_back(
+            eat::EarInstance{i.name, i.measurement, i.hpke.ToSpkiDer(), i.proof.ToSpkiDer()});
+      }
+    }
+  }
   TEEPNET_ASSIGN_OR_RETURN(std::string jwt, eat::IssueEarJwt(ear, ear_key_));
 
-  const attest::Tier tier = appraisal.Overall();
   std::string reason = eat::StatusName(tier);
   for (size_t i = 0; i < appraisal.notes.size(); ++i) {
     reason += (i == 0 ? ": " : "; ") + appraisal.notes[i];
   }
-  const bool affirming = tier == attest::Tier::kAffirming || tier == attest::Tier::kWarning;
   return tam::Appraisal{affirming, std::move(reason), ToBytes(AsBytes(jwt))};
 }
 

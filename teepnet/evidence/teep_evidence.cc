@@ -10,6 +10,7 @@
 #include "teepnet/cose/sign1.h"
 #include "teepnet/crypto/hash.h"
 #include "teepnet/eat/errc.h"
+#include "teepnet/evidence/instance_keyring.h"
 
 namespace teepnet::evidence {
 namespace {
@@ -17,6 +18,13 @@ namespace {
 Error BadClaim(std::string what) {
   return Error(eat::Errc::kBadClaim, std::move(what));
 }
+
+// teepnet_instances entry members (USE-CASES "TA instances").
+constexpr int64_t kInstanceKeyName = 1;
+constexpr int64_t kInstanceKeyMeasurement = 2;
+constexpr int64_t kInstanceKeyHpke = 3;
+constexpr int64_t kInstanceKeyProof = 4;
+constexpr size_t kMeasurementBytes = 32;  // SHA-256
 
 // Writes the bound claims into `m` (the evidence claim is added by the caller).
 void AddBoundClaims(const BoundClaims& c, cbor::MapBuilder& m) {
@@ -52,6 +60,75 @@ void AddBoundClaims(const BoundClaims& c, cbor::MapBuilder& m) {
     w.WriteArrayHeader(c.hpke_keys.size());
     for (const Bytes& key : c.hpke_keys) w.WriteBytes(key);
   }
+  if (!c.instances.empty()) {
+    cbor::Writer& w = m.Entry(kClaimInstances);
+    w.WriteArrayHeader(c.instances.size());
+    for (const InstanceClaim& i : c.instances) {
+      w.WriteMapHeader(4);
+      w.WriteUint(kInstanceKeyName);
+      w.WriteText(i.name);
+      w.WriteUint(kInstanceKeyMeasurement);
+      w.WriteBytes(i.measurement);
+      w.WriteUint(kInstanceKeyHpke);
+      w.WriteBytes(i.hpke_key);
+      w.WriteUint(kInstanceKeyProof);
+      w.WriteBytes(i.proof_key);
+    }
+  }
+}
+
+// A public COSE_Key of `type` from a teepnet_instances entry.
+Result<crypto::PublicKey> InstanceKey(const cbor::Value& v, crypto::KeyType type,
+                                      const char* what) {
+  if (!v.is_bytes()) return BadClaim(std::string("teepnet_instances ") + what + " is not a bstr");
+  auto cose_key = cose::CoseKey::DecodePublic(v.bytes());
+  if (!cose_key.ok()) {
+    return BadClaim(std::string("teepnet_instances ") + what + ": " + cose_key.error().ToString());
+  }
+  auto key = cose_key->ToPublicKey();
+  if (!key.ok() || key->type() != type) {
+    return BadClaim(std::string("teepnet_instances ") + what + " is not an " +
+                    std::string(crypto::KeyTypeName(type)) + " key");
+  }
+  return *std::move(key);
+}
+
+// teepnet_instances: [+ {1: name, 2: measurement, 3: hpke, 4: proof}], exactly those members.
+Result<std::vector<VerifiedInstance>> DecodeInstances(const cbor::Value& v) {
+  if (!v.is_array() || v.array().empty() || v.array().size() > kMaxInstanceClaims) {
+    return BadClaim("teepnet_instances is not an array of 1 to " +
+                    std::to_string(kMaxInstanceClaims) + " entries");
+  }
+  std::vector<VerifiedInstance> out;
+  for (const cbor::Value& m : v.array()) {
+    const cbor::Value* name = m.is_map() ? m.Find(kInstanceKeyName) : nullptr;
+    const cbor::Value* measurement = m.is_map() ? m.Find(kInstanceKeyMeasurement) : nullptr;
+    const cbor::Value* hpke = m.is_map() ? m.Find(kInstanceKeyHpke) : nullptr;
+    const cbor::Value* proof = m.is_map() ? m.Find(kInstanceKeyProof) : nullptr;
+    if (name == nullptr || measurement == nullptr || hpke == nullptr || proof == nullptr ||
+        m.map().size() != 4) {
+      return BadClaim(
+          "teepnet_instances entry is not {1: name, 2: measurement, 3: hpke, 4: proof}");
+    }
+    if (!name->is_text() || name->text().size() > kMaxInstanceNameBytes ||
+        !name->text().starts_with(kInstanceNamePrefix) ||
+        name->text().size() == sizeof(kInstanceNamePrefix) - 1) {
+      return BadClaim("teepnet_instances name is not tc-<component id>");
+    }
+    if (!measurement->is_bytes() || measurement->bytes().size() != kMeasurementBytes) {
+      return BadClaim("teepnet_instances measurement is not a SHA-256 digest");
+    }
+    for (const VerifiedInstance& before : out) {
+      if (before.name == name->text()) return BadClaim("teepnet_instances lists a name twice");
+    }
+    TEEPNET_ASSIGN_OR_RETURN(crypto::PublicKey hpke_key,
+                             InstanceKey(*hpke, crypto::KeyType::kX25519, "hpke"));
+    TEEPNET_ASSIGN_OR_RETURN(crypto::PublicKey proof_key,
+                             InstanceKey(*proof, crypto::KeyType::kEd25519, "proof"));
+    out.push_back(VerifiedInstance{std::string(name->text()), measurement->bytes(),
+                                   std::move(hpke_key), std::move(proof_key)});
+  }
+  return out;
 }
 
 Result<cose::Algorithm> AlgorithmFor(const crypto::PrivateKey& key) {
@@ -148,6 +225,10 @@ Result<VerifiedTeepEvidence> DecodeTeepEvidencePayload(ByteView payload) {
       }
       out.hpke_keys.push_back(std::move(key).value());
     }
+  }
+
+  if (const cbor::Value* instances = map->Find(kClaimInstances)) {
+    TEEPNET_ASSIGN_OR_RETURN(out.instances, DecodeInstances(*instances));
   }
 
   // Re-read the map entry by entry and hash the bound entries' bytes as received.

@@ -13,8 +13,12 @@
 //                            installed TC; absent when nothing is installed ([+ ...] cannot
 //                            be empty, the same conflict tc-list has)
 //   -70002 teepnet_hpke_keys [+ bstr .cbor COSE_Key]  the Agent's HPKE public keys
+//   -70003 teepnet_instances [+ {1: name tstr, 2: measurement bstr .size 32,
+//                               3: hpke bstr .cbor COSE_Key, 4: proof bstr .cbor COSE_Key}]
+//                            the TA instances' keys (USE-CASES "TA instances"); absent when
+//                            nothing is installed
 //   -70001 teepnet_platform_evidence [format tstr, evidence bstr]
-// The two teepnet claims use CWT private-use keys (RFC 8392 §9.1: "Integer values less than
+// The teepnet claims use CWT private-use keys (RFC 8392 §9.1: "Integer values less than
 // -65536 are marked as Private Use"). The platform evidence is a private claim rather than a
 // submods entry because RFC 9711 §4.2.18 submodules are claims-sets or nested *EATs*, and an
 // SGX quote or SNP report is neither.
@@ -43,6 +47,11 @@ namespace teepnet::evidence {
 
 inline constexpr int64_t kClaimPlatformEvidence = -70001;
 inline constexpr int64_t kClaimHpkeKeys = -70002;
+inline constexpr int64_t kClaimInstances = -70003;
+// Instances one Evidence may list, and the longest instance name ("tc-" + hex of a component
+// id): bounds for what the verifier decodes.
+inline constexpr size_t kMaxInstanceClaims = 256;
+inline constexpr size_t kMaxInstanceNameBytes = 1024;
 // CoAP content-format for a SUIT_Reference manifests entry: no number is registered yet, so
 // one from the experimental range (RFC 7252 §12.3: 65000-65535 "Experimental use").
 inline constexpr int64_t kSuitReferenceContentFormat = 65000;
@@ -59,6 +68,14 @@ struct ManifestRef {
   Bytes digest;     // encoded SUIT_Digest
 };
 
+// One teepnet_instances entry as the Agent writes it.
+struct InstanceClaim {
+  std::string name;
+  Bytes measurement;  // SHA-256 of the component's bytes
+  Bytes hpke_key;     // encoded COSE_Key (public, X25519)
+  Bytes proof_key;    // encoded COSE_Key (public, Ed25519)
+};
+
 // The claims the platform evidence binds.
 struct BoundClaims {
   Bytes nonce;
@@ -69,6 +86,7 @@ struct BoundClaims {
   std::vector<ManifestRef> manifests;
   Bytes cnf_kid;
   std::vector<Bytes> hpke_keys;  // encoded COSE_Keys (public)
+  std::vector<InstanceClaim> instances;
 };
 
 // Deterministic CBOR of the bound claims (the map the EAT payload holds, minus the evidence).
@@ -81,9 +99,18 @@ Bytes BindingOf(const BoundClaims& claims);
 Result<Bytes> BuildTeepEvidence(const BoundClaims& claims, attest::Platform& platform,
                                 const crypto::PrivateKey& agent_key);
 
+// A teepnet_instances entry as the verifier decoded it.
+struct VerifiedInstance {
+  std::string name;
+  Bytes measurement;
+  crypto::PublicKey hpke;   // X25519
+  crypto::PublicKey proof;  // Ed25519
+};
+
 struct VerifiedTeepEvidence {
   eat::TeepEatClaims claims;                 // the TEEP profile claims as received
   std::vector<crypto::PublicKey> hpke_keys;  // decoded teepnet_hpke_keys
+  std::vector<VerifiedInstance> instances;   // decoded teepnet_instances
   std::string platform_format;               // attest::EvidenceFormatName spelling
   Bytes platform_evidence;
   Bytes binding;  // SHA-512 over the bound entries as received

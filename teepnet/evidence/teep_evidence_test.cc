@@ -12,12 +12,19 @@
 #include "teepnet/base/clock.h"
 #include "teepnet/base/file.h"
 #include "teepnet/cbor/writer.h"
+#include "teepnet/channel/receipt.h"
+#include "teepnet/channel/recipient.h"
+#include "teepnet/channel/replay_guard.h"
+#include "teepnet/channel/sealed.h"
 #include "teepnet/cose/cose_key.h"
 #include "teepnet/crypto/hash.h"
+#include "teepnet/crypto/random.h"
 #include "teepnet/eat/ear_token.h"
 #include "teepnet/eat/errc.h"
 #include "teepnet/evidence/agent_evidence.h"
+#include "teepnet/evidence/instance_keyring.h"
 #include "teepnet/evidence/tam_appraiser.h"
+#include "teepnet/suit/test_envelope_builder.h"
 #include "teepnet/testing/matchers.h"
 
 namespace teepnet::evidence {
@@ -43,12 +50,14 @@ class FixedReportDataPlatform final : public attest::Platform {
   Bytes report_data_;
 };
 
-// One simulated TrustZone device: its platform, Agent key, HPKE key and evidence provider.
+// One simulated TrustZone device: its platform, Agent key, HPKE key, TA instance keyring and
+// evidence provider.
 struct Device {
   attest::SimPsaPlatform platform;
   crypto::PrivateKey agent_key;
   crypto::PrivateKey hpke_key;
   agent::InMemoryTcStore store;
+  InMemoryInstanceKeyring instances;
   std::unique_ptr<PlatformEvidenceProvider> provider;
 
   static std::unique_ptr<Device> Make(bool debug = false) {
@@ -56,13 +65,32 @@ struct Device {
     auto agent_key = crypto::PrivateKey::Generate(crypto::KeyType::kP256);
     auto hpke_key = crypto::PrivateKey::Generate(crypto::KeyType::kX25519);
     if (!platform.ok() || !agent_key.ok() || !hpke_key.ok()) return nullptr;
-    auto d =
-        std::unique_ptr<Device>(new Device{*std::move(platform), *agent_key, *hpke_key, {}, {}});
+    auto d = std::unique_ptr<Device>(
+        new Device{*std::move(platform), *agent_key, *hpke_key, {}, {}, {}});
     if (debug) d->platform.set_lifecycle(0x4000);
     d->provider = std::make_unique<PlatformEvidenceProvider>(
         d->platform, d->store, d->agent_key, std::vector<crypto::PublicKey>{hpke_key->public_key()},
-        AgentIdentity{Bytes(16, 0x7e), ToBytes(std::string_view("sim-trustzone")), "1.0"});
+        AgentIdentity{Bytes(16, 0x7e), ToBytes(std::string_view("sim-trustzone")), "1.0"},
+        &d->instances);
     return d;
+  }
+
+  // Installs a TC the way the SUIT processor commits one: the component's bytes and the
+  // record of its (signed) manifest. Returns the envelope.
+  Bytes Install(const suit::ComponentId& id, ByteView image) {
+    auto signer = crypto::PrivateKey::Generate(crypto::KeyType::kP256);
+    suit::testing::ManifestSpec spec;
+    spec.components = {id};
+    Bytes envelope = suit::testing::SignEnvelope(suit::testing::EncodeManifest(spec), *signer);
+    // SUIT_Digest [-16 (SHA-256), bstr]: the manifests claim carries it as encoded.
+    Bytes digest{0x82, 0x2f, 0x58, 0x20};
+    Bytes sha = crypto::Sha256(envelope);
+    digest.insert(digest.end(), sha.begin(), sha.end());
+    suit::StoreTransaction txn;
+    txn.writes[id] = ToBytes(image);
+    txn.installed_manifests.push_back(suit::ManifestRecord{id, 1, envelope, digest});
+    EXPECT_TRUE(store.Commit(txn).ok());
+    return envelope;
   }
 
   Result<agent::Evidence> Collect(ByteView challenge) {
@@ -299,12 +327,125 @@ TEST(TeepEvidencePayload, FuzzSeedsAreAcceptedPayloads) {
   // The committed seeds must reach the accepting path, or the fuzzer starts from nothing.
   const char* source = std::getenv("TEEPNET_SOURCE_DIR");
   if (source == nullptr) source = TEEPNET_EVIDENCE_SOURCE_DIR;
-  for (const char* seed : {"minimal.cbor", "with_keys_and_manifests.cbor"}) {
+  for (const char* seed : {"minimal.cbor", "with_keys_and_manifests.cbor", "with_instances.cbor"}) {
     auto bytes = ReadFile(std::string(source) + "/fuzz/corpus/teep_evidence_fuzzer/" + seed);
     TEEPNET_ASSERT_OK(bytes);
     auto decoded = DecodeTeepEvidencePayload(*bytes);
     TEEPNET_EXPECT_OK(decoded) << seed;
   }
+}
+
+// Issue 5, cases 2 and 3, in one process: an Agent with an installed TC lists the TC's instance
+// in its evidence, the TAM's EAR names it, a Network User seals a PD to it, only the instance's
+// key opens it, and the instance's receipt verifies with the key the EAR names.
+TEST_F(TeepEvidenceTest, AnInstalledTcBecomesAnAttestedInstanceThatOpensThePdAndSignsTheReceipt) {
+  const suit::ComponentId id = suit::MakeComponentId({"TEEP-Device", "SecureFS", "hello-ta"});
+  const Bytes image = ToBytes(std::string_view("the hello TA executable"));
+  const Bytes envelope = a_->Install(id, image);
+  const std::string name = InstanceNameOf(id);
+  auto named = InstanceNameOfEnvelope(envelope);
+  TEEPNET_ASSERT_OK(named);
+  EXPECT_EQ(*named, name);  // what the M/OC computes from the uploaded package
+
+  auto evidence = a_->Collect(challenge_);
+  TEEPNET_ASSERT_OK(evidence);
+  auto verified = VerifyTeepEvidence(evidence->payload, a_->agent_key.public_key());
+  TEEPNET_ASSERT_OK(verified);
+  ASSERT_EQ(verified->instances.size(), 1u);
+  auto appraisal = Appraise(evidence->payload, *a_, challenge_);
+  TEEPNET_ASSERT_OK(appraisal);
+  ASSERT_TRUE(appraisal->affirming) << appraisal->reason;
+  eat::Ear ear = VerifiedEar(*appraisal);
+  const eat::EarAppraisal& sub = ear.submods.at("trustzone");
+  ASSERT_EQ(sub.instances.size(), 1u);
+  EXPECT_EQ(sub.instances[0].name, name);
+  EXPECT_EQ(sub.instances[0].measurement, crypto::Sha256(image));
+
+  // The Network User's side: accept the EAR, pick the instance, seal the PD.
+  eat::RelyingPartyPolicy policy;
+  policy.now = kNow;
+  policy.nonce = challenge_;
+  channel::Expectations expect;
+  expect.device_id = *KeyThumbprint(a_->agent_key.public_key());
+  expect.instance = name;
+  auto recipient = channel::AcceptRecipient(AsChars(appraisal->attestation_result), *ear_public_,
+                                            policy, expect);
+  TEEPNET_ASSERT_OK(recipient);
+  ASSERT_TRUE(recipient->receipt_key.has_value());
+  EXPECT_EQ(recipient->measurement, crypto::Sha256(image));
+  const Bytes pd = ToBytes(std::string_view("the user's personalization data"));
+  channel::Binding binding{"req-7", expect.device_id, name, "pd"};
+  auto sealed = channel::Seal(recipient->key, pd, binding, kNow, crypto::SystemRandom::Get());
+  TEEPNET_ASSERT_OK(sealed);
+
+  // The TEE's side: the Agent's own HPKE key does not open it, the instance's key does.
+  const InstanceIdentity* identity = a_->instances.Find(name);
+  ASSERT_NE(identity, nullptr);
+  channel::OpenPolicy at;
+  at.now_unix = kNow;
+  channel::InMemoryReplayGuard guard;
+  EXPECT_FALSE(channel::Open(*sealed, a_->hpke_key, binding, at, guard).ok());
+  auto opened = channel::Open(*sealed, identity->hpke, binding, at, guard);
+  TEEPNET_ASSERT_OK(opened);
+  EXPECT_EQ(ToBytes(opened->content.view()), pd);
+
+  // The instance's receipt, checked with the key and measurement the EAR named.
+  channel::Receipt receipt{"req-7", name, crypto::Sha256(opened->content.view()),
+                           identity->measurement};
+  auto signed_receipt = channel::SignReceipt(receipt, identity->proof);
+  TEEPNET_ASSERT_OK(signed_receipt);
+  auto checked = channel::VerifyReceipt(*signed_receipt, *recipient->receipt_key);
+  TEEPNET_ASSERT_OK(checked);
+  EXPECT_EQ(checked->pd_digest, crypto::Sha256(pd));
+  EXPECT_EQ(checked->measurement, recipient->measurement);
+  // A receipt signed by the Agent's key is not the instance's.
+  auto forged = channel::SignReceipt(receipt, a_->agent_key);
+  TEEPNET_ASSERT_OK(forged);
+  EXPECT_FALSE(channel::VerifyReceipt(*forged, *recipient->receipt_key).ok());
+}
+
+TEST_F(TeepEvidenceTest, TheSameTcKeepsItsInstanceKeysAcrossEvidence) {
+  const suit::ComponentId id = suit::MakeComponentId({"TEEP-Device", "SecureFS", "hello-ta"});
+  a_->Install(id, AsBytes("v1"));
+  auto first = VerifyTeepEvidence(a_->Collect(challenge_)->payload, a_->agent_key.public_key());
+  auto second =
+      VerifyTeepEvidence(a_->Collect(Bytes(32, 0x01))->payload, a_->agent_key.public_key());
+  TEEPNET_ASSERT_OK(first);
+  TEEPNET_ASSERT_OK(second);
+  ASSERT_EQ(first->instances.size(), 1u);
+  ASSERT_EQ(second->instances.size(), 1u);
+  EXPECT_TRUE(first->instances[0].hpke.Equals(second->instances[0].hpke));
+  EXPECT_TRUE(first->instances[0].proof.Equals(second->instances[0].proof));
+}
+
+TEST_F(TeepEvidenceTest, RefusedEvidenceNamesNoInstances) {
+  a_->Install(suit::MakeComponentId({"TEEP-Device", "SecureFS", "hello-ta"}), AsBytes("v1"));
+  auto evidence = a_->Collect(Bytes(32, 0x11));  // not the TAM's challenge
+  TEEPNET_ASSERT_OK(evidence);
+  auto appraisal = Appraise(evidence->payload, *a_, challenge_);
+  TEEPNET_ASSERT_OK(appraisal);
+  EXPECT_FALSE(appraisal->affirming);
+  EXPECT_TRUE(VerifiedEar(*appraisal).submods.at("trustzone").instances.empty());
+}
+
+TEST_F(TeepEvidenceTest, PlatformEvidenceOverOtherInstanceKeysIsContraindicated) {
+  a_->Install(suit::MakeComponentId({"TEEP-Device", "SecureFS", "hello-ta"}), AsBytes("v1"));
+  auto claims = a_->provider->ClaimsFor(challenge_);
+  TEEPNET_ASSERT_OK(claims);
+  ASSERT_EQ(claims->instances.size(), 1u);
+  // The platform bound other instance keys than the ones the EAT lists.
+  BoundClaims other = *claims;
+  auto substitute = crypto::PrivateKey::Generate(crypto::KeyType::kX25519);
+  TEEPNET_ASSERT_OK(substitute);
+  other.instances[0].hpke_key =
+      cose::CoseKey::FromPublicKey(substitute->public_key()).Encode(false);
+  FixedReportDataPlatform lying(a_->platform, BindingOf(other));
+  auto eat = BuildTeepEvidence(*claims, lying, a_->agent_key);
+  TEEPNET_ASSERT_OK(eat);
+  auto appraisal = Appraise(*eat, *a_, challenge_);
+  TEEPNET_ASSERT_OK(appraisal);
+  EXPECT_FALSE(appraisal->affirming);
+  EXPECT_TRUE(VerifiedEar(*appraisal).submods.at("trustzone").instances.empty());
 }
 
 }  // namespace

@@ -7,7 +7,7 @@ namespace teepnet::moc {
 namespace {
 
 // 404 for another tenant's object as for a missing one, so existence does not leak.
-constexpr std::array<ApiErrorEntry, 25> kTable = {{
+constexpr std::array<ApiErrorEntry, 27> kTable = {{
     {Errc::kUnauthenticated, "unauthenticated", 401},
     {Errc::kAdminOnly, "admin_only", 403},
     {Errc::kTenantOnly, "tenant_only", 403},
@@ -33,6 +33,8 @@ constexpr std::array<ApiErrorEntry, 25> kTable = {{
     {Errc::kConcurrentUpdate, "concurrent_update", 409},
     {Errc::kAlreadyExists, "already_exists", 409},
     {Errc::kStoreFailure, "store_failure", 503},
+    {Errc::kReceiptInvalid, "receipt_invalid", 400},
+    {Errc::kNoVerifierKey, "no_verifier_key", 404},
 }};
 
 }  // namespace

@@ -44,6 +44,9 @@ enum class Errc : uint16_t {
   kConcurrentUpdate,  // another writer changed the request first; retry the step
   kAlreadyExists,     // an id that is already taken
   kStoreFailure,      // the store could not commit; nothing was acknowledged
+  // The device channel (USE-CASES "Device channel API").
+  kReceiptInvalid,  // a receipt that does not verify against a key the request's EAR names
+  kNoVerifierKey,   // the M/OC issues no EARs (attestation off): there is no key to pin
 };
 
 }  // namespace teepnet::moc
@@ -61,7 +64,8 @@ struct ErrcTraits<moc::Errc> {
       case moc::Errc::kRouteNotFound:
       case moc::Errc::kPackageNotFound:
       case moc::Errc::kRequestNotFound:
-      case moc::Errc::kEarNotIssued: return Code::kNotFound;
+      case moc::Errc::kEarNotIssued:
+      case moc::Errc::kNoVerifierKey: return Code::kNotFound;
       case moc::Errc::kMethodNotAllowed: return Code::kUnimplemented;
       case moc::Errc::kNoCapacity:
       case moc::Errc::kStoreFailure: return Code::kUnavailable;
@@ -101,6 +105,8 @@ struct ErrcTraits<moc::Errc> {
       case moc::Errc::kConcurrentUpdate: return "concurrent-update";
       case moc::Errc::kAlreadyExists: return "already-exists";
       case moc::Errc::kStoreFailure: return "store-failure";
+      case moc::Errc::kReceiptInvalid: return "receipt-invalid";
+      case moc::Errc::kNoVerifierKey: return "no-verifier-key";
     }
     return "unknown";
   }

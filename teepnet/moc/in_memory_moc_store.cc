@@ -155,6 +155,10 @@ Status InMemoryMocStore::Commit(const MocTransaction& txn) {
     if (device.slots_used > 0) --device.slots_used;
   }
   if (txn.enqueue) state_.relay.push_back(*txn.enqueue);
+  if (txn.dequeue) {
+    std::erase_if(state_.relay,
+                  [&](const RelayBlob& blob) { return blob.request_id == *txn.dequeue; });
+  }
   state_.audit.insert(state_.audit.end(), txn.audit.begin(), txn.audit.end());
   ++state_.commits;
   return OkStatus();

@@ -4,6 +4,7 @@
 #include <ctime>
 
 #include "teepnet/base/hex.h"
+#include "teepnet/eat/base64url.h"
 
 namespace teepnet::moc {
 
@@ -57,7 +58,15 @@ nlohmann::json RequestJson(const Request& request) {
       {"state", std::string(RequestStateName(request.state))},
       {"steps", std::move(steps)},
       {"channel_target", std::string(ChannelTargetName(ChannelTargetFor(request.use_case)))},
+      // What the user binds its sealed bytes to (channel::Binding), besides the request id
+      // and the device id above.
+      {"channel",
+       {{"target", std::string(ChannelTargetName(ChannelTargetFor(request.use_case)))},
+        {"instance", request.channel_instance},
+        {"purpose", std::string(ChannelPurposeFor(request.use_case))}}},
       {"ear_available", !request.ear.empty()},
+      {"receipt", request.receipt.empty() ? nlohmann::json(nullptr)
+                                          : nlohmann::json(eat::Base64UrlEncode(request.receipt))},
       {"error", request.error.empty() ? nlohmann::json(nullptr) : nlohmann::json(request.error)},
       {"created_at", Rfc3339(request.created_at)},
       {"updated_at", Rfc3339(request.updated_at)},

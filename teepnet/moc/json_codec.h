@@ -1,6 +1,7 @@
 // JSON forms of the M/OC's model for the user API (docs/api/openapi.yaml has the schemas).
 // Times are RFC 3339 UTC strings; digests lower-case hex. Envelopes, EARs and sealed bytes are
-// never inlined: they have their own endpoints.
+// never inlined: they have their own endpoints. A delivery receipt (a few hundred bytes) is, as
+// base64url.
 #ifndef TEEPNET_MOC_JSON_CODEC_H_
 #define TEEPNET_MOC_JSON_CODEC_H_
 

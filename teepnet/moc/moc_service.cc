@@ -4,9 +4,11 @@
 #include <utility>
 
 #include "teepnet/crypto/hash.h"
+#include "teepnet/evidence/instance_keyring.h"
 #include "teepnet/moc/errc.h"
 #include "teepnet/moc/limits.h"
 #include "teepnet/moc/placement.h"
+#include "teepnet/moc/receipt_check.h"
 #include "teepnet/moc/token.h"
 #include "teepnet/suit/envelope.h"
 
@@ -150,6 +152,7 @@ Result<Request> MocService::CreateRequest(const Principal& who, const RequestSpe
                                                spec.ta_package.has_value()));
   const std::pair<const std::optional<std::string>*, PackageKind> refs[] = {
       {&spec.ua_package, PackageKind::kUa}, {&spec.ta_package, PackageKind::kTa}};
+  std::string channel_instance;
   for (const auto& [ref, kind] : refs) {
     if (!*ref) continue;
     TEEPNET_ASSIGN_OR_RETURN(Package package, OwnedPackage(who, **ref));
@@ -158,6 +161,15 @@ Result<Request> MocService::CreateRequest(const Principal& who, const RequestSpe
                    "package " + package.id + " is a " + std::string(PackageKindName(package.kind)) +
                        " package, named here as the " + std::string(PackageKindName(kind)));
     }
+    if (kind != PackageKind::kTa || ChannelTargetFor(spec.use_case) != ChannelTarget::kTa) continue;
+    // USE-CASES "TA instances": the user seals the PD to the instance the Agent names after
+    // the TA package's component; the M/OC computes the same name from the manifest.
+    Result<std::string> name = evidence::InstanceNameOfEnvelope(package.envelope);
+    if (!name.ok()) {
+      return Error(Errc::kInvalidPackage,
+                   "package " + package.id + " names no TA component: " + name.error().ToString());
+    }
+    channel_instance = *std::move(name);
   }
   Error last(Errc::kStoreFailure, "no attempt made");
   for (int attempt = 0; attempt < kCommitAttempts; ++attempt) {
@@ -168,6 +180,7 @@ Result<Request> MocService::CreateRequest(const Principal& who, const RequestSpe
     TEEPNET_ASSIGN_OR_RETURN(std::string id, NewId("req", random_));
     Request request = NewRequest(std::move(id), who.tenant_id, spec.use_case, spec.instance,
                                  spec.hardware, spec.ua_package, spec.ta_package, now);
+    request.channel_instance = channel_instance;
     TEEPNET_ASSIGN_OR_RETURN(
         Transition t,
         Apply(request, Event::Placed(placement.device_id, placement.architecture), now, limits_));
@@ -227,6 +240,61 @@ Result<std::vector<DeviceCapacity>> MocService::ListDevices(const Principal& who
   return store_.ListDevices();
 }
 
+Result<std::vector<InboxItem>> MocService::Inbox(std::string_view device_id) const {
+  TEEPNET_ASSIGN_OR_RETURN(std::vector<RelayBlob> blobs, store_.PendingRelay(device_id));
+  std::vector<InboxItem> items;
+  size_t sealed_bytes = 0;
+  for (RelayBlob& blob : blobs) {
+    if (items.size() == kMaxInboxItems) break;  // the rest follow once these are receipted
+    if (!items.empty() && sealed_bytes + blob.sealed.size() > kMaxInboxSealedBytes) break;
+    TEEPNET_ASSIGN_OR_RETURN(std::optional<Request> request, store_.FindRequest(blob.request_id));
+    // Only bytes a request still waits to have delivered: a blob whose request ended leaves
+    // the queue in the commit that ended it, so this only skips what a replica is removing.
+    if (!request || request->device_id != device_id ||
+        request->state != RequestState::kSealedDataRelayed) {
+      continue;
+    }
+    InboxItem item;
+    item.request_id = std::move(blob.request_id);
+    item.target = blob.target;
+    item.instance = request->channel_instance;
+    item.purpose = std::string(ChannelPurposeFor(request->use_case));
+    item.digest = std::move(blob.digest);
+    item.sealed = std::move(blob.sealed);
+    sealed_bytes += item.sealed.size();
+    items.push_back(std::move(item));
+  }
+  return items;
+}
+
+Result<Request> MocService::AcceptReceipt(std::string_view device_id, std::string_view request_id,
+                                          ByteView receipt) {
+  TEEPNET_ASSIGN_OR_RETURN(std::optional<Request> stored, store_.FindRequest(request_id));
+  // A request on another device is reported like a missing one: the device API has no
+  // principal, so it reveals nothing about other devices' requests.
+  if (!stored || stored->device_id.empty() || stored->device_id != device_id) {
+    return Error(Errc::kRequestNotFound,
+                 "no request " + std::string(request_id) + " on device " + std::string(device_id));
+  }
+  if (stored->state == RequestState::kDone && Equal(stored->receipt, receipt)) return *stored;
+  if (stored->state != RequestState::kSealedDataRelayed) {
+    return Error(Errc::kWrongState, "request " + stored->id +
+                                        " is not waiting for a receipt; it is " +
+                                        std::string(RequestStateName(stored->state)));
+  }
+  TEEPNET_RETURN_IF_ERROR(CheckReceipt(*stored, receipt));
+  TEEPNET_RETURN_IF_ERROR(
+      Step(stored->id, Event::Delivered(stored->device_id, stored->sealed_digest, ToBytes(receipt)),
+           "device:" + stored->device_id));
+  TEEPNET_ASSIGN_OR_RETURN(std::optional<Request> after, store_.FindRequest(request_id));
+  if (!after) return Error(Errc::kRequestNotFound, "no request " + std::string(request_id));
+  // Another replica may have committed a different (also valid) receipt first.
+  if (!Equal(after->receipt, receipt)) {
+    return Error(Errc::kWrongState, "request " + after->id + " already stored another receipt");
+  }
+  return *std::move(after);
+}
+
 Status MocService::ReportCapacity(const DeviceCapacity& report) {
   TEEPNET_RETURN_IF_ERROR(ValidateCapacityReport(report));
   DeviceCapacity stamped = report;
@@ -258,6 +326,8 @@ Result<Transition> MocService::Step(std::string_view request_id, const Event& ev
     for (const Action& action : t.actions) {
       if (action.kind == ActionKind::kRelaySealedData && blob) txn.enqueue = blob;
     }
+    // Delivered (done) or given up (failed): nothing is left for the device to pick up.
+    if (IsTerminal(request.state) && !request.sealed_digest.empty()) txn.dequeue = request.id;
     for (size_t i = stored->steps.size(); i < request.steps.size(); ++i) {
       txn.audit.push_back(Audit(
           now, actor, "request.step", request.id,

@@ -50,6 +50,18 @@ struct NewTenant {
   std::string token;  // shown once; only its hash is stored
 };
 
+// One sealed blob waiting for a device (USE-CASES "Device channel API", GET inbox).
+struct InboxItem {
+  std::string request_id;
+  ChannelTarget target = ChannelTarget::kAgent;
+  std::string instance;  // the TA instance (cases 2, 3), "" for the Agent
+  std::string purpose;   // ChannelPurposeFor(use case)
+  Bytes digest;          // SHA-256 of `sealed`
+  Bytes sealed;
+
+  friend bool operator==(const InboxItem&, const InboxItem&) = default;
+};
+
 struct RequestSpec {
   int use_case = 1;
   InstanceType instance = InstanceType::kProcess;
@@ -94,6 +106,19 @@ class MocService {
                                  ByteView sealed);
   // Any authenticated principal may see the devices and their capacity.
   Result<std::vector<DeviceCapacity>> ListDevices(const Principal& who) const;
+
+  // --- The device channel (no principal: sealed bytes are opaque, receipts verify) ---
+  // The sealed blobs waiting for `device_id`, oldest first, at most kMaxInboxItems; an empty
+  // list for a device nothing waits for (or that does not exist).
+  Result<std::vector<InboxItem>> Inbox(std::string_view device_id) const;
+  // A receipt the device's Broker got from the Agent or TA. Checked against the request's EAR
+  // (receipt_check.h); on success the request is done, its receipt stored and its blob off the
+  // inbox, in one commit. kRequestNotFound for an unknown request or one placed on another
+  // device, kWrongState when it is not waiting for a receipt, kReceiptInvalid when the receipt
+  // does not verify; nothing changes then. Posting the stored receipt again returns the
+  // request unchanged (a Broker that lost the first answer).
+  Result<Request> AcceptReceipt(std::string_view device_id, std::string_view request_id,
+                                ByteView receipt);
 
   // --- Devices and the TAM (service layer) ---
   Status ReportCapacity(const DeviceCapacity& report);

@@ -143,8 +143,12 @@ TEST_F(MocServiceTest, RunsSgxCase2ThroughTheTamAndTheRelay) {
   Result<Request> posted = service_->PostSealedData(alice_, created.id, kSealed);
   TEEPNET_ASSERT_OK(posted);
   EXPECT_EQ(posted->state, RequestState::kSealedDataRelayed);
-  TEEPNET_ASSERT_OK(
-      service_->HandleEvent(created.id, Event::Delivered("sgx-1", crypto::Sha256(kSealed))));
+  const std::vector<RelayBlob> relay = *store_.PendingRelay("sgx-1");
+  ASSERT_EQ(relay.size(), 1u);
+  EXPECT_EQ(relay[0].sealed, kSealed);
+  EXPECT_EQ(relay[0].target, ChannelTarget::kTa);
+  TEEPNET_ASSERT_OK(service_->HandleEvent(
+      created.id, Event::Delivered("sgx-1", crypto::Sha256(kSealed), Bytes{0xd2})));
 
   const std::vector<Action> deploys = sink_.OfKind(ActionKind::kSetDesiredState);
   ASSERT_EQ(deploys.size(), 2u);
@@ -153,10 +157,8 @@ TEST_F(MocServiceTest, RunsSgxCase2ThroughTheTamAndTheRelay) {
   EXPECT_EQ(sink_.OfKind(ActionKind::kRequestAttestation).size(), 1u);
   EXPECT_EQ(sink_.OfKind(ActionKind::kEmitEar).size(), 1u);
 
-  const std::vector<RelayBlob> relay = *store_.PendingRelay("sgx-1");
-  ASSERT_EQ(relay.size(), 1u);
-  EXPECT_EQ(relay[0].sealed, kSealed);
-  EXPECT_EQ(relay[0].target, ChannelTarget::kTa);
+  // Delivered: the blob left the queue in the commit that finished the request.
+  EXPECT_TRUE(store_.PendingRelay("sgx-1")->empty());
   EXPECT_EQ(service_->GetRequest(alice_, created.id)->state, RequestState::kDone);
   EXPECT_FALSE(store_.RecentAudit(100)->empty());
 }

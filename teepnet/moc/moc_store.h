@@ -6,7 +6,8 @@
 //   packages  id -> owner tenant, kind, SUIT envelope, digest
 //   requests  id -> the request with its step history and action outbox (model.h)
 //   devices   id -> capacity record (architecture as attested, instance types, slots)
-//   relay     per device: sealed blobs waiting for the device's Broker, in order
+//   relay     per device: sealed blobs waiting for the device's Broker, in order, until the
+//             request's receipt commits (or the request ends)
 //   audit     append-only log of who did what
 //
 // A request step changes state through exactly one Commit(MocTransaction), which applies all of
@@ -37,6 +38,9 @@ struct MocTransaction {
   // Gives one slot back on this device (a failed request).
   std::optional<std::string> release_slot;
   std::optional<RelayBlob> enqueue;
+  // Removes this request's relay blobs from its device's queue (delivered, or the request
+  // ended): nothing is left for the Broker to pick up. Removing nothing is not an error.
+  std::optional<std::string> dequeue;
   std::vector<AuditEntry> audit;
 };
 

@@ -97,6 +97,8 @@ class MocStoreContractTest : public ::testing::TestWithParam<MocStoreBackend> {
     r.ear = Bytes{0x65, 0x79, 0x4a};
     r.ear_media_type = "application/eat+jwt";
     r.sealed_digest = Bytes(32, 0x22);
+    r.channel_instance = "tc-8141746101";
+    r.receipt = Bytes{0xd2, 0x84, 0x43, 0xa1, 0x01, 0x27};
     Action a;
     a.seq = 1;
     a.kind = ActionKind::kSetDesiredState;
@@ -304,6 +306,43 @@ TEST_P(MocStoreContractTest, QueuesRelayBlobsPerDeviceInOrder) {
   auto queued = store().PendingRelay("dev-1");
   TEEPNET_ASSERT_OK(queued);
   EXPECT_EQ(*queued, (std::vector<RelayBlob>{first, second}));
+}
+
+TEST_P(MocStoreContractTest, TakesARequestsBlobsOffTheQueueInTheCommitThatStoresItsReceipt) {
+  TEEPNET_ASSERT_OK(store().Commit(Put(MakeRequest("req-1", "tnt-a", 1))));
+  const RelayBlob mine{"dev-1", "req-1", ChannelTarget::kTa, Bytes{1, 1}, Bytes(32, 1), 5};
+  const RelayBlob other{"dev-1", "req-3", ChannelTarget::kAgent, Bytes{3}, Bytes(32, 3), 7};
+  for (const RelayBlob& b : {mine, other}) {
+    MocTransaction txn;
+    txn.enqueue = b;
+    TEEPNET_ASSERT_OK(store().Commit(txn));
+  }
+  // A refused step (stale version) keeps the blob queued and the receipt unstored.
+  Request delivered = MakeRequest("req-1", "tnt-a", 3);
+  delivered.state = RequestState::kDone;
+  delivered.receipt = Bytes{0xd2, 0x84, 0x01};
+  MocTransaction stale = Put(delivered);
+  stale.dequeue = "req-1";
+  EXPECT_TRUE(FailsWith(store().Commit(stale), Errc::kConcurrentUpdate));
+  auto queued = store().PendingRelay("dev-1");
+  TEEPNET_ASSERT_OK(queued);
+  EXPECT_EQ(*queued, (std::vector<RelayBlob>{mine, other}));
+
+  delivered.version = 2;
+  MocTransaction txn = Put(delivered);
+  txn.dequeue = "req-1";
+  TEEPNET_ASSERT_OK(store().Commit(txn));
+  queued = store().PendingRelay("dev-1");
+  TEEPNET_ASSERT_OK(queued);
+  EXPECT_EQ(*queued, std::vector<RelayBlob>{other});
+  auto found = store().FindRequest("req-1");
+  TEEPNET_ASSERT_OK(found);
+  ASSERT_TRUE(found->has_value());
+  EXPECT_EQ((*found)->receipt, delivered.receipt);
+  // Removing what is no longer there is not an error (a replica that lost the race).
+  MocTransaction again;
+  again.dequeue = "req-1";
+  TEEPNET_EXPECT_OK(store().Commit(again));
 }
 
 TEST_P(MocStoreContractTest, ReturnsTheNewestAuditEntriesOldestFirst) {

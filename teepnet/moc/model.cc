@@ -92,6 +92,14 @@ ChannelTarget ChannelTargetFor(int use_case) {
   return use_case == 2 || use_case == 3 ? ChannelTarget::kTa : ChannelTarget::kAgent;
 }
 
+std::string_view ChannelPurposeFor(int use_case) {
+  switch (use_case) {
+    case 1: return "bundle";
+    case 4: return "ta+pd";
+    default: return "pd";
+  }
+}
+
 std::string_view ActionKindName(ActionKind kind) {
   switch (kind) {
     case ActionKind::kSetDesiredState: return "set_desired_state";

@@ -95,6 +95,9 @@ bool IsTerminal(RequestState state);
 enum class ChannelTarget : uint8_t { kAgent, kTa };
 std::string_view ChannelTargetName(ChannelTarget target);  // "agent", "ta"
 ChannelTarget ChannelTargetFor(int use_case);
+// The purpose the user and the recipient bind the sealed bytes to (channel::Binding::purpose,
+// USE-CASES "The channel"): "bundle" (case 1), "pd" (cases 2, 3), "ta+pd" (case 4).
+std::string_view ChannelPurposeFor(int use_case);
 
 struct Step {
   RequestState state = RequestState::kSubmitted;
@@ -151,7 +154,12 @@ struct Request {
   Bytes ear;  // the attestation result the Verifier issued for this request's device
   std::string ear_media_type;
   Bytes sealed_digest;  // SHA-256 of the sealed bytes relayed, once
-  std::string error;    // why the request failed
+  // The TA instance the sealed bytes are for (cases 2, 3): evidence::InstanceNameOfEnvelope of
+  // the TA package, fixed at creation; "" when the Agent is the recipient (cases 1, 4).
+  std::string channel_instance;
+  // The recipient's signed receipt (channel/receipt.h COSE_Sign1), once the delivery committed.
+  Bytes receipt;
+  std::string error;  // why the request failed
   // Actions committed but not yet carried out.
   std::vector<Action> outbox;
   uint64_t next_action_seq = 1;

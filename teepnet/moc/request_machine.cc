@@ -68,11 +68,12 @@ Event Event::SealedPosted(Bytes digest) {
   e.digest = std::move(digest);
   return e;
 }
-Event Event::Delivered(std::string device, Bytes digest) {
+Event Event::Delivered(std::string device, Bytes digest, Bytes receipt) {
   Event e;
   e.kind = EventKind::kDeliveryAcknowledged;
   e.device_id = std::move(device);
   e.digest = std::move(digest);
+  e.receipt = std::move(receipt);
   return e;
 }
 Event Event::DeliveryFailed(std::string device, std::string why) {
@@ -382,6 +383,12 @@ Result<Transition> OnDelivered(Request& r, const Event& e, Stepper& s) {
   if (!e.digest.empty() && !Equal(e.digest, r.sealed_digest)) {
     return WrongState(r, "a delivery report for other sealed bytes");
   }
+  // USE-CASES "Receipts": a request is done only with the recipient's signed receipt, which
+  // the user checks against the PD it sent.
+  if (e.receipt.empty()) {
+    return Error(Errc::kInvalidArgument, "a delivery report without the recipient's receipt");
+  }
+  r.receipt = e.receipt;
   const std::string instance(InstanceTypeTitle(r.instance));
   switch (r.use_case) {
     case 1:

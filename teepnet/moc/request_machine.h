@@ -39,6 +39,7 @@ struct Event {
   Bytes ear;
   std::string ear_media_type;
   Bytes digest;
+  Bytes receipt;  // kDeliveryAcknowledged: the recipient's receipt, checked by MocService
 
   static Event Placed(std::string device, Architecture arch);
   static Event PlacementRefused(std::string why);
@@ -47,7 +48,8 @@ struct Event {
   static Event Affirmed(std::string device, Bytes ear, std::string media_type);
   static Event Contraindicated(std::string device, std::string why);
   static Event SealedPosted(Bytes digest);
-  static Event Delivered(std::string device, Bytes digest);
+  // A successful delivery needs the receipt (MocService::AcceptReceipt verified it first).
+  static Event Delivered(std::string device, Bytes digest, Bytes receipt = {});
   static Event DeliveryFailed(std::string device, std::string why);
   static Event Timeout();
 };

@@ -18,6 +18,7 @@ const std::string kUa = "pkg-ua";
 const std::string kTa = "pkg-ta";
 const Bytes kEar = ToBytes(std::string_view("eyJ.ear.jwt"));
 const Bytes kSealed = Bytes(32, 0xab);
+const Bytes kReceipt = Bytes{0xd2, 0x84, 0x43, 0xa1};
 
 class Machine {
  public:
@@ -75,8 +76,12 @@ void AttestAndDeliver(Machine& m, ChannelTarget target) {
   EXPECT_EQ(relay[0].kind, ActionKind::kRelaySealedData);
   EXPECT_EQ(relay[0].target, target);
   EXPECT_EQ(relay[0].device_id, kDev);
-  EXPECT_TRUE(m.Must(Event::Delivered(kDev, kSealed)).empty());
+  // A delivery report without the recipient's receipt is refused and changes nothing.
+  EXPECT_TRUE(FailsWith(m.Untouched(Event::Delivered(kDev, kSealed)), Errc::kInvalidArgument));
+  EXPECT_EQ(m.request().state, RequestState::kSealedDataRelayed);
+  EXPECT_TRUE(m.Must(Event::Delivered(kDev, kSealed, kReceipt)).empty());
   EXPECT_EQ(m.request().state, RequestState::kDone);
+  EXPECT_EQ(m.request().receipt, kReceipt);
 }
 
 TEST(RequestMachine, RunsCase1FromRequestToDone) {
@@ -165,7 +170,7 @@ TEST(RequestMachine, IgnoresEveryReplayedEventAndDeploysNothingTwice) {
                                      Event::Installed(kDev, kTa),
                                      Event::Affirmed(kDev, kEar, "application/eat+jwt"),
                                      Event::SealedPosted(kSealed),
-                                     Event::Delivered(kDev, kSealed)};
+                                     Event::Delivered(kDev, kSealed, kReceipt)};
   size_t deployments = 0;
   for (const Event& e : events) {
     for (const Action& a : m.Must(e)) deployments += a.kind == ActionKind::kSetDesiredState;
@@ -184,7 +189,7 @@ TEST(RequestMachine, RefusesEventsThatComeOutOfOrder) {
   // An EAR from before the TA was in place does not vouch for it.
   EXPECT_TRUE(FailsWith(m.Untouched(Event::Affirmed(kDev, kEar, "")), Errc::kWrongState));
   EXPECT_TRUE(FailsWith(m.Untouched(Event::SealedPosted(kSealed)), Errc::kWrongState));
-  EXPECT_TRUE(FailsWith(m.Untouched(Event::Delivered(kDev, kSealed)), Errc::kWrongState));
+  EXPECT_TRUE(FailsWith(m.Untouched(Event::Delivered(kDev, kSealed, kReceipt)), Errc::kWrongState));
   EXPECT_TRUE(FailsWith(m.Untouched(Event::Installed("dev-2", kTa)), Errc::kWrongDevice));
   EXPECT_TRUE(FailsWith(m.Untouched(Event::Installed(kDev, "pkg-x")), Errc::kUnknownPackage));
   EXPECT_TRUE(
@@ -194,7 +199,8 @@ TEST(RequestMachine, RefusesEventsThatComeOutOfOrder) {
   m.Must(Event::SealedPosted(kSealed));
   EXPECT_TRUE(
       FailsWith(m.Untouched(Event::SealedPosted(Bytes(32, 0xcd))), Errc::kChannelAlreadyUsed));
-  EXPECT_TRUE(FailsWith(m.Untouched(Event::Delivered(kDev, Bytes(32, 0xcd))), Errc::kWrongState));
+  EXPECT_TRUE(
+      FailsWith(m.Untouched(Event::Delivered(kDev, Bytes(32, 0xcd), kReceipt)), Errc::kWrongState));
 }
 
 TEST(RequestMachine, FailsOnAnInstallFailureAndWithdrawsWhatItDeployed) {

@@ -19,18 +19,6 @@ namespace {
 using nlohmann::json;
 
 constexpr std::string_view kPrefix = "/api/v1/";
-constexpr std::string_view kJson = "application/json";
-
-ApiResponse JsonResponse(int status, const json& body) {
-  // Messages may quote user input; invalid UTF-8 is replaced, never thrown on.
-  const std::string text = body.dump(-1, ' ', false, json::error_handler_t::replace);
-  return ApiResponse{status, std::string(kJson), ToBytes(text)};
-}
-
-ApiResponse ErrorResponse(const Error& error) {
-  const ApiError api = ApiErrorFor(error);
-  return JsonResponse(api.http_status, ErrorJson(api.code, error.message()));
-}
 
 template <typename T, typename F>
 ApiResponse Respond(const Result<T>& result, int status, F&& to_json) {
@@ -84,34 +72,6 @@ Result<std::optional<std::string>> QueryParam(std::string_view query, std::strin
     query.remove_prefix(amp + 1);
   }
   return std::optional<std::string>();
-}
-
-Result<json> ParseJsonObject(const Bytes& body) {
-  if (body.size() > kMaxJsonBodyBytes) {
-    return Error(Errc::kBodyTooLarge,
-                 "a JSON body may be at most " + std::to_string(kMaxJsonBodyBytes) + " bytes");
-  }
-  json parsed = json::parse(body.begin(), body.end(), nullptr, /*allow_exceptions=*/false);
-  if (parsed.is_discarded()) return Error(Errc::kInvalidJson, "the body is not valid JSON");
-  if (!parsed.is_object()) return Error(Errc::kInvalidJson, "the body must be a JSON object");
-  return parsed;
-}
-
-Status OnlyFields(const json& object, std::initializer_list<std::string_view> allowed) {
-  for (const auto& [key, value] : object.items()) {
-    if (std::find(allowed.begin(), allowed.end(), key) == allowed.end()) {
-      return Error(Errc::kInvalidArgument, "unknown field \"" + key + "\"");
-    }
-  }
-  return OkStatus();
-}
-
-Result<std::string> StringField(const json& object, const char* name) {
-  auto it = object.find(name);
-  if (it == object.end() || !it->is_string()) {
-    return Error(Errc::kInvalidArgument, std::string("\"") + name + "\" must be a string");
-  }
-  return it->get<std::string>();
 }
 
 Result<RequestSpec> ParseRequestSpec(const json& body) {
@@ -209,6 +169,14 @@ ApiResponse UserApiRouter::Handle(const ApiRequest& request) {
     return ErrorResponse(Error(Errc::kBodyTooLarge,
                                "the body exceeds " + std::to_string(MaxBodyBytes()) + " bytes"));
   }
+  if (path == "/api/v1/verifier-key") {
+    if (request.method != "GET") return ErrorResponse(MethodNotAllowed(request.method, path));
+    if (verifier_key_pem_.empty()) {
+      return ErrorResponse(
+          Error(Errc::kNoVerifierKey, "this M/OC issues no EARs (it runs without --attestation)"));
+    }
+    return ApiResponse{200, "application/x-pem-file", ToBytes(verifier_key_pem_)};
+  }
   Result<Principal> who = service_.Authenticate(BearerToken(request.authorization));
   if (!who.ok()) return ErrorResponse(who.error());
 
@@ -223,7 +191,7 @@ ApiResponse UserApiRouter::Handle(const ApiRequest& request) {
       return Respond(service_.ListTenants(*who), 200,
                      [](const auto& v) { return JsonArray(v, TenantJson); });
     if (!post) return ErrorResponse(MethodNotAllowed(method, path));
-    Result<json> body = ParseJsonObject(request.body);
+    Result<json> body = ParseJsonObject(request.body, kMaxJsonBodyBytes);
     if (!body.ok()) return ErrorResponse(body.error());
     if (Status fields = OnlyFields(*body, {"name"}); !fields.ok())
       return ErrorResponse(fields.error());
@@ -262,7 +230,7 @@ ApiResponse UserApiRouter::Handle(const ApiRequest& request) {
       return Respond(service_.ListRequests(*who), 200,
                      [](const auto& v) { return JsonArray(v, RequestJson); });
     if (!post) return ErrorResponse(MethodNotAllowed(method, path));
-    Result<json> body = ParseJsonObject(request.body);
+    Result<json> body = ParseJsonObject(request.body, kMaxJsonBodyBytes);
     if (!body.ok()) return ErrorResponse(body.error());
     Result<RequestSpec> spec = ParseRequestSpec(*body);
     if (!spec.ok()) return ErrorResponse(spec.error());

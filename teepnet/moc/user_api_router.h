@@ -14,6 +14,10 @@
 //   GET  /requests/{id}/ear            tenant                             -> 200 the EAR
 //   POST /requests/{id}/channel        tenant  body: sealed bytes (opaque) -> 202 request
 //   GET  /devices                      any                                -> 200 [device]
+//   GET  /verifier-key                 none                               -> 200 PEM
+//
+// /verifier-key is the public key the M/OC's Verifier signs EARs with, which users pin to
+// verify EARs (channel/recipient.h); a public key needs no token.
 //
 // Errors are {"error":{"code","message"}} with the codes of api_errors.h. Bodies are bounded
 // per route (limits.h) before anything reads them.
@@ -22,28 +26,21 @@
 
 #include <cstddef>
 #include <string>
+#include <utility>
 
 #include "teepnet/base/bytes.h"
+#include "teepnet/moc/api_response.h"
 #include "teepnet/moc/moc_service.h"
 
 namespace teepnet::moc {
 
-struct ApiRequest {
-  std::string method;         // "GET", "POST"
-  std::string target;         // path and query, as sent
-  std::string authorization;  // the Authorization header's value, "" when absent
-  Bytes body;
-};
-
-struct ApiResponse {
-  int status = 200;
-  std::string content_type;
-  Bytes body;
-};
-
 class UserApiRouter {
  public:
   explicit UserApiRouter(MocService& service) : service_(service) {}
+
+  // The EAR-signing public key (PEM) GET /verifier-key serves; unset while the M/OC issues no
+  // EARs (404 no_verifier_key).
+  void SetVerifierKeyPem(std::string pem) { verifier_key_pem_ = std::move(pem); }
 
   ApiResponse Handle(const ApiRequest& request);
 
@@ -52,6 +49,7 @@ class UserApiRouter {
 
  private:
   MocService& service_;
+  std::string verifier_key_pem_;
 };
 
 // Percent-decodes a query component ("+" is a space). Fails on a truncated or non-hex escape.

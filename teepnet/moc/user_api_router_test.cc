@@ -9,6 +9,7 @@
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
+#include "teepnet/evidence/instance_keyring.h"
 #include "teepnet/moc/api_errors.h"
 #include "teepnet/moc/in_memory_moc_store.h"
 #include "teepnet/moc/limits.h"
@@ -151,6 +152,9 @@ TEST_F(UserApiTest, WalksCase1ThroughEarAndChannel) {
   ASSERT_EQ(posted.status, 202);
   EXPECT_EQ(Body(posted).at("state"), "sealed_data_relayed");
   EXPECT_EQ(Body(posted).at("channel_target"), "agent");
+  EXPECT_EQ(Body(posted).at("channel"),
+            json({{"target", "agent"}, {"instance", ""}, {"purpose", "bundle"}}));
+  EXPECT_TRUE(Body(posted).at("receipt").is_null());
   // The same bytes again are accepted (a retry); other bytes are not.
   EXPECT_EQ(Call("POST", "/api/v1/requests/" + id + "/channel", alice_, Bytes(100, 0x5a)).status,
             202);
@@ -168,6 +172,32 @@ TEST_F(UserApiTest, WalksCase1ThroughEarAndChannel) {
   }
   EXPECT_THAT(states, ::testing::ElementsAre("submitted", "placed", "attesting_agent", "ear_issued",
                                              "awaiting_user_channel", "sealed_data_relayed"));
+}
+
+TEST_F(UserApiTest, ServesTheVerifierKeyWithoutAToken) {
+  ApiResponse none = Call("GET", "/api/v1/verifier-key", "");
+  EXPECT_EQ(none.status, 404);
+  EXPECT_EQ(ErrorCode(none), "no_verifier_key");
+  const std::string pem =
+      crypto::PrivateKey::Generate(crypto::KeyType::kP256)->public_key().ToPem();
+  router_.SetVerifierKeyPem(pem);
+  const ApiResponse got = Call("GET", "/api/v1/verifier-key", "");
+  ASSERT_EQ(got.status, 200);
+  EXPECT_EQ(got.content_type, "application/x-pem-file");
+  EXPECT_EQ(AsChars(got.body), pem);
+  EXPECT_EQ(Call("POST", "/api/v1/verifier-key", kAdmin).status, 405);
+}
+
+TEST_F(UserApiTest, NamesTheTaInstanceTheChannelIsBoundToInCase3) {
+  const std::string ta = UploadTa(alice_);
+  const ApiResponse r = Call(
+      "POST", "/api/v1/requests", alice_,
+      ToBytes(json{{"use_case", 3}, {"instance", "process"}, {"packages", {{"ta", ta}}}}.dump()));
+  ASSERT_EQ(r.status, 201) << AsChars(r.body);
+  const json channel = Body(r).at("channel");
+  EXPECT_EQ(channel.at("target"), "ta");
+  EXPECT_EQ(channel.at("purpose"), "pd");
+  EXPECT_EQ(channel.at("instance"), *evidence::InstanceNameOfEnvelope(TestEnvelope("ta")));
 }
 
 TEST_F(UserApiTest, ExplainsAnImpossiblePlacement) {
@@ -268,7 +298,7 @@ TEST(ApiErrors, AreTheCodesDocumentedInOpenApi) {
     EXPECT_EQ(static_cast<uint16_t>(entry.reason), expected++);
     EXPECT_EQ(ApiErrorFor(Error(entry.reason, "x")).code, entry.code);
   }
-  EXPECT_EQ(expected - 1, static_cast<uint16_t>(Errc::kStoreFailure));
+  EXPECT_EQ(expected - 1, static_cast<uint16_t>(Errc::kNoVerifierKey));
 }
 
 }  // namespace

@@ -203,12 +203,15 @@ TEST_F(ConfidentialBackendTest, PdReachesTheTaInBothForms) {
   TEEPNET_ASSERT_OK(to_ua);
   EXPECT_EQ(AsChars(to_ua->payload), "pd-ok");
 
-  TEEPNET_ASSERT_OK(WriteFrame(channel.host(), FrameType::kPd,
-                               EncodeSealedPd(AsBytes("sealed-bytes"), AsBytes("sk"))));
+  DeliveryContext context;
+  context.request_id = "r1";
+  TEEPNET_ASSERT_OK(
+      WriteFrame(channel.host(), FrameType::kPd,
+                 EncodeSealedPd(AsBytes("sealed-bytes"), AsBytes("sk"), AsBytes("pk"), context)));
   TEEPNET_ASSERT_OK(WriteFrame(channel.host(), FrameType::kFromUa, AsBytes("pd")));
   response = ReadFrame(channel.host());
   TEEPNET_ASSERT_OK(response);
-  EXPECT_EQ(AsChars(response->payload), "sealed:sk/sealed-bytes");
+  EXPECT_EQ(AsChars(response->payload), "sealed:sk/pk/r1/sealed-bytes");
 }
 
 TEST_F(ConfidentialBackendTest, AnExitCodeIsReportedAndTheStateIsRemoved) {

@@ -72,7 +72,10 @@ Result<Pd> ReceivePd() {
   } else {
     TEEPNET_ASSIGN_OR_RETURN(pd.hpke_private_key,
                              runtime::SecretMemory::CopyOf(decoded->hpke_private_key.view()));
+    TEEPNET_ASSIGN_OR_RETURN(pd.proof_private_key,
+                             runtime::SecretMemory::CopyOf(decoded->proof_private_key.view()));
     pd.sealed = std::move(decoded->sealed);
+    pd.context = std::move(decoded->context);
   }
   return pd;
 }

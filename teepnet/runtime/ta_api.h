@@ -6,13 +6,13 @@
 //
 //   int main() {
 //     if (!ta::Init().ok()) return 1;
-//     auto pd = ta::ReceivePd();                    // plaintext, or sealed + own HPKE key
+//     auto pd = ta::ReceivePd();                    // plaintext, or sealed + own keys
 //     ...use pd->plaintext.view()...
 //     ta::Respond(result);                          // to the Agent
 //     while (auto msg = ta::ReceiveFromUa(); msg.ok()) ta::SendToUa(Answer(*msg));
 //   }
 //
-// Secrets (the PD plaintext, the HPKE private key) are returned in SecretMemory, which uses
+// Secrets (the PD plaintext, the private keys) are returned in SecretMemory, which uses
 // memfd_secret when the kernel allows. Frames that arrive while the TA waits for another kind
 // (a UA message before the PD) are queued, up to kMaxPendingFrames.
 //
@@ -45,6 +45,10 @@ struct Pd {
   runtime::SecretMemory plaintext;         // form kPlaintext
   Bytes sealed;                            // form kSealed: the bytes the user sealed
   runtime::SecretMemory hpke_private_key;  // form kSealed: the TA's own private key
+  // form kSealed: the instance's Ed25519 proof key; the TA signs its delivery receipt with it
+  // (channel::SignReceipt), so the receipt proves the attested instance received the PD.
+  runtime::SecretMemory proof_private_key;
+  runtime::DeliveryContext context;  // form kSealed: the binding to open with, receipt fields
 };
 
 // Blocks until the Agent sends the PD. kPeerClosed when the Agent closes the channel first.

@@ -90,11 +90,48 @@ Bytes EncodePlaintextPd(ByteView plaintext) {
   return std::move(w).Take();
 }
 
-Bytes EncodeSealedPd(ByteView sealed, ByteView hpke_private_key) {
-  ByteWriter w(5 + sealed.size() + hpke_private_key.size());
+namespace {
+
+void WriteField(ByteWriter& w, ByteView field) {
+  w.WriteBeU32(static_cast<uint32_t>(field.size()));
+  w.WriteBytes(field);
+}
+
+// One length-prefixed form-2 field, bounded before it is read.
+Result<ByteView> ReadField(ByteReader& r, const char* name) {
+  uint32_t length = 0;
+  if (!r.ReadBeU32(&length)) {
+    return Error(Errc::kBadFrame, std::string("pd: ") + name + " length runs past the payload",
+                 r.failure_offset());
+  }
+  if (length > kMaxPdFieldBytes) {
+    return Error(Errc::kBadFrame,
+                 std::string("pd: ") + name + " is longer than " + std::to_string(kMaxPdFieldBytes),
+                 r.position() - 4);
+  }
+  ByteView field;
+  if (!r.ReadBytes(length, &field)) {
+    return Error(Errc::kBadFrame, std::string("pd: ") + name + " runs past the payload",
+                 r.failure_offset());
+  }
+  return field;
+}
+
+}  // namespace
+
+Bytes EncodeSealedPd(ByteView sealed, ByteView hpke_private_key, ByteView proof_private_key,
+                     const DeliveryContext& context) {
+  ByteWriter w(1 + 7 * 4 + hpke_private_key.size() + proof_private_key.size() +
+               context.request_id.size() + context.device_id.size() + context.instance.size() +
+               context.purpose.size() + context.measurement.size() + sealed.size());
   w.WriteU8(static_cast<uint8_t>(PdForm::kSealed));
-  w.WriteBeU32(static_cast<uint32_t>(hpke_private_key.size()));
-  w.WriteBytes(hpke_private_key);
+  WriteField(w, hpke_private_key);
+  WriteField(w, proof_private_key);
+  WriteField(w, AsBytes(context.request_id));
+  WriteField(w, context.device_id);
+  WriteField(w, AsBytes(context.instance));
+  WriteField(w, AsBytes(context.purpose));
+  WriteField(w, context.measurement);
   w.WriteBytes(sealed);
   return std::move(w).Take();
 }
@@ -112,13 +149,21 @@ Result<Pd> DecodePd(ByteView payload) {
   if (form != static_cast<uint8_t>(PdForm::kSealed)) {
     return Error(Errc::kBadFrame, "pd: unknown form " + std::to_string(form), 0);
   }
-  uint32_t key_length = 0;
-  ByteView key;
-  if (!r.ReadBeU32(&key_length) || !r.ReadBytes(key_length, &key)) {
-    return Error(Errc::kBadFrame, "pd: private key runs past the payload", r.failure_offset());
-  }
   pd.form = PdForm::kSealed;
-  pd.hpke_private_key = SecretBytes(key);
+  TEEPNET_ASSIGN_OR_RETURN(ByteView hpke, ReadField(r, "HPKE private key"));
+  pd.hpke_private_key = SecretBytes(hpke);
+  TEEPNET_ASSIGN_OR_RETURN(ByteView proof, ReadField(r, "proof private key"));
+  pd.proof_private_key = SecretBytes(proof);
+  TEEPNET_ASSIGN_OR_RETURN(ByteView request_id, ReadField(r, "request_id"));
+  pd.context.request_id = std::string(AsChars(request_id));
+  TEEPNET_ASSIGN_OR_RETURN(ByteView device_id, ReadField(r, "device_id"));
+  pd.context.device_id = ToBytes(device_id);
+  TEEPNET_ASSIGN_OR_RETURN(ByteView instance, ReadField(r, "instance"));
+  pd.context.instance = std::string(AsChars(instance));
+  TEEPNET_ASSIGN_OR_RETURN(ByteView purpose, ReadField(r, "purpose"));
+  pd.context.purpose = std::string(AsChars(purpose));
+  TEEPNET_ASSIGN_OR_RETURN(ByteView measurement, ReadField(r, "measurement"));
+  pd.context.measurement = ToBytes(measurement);
   pd.sealed = ToBytes(r.Rest());
   return pd;
 }

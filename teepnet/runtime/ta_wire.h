@@ -11,6 +11,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <string>
 
 #include "teepnet/base/bytes.h"
 #include "teepnet/base/result.h"
@@ -53,25 +54,53 @@ Result<FrameHeader> ParseFrameHeader(ByteView header, size_t max_payload = kMaxF
 
 // The PD payload has two forms (DESIGN §2): in cases 1 and 4 the Agent opens the user's sealed
 // package itself and hands the TA plaintext; in cases 2 and 3 the user seals the PD to the TA's
-// own attested HPKE key, so the Agent passes the sealed bytes through together with the TA's
-// private key, which the Agent generated and whose public half it put in the evidence. The TA
-// opens the sealed bytes (teepnet/hpke or teepnet/cose) itself.
+// own attested HPKE key, so the Agent passes the sealed bytes through together with the
+// instance's private keys, which the Agent generated and whose public halves it put in the
+// evidence (USE-CASES "TA instances"). The TA opens the sealed bytes (teepnet/channel) itself
+// and signs its delivery receipt with the proof key. The delivery context tells it what to
+// open against (the channel binding the user sealed for) and what its receipt says.
 //
 //   form 1: 0x01 | plaintext
-//   form 2: 0x02 | key length (4 bytes BE) | HPKE private key | sealed bytes
+//   form 2: 0x02 | field(HPKE private key) | field(proof private key) | field(request_id)
+//                | field(device_id) | field(instance) | field(purpose) | field(measurement)
+//                | sealed bytes (the rest)
+//   field  = length (4 bytes BE, at most kMaxPdFieldBytes) | bytes
 enum class PdForm : uint8_t { kPlaintext = 1, kSealed = 2 };
+
+// Keys are 32 raw bytes and the context fields short strings and digests; a field announcing
+// more is refused before anything is copied.
+inline constexpr size_t kMaxPdFieldBytes = 4096;
+
+// Form 2: what the Agent tells the TA about the delivery (channel::Binding plus the
+// measurement the receipt names). The Agent is the TA's launcher and already trusted with its
+// keys, so the TA takes these as given.
+struct DeliveryContext {
+  std::string request_id;
+  Bytes device_id;  // RFC 9679 thumbprint of the Agent's TEEP key
+  std::string instance;
+  std::string purpose;
+  Bytes measurement;  // SHA-256 of the TA image the Agent started (its launch measurement)
+
+  friend bool operator==(const DeliveryContext&, const DeliveryContext&) = default;
+};
 
 struct Pd {
   PdForm form = PdForm::kPlaintext;
-  SecretBytes plaintext;         // form 1
-  Bytes sealed;                  // form 2: exactly as the user sealed it
-  SecretBytes hpke_private_key;  // form 2: the TA's own key
+  SecretBytes plaintext;          // form 1
+  Bytes sealed;                   // form 2: exactly as the user sealed it
+  SecretBytes hpke_private_key;   // form 2: the instance's X25519 key (32 raw bytes)
+  SecretBytes proof_private_key;  // form 2: the instance's Ed25519 receipt key (32 raw bytes)
+  DeliveryContext context;        // form 2
 };
 
 Bytes EncodePlaintextPd(ByteView plaintext);
-Bytes EncodeSealedPd(ByteView sealed, ByteView hpke_private_key);
+// Form 2. Fields above kMaxPdFieldBytes are a programming error of the Agent: they are encoded
+// anyway and DecodePd refuses them.
+Bytes EncodeSealedPd(ByteView sealed, ByteView hpke_private_key, ByteView proof_private_key,
+                     const DeliveryContext& context);
 // Parses a kPd payload (through ByteReader; trailing bytes cannot exist in form 1 and are the
-// sealed bytes in form 2). kBadFrame for an unknown form or a key length past the end.
+// sealed bytes in form 2). kBadFrame for an unknown form, a field longer than kMaxPdFieldBytes
+// or one that runs past the end.
 Result<Pd> DecodePd(ByteView payload);
 
 }  // namespace teepnet::runtime

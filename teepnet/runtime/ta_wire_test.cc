@@ -110,18 +110,57 @@ TEST(Pd, DecodesThePlaintextForm) {
   EXPECT_EQ(AsChars(pd->plaintext.view()), "data");
 }
 
-TEST(Pd, DecodesTheSealedFormWithTheTasKey) {
-  auto pd = DecodePd(EncodeSealedPd(AsBytes("ciphertext"), AsBytes("key")));
+DeliveryContext SampleContext() {
+  DeliveryContext context;
+  context.request_id = "req-1";
+  context.device_id = Bytes(32, 0xd1);
+  context.instance = "tc-81";
+  context.purpose = "pd";
+  context.measurement = Bytes(32, 0x3e);
+  return context;
+}
+
+TEST(Pd, DecodesTheSealedFormWithTheTasKeysAndTheDeliveryContext) {
+  auto pd = DecodePd(
+      EncodeSealedPd(AsBytes("ciphertext"), AsBytes("key"), AsBytes("proof"), SampleContext()));
   TEEPNET_ASSERT_OK(pd);
   EXPECT_EQ(pd->form, PdForm::kSealed);
   EXPECT_EQ(AsChars(pd->hpke_private_key.view()), "key");
+  EXPECT_EQ(AsChars(pd->proof_private_key.view()), "proof");
+  EXPECT_EQ(pd->context, SampleContext());
   EXPECT_EQ(AsChars(pd->sealed), "ciphertext");
+}
+
+TEST(Pd, EncodesTheSealedFormAsLengthPrefixedFieldsThenTheSealedBytes) {
+  DeliveryContext context;
+  context.request_id = "r";
+  const Bytes encoded = EncodeSealedPd(AsBytes("S"), AsBytes("k"), AsBytes("p"), context);
+  const Bytes expected = {2, 0, 0, 0, 1, 'k', 0, 0, 0, 1, 'p', 0, 0, 0, 1, 'r', 0,
+                          0, 0, 0, 0, 0, 0,   0, 0, 0, 0, 0,   0, 0, 0, 0, 'S'};
+  EXPECT_EQ(encoded, expected);
 }
 
 TEST(Pd, RefusesAKeyLengthPastTheEnd) {
   const uint8_t payload[] = {2, 0, 0, 0, 9, 'k'};
   auto pd = DecodePd(payload);
   EXPECT_TRUE(FailsWith(pd, Errc::kBadFrame));
+}
+
+TEST(Pd, RefusesASealedFormThatStopsBeforeItsContext) {
+  Bytes encoded = EncodeSealedPd({}, AsBytes("k"), AsBytes("p"), SampleContext());
+  // Every prefix that ends inside the fields is refused; only the sealed tail may be empty.
+  for (size_t n = 1; n < encoded.size(); ++n) {
+    EXPECT_TRUE(FailsWith(DecodePd(ByteView(encoded).first(n)), Errc::kBadFrame)) << n;
+  }
+  TEEPNET_EXPECT_OK(DecodePd(encoded));
+}
+
+TEST(Pd, RefusesAFieldLongerThanTheLimitBeforeReadingIt) {
+  ByteWriter w;
+  w.WriteU8(2);
+  w.WriteBeU32(static_cast<uint32_t>(kMaxPdFieldBytes + 1));
+  w.WriteBytes(Bytes(kMaxPdFieldBytes + 1, 0));
+  EXPECT_TRUE(FailsWith(DecodePd(w.bytes()), Errc::kBadFrame));
 }
 
 TEST(Pd, RefusesAnUnknownFormAndAnEmptyPayload) {

@@ -97,6 +97,10 @@ std::string Run(const std::string& cmd) {
       answer = teepnet::ToBytes(AsBytes("sealed:"));
       teepnet::Append(answer, pd->hpke_private_key.view());
       answer.push_back('/');
+      teepnet::Append(answer, pd->proof_private_key.view());
+      answer.push_back('/');
+      teepnet::Append(answer, AsBytes(pd->context.request_id));
+      answer.push_back('/');
       teepnet::Append(answer, pd->sealed);
     }
     return teepnet::ta::Respond(answer).ok() ? "pd-ok" : "pd-error";

@@ -92,6 +92,17 @@ Result<Bytes> Hex(const json& j, const char* key) {
   return std::move(bytes).value();
 }
 
+// Members added after the first release: a row written before them reads as empty.
+Result<std::string> TextOr(const json& j, const char* key, std::string fallback) {
+  if (!j.contains(key)) return fallback;
+  return Text(j, key);
+}
+
+Result<Bytes> HexOr(const json& j, const char* key) {
+  if (!j.contains(key)) return Bytes();
+  return Hex(j, key);
+}
+
 Result<std::optional<moc::Architecture>> OptArch(const json& j, const char* key) {
   TEEPNET_ASSIGN_OR_RETURN(const json* m, Member(j, key));
   if (m->is_null()) return std::optional<moc::Architecture>();
@@ -157,6 +168,8 @@ std::string EncodeMocRequest(const moc::Request& r) {
             {"ear", ToHex(r.ear)},
             {"ear_media_type", r.ear_media_type},
             {"sealed_digest", ToHex(r.sealed_digest)},
+            {"channel_instance", r.channel_instance},
+            {"receipt", ToHex(r.receipt)},
             {"error", r.error},
             {"outbox", std::move(outbox)},
             {"next_action_seq", r.next_action_seq},
@@ -198,6 +211,8 @@ Result<moc::Request> DecodeMocRequest(std::string_view text) {
   TEEPNET_ASSIGN_OR_RETURN(r.ear, Hex(j, "ear"));
   TEEPNET_ASSIGN_OR_RETURN(r.ear_media_type, Text(j, "ear_media_type"));
   TEEPNET_ASSIGN_OR_RETURN(r.sealed_digest, Hex(j, "sealed_digest"));
+  TEEPNET_ASSIGN_OR_RETURN(r.channel_instance, TextOr(j, "channel_instance", ""));
+  TEEPNET_ASSIGN_OR_RETURN(r.receipt, HexOr(j, "receipt"));
   TEEPNET_ASSIGN_OR_RETURN(r.error, Text(j, "error"));
   TEEPNET_ASSIGN_OR_RETURN(const json* outbox, Member(j, "outbox"));
   if (!outbox->is_array()) return Bad("outbox");

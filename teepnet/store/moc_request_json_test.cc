@@ -21,6 +21,8 @@ moc::Request Sample() {
   r.ua_package = "pkg-ua";
   r.state = moc::RequestState::kDeployingUa;
   r.steps = {moc::Step{moc::RequestState::kPlaced, 7, "placed"}};
+  r.channel_instance = "tc-81416161";
+  r.receipt = Bytes{0xd2, 0x84, 0x43};
   moc::Action a;
   a.seq = 3;
   a.kind = moc::ActionKind::kRemovePackages;
@@ -47,7 +49,20 @@ TEST(MocRequestJson, RoundTripsARequest) {
   EXPECT_EQ(*decoded, Sample());
 }
 
+TEST(MocRequestJson, ReadsARowWrittenBeforeTheChannelInstanceAndReceiptExisted) {
+  nlohmann::json j = nlohmann::json::parse(EncodeMocRequest(Sample()));
+  j.erase("channel_instance");
+  j.erase("receipt");
+  auto decoded = DecodeMocRequest(j.dump());
+  TEEPNET_ASSERT_OK(decoded);
+  EXPECT_EQ(decoded->channel_instance, "");
+  EXPECT_TRUE(decoded->receipt.empty());
+  EXPECT_EQ(decoded->id, Sample().id);
+}
+
 TEST(MocRequestJson, ReadsDamagedDocumentsAsBadColumns) {
+  EXPECT_TRUE(FailsWith(DecodeMocRequest(With("receipt", "zz")), Errc::kBadColumn));
+  EXPECT_TRUE(FailsWith(DecodeMocRequest(With("channel_instance", 5)), Errc::kBadColumn));
   EXPECT_TRUE(FailsWith(DecodeMocRequest("not json"), Errc::kBadColumn));
   EXPECT_TRUE(FailsWith(DecodeMocRequest("[]"), Errc::kBadColumn));
   EXPECT_TRUE(FailsWith(DecodeMocRequest(With("id", nullptr)), Errc::kBadColumn));

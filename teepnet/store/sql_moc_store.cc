@@ -60,6 +60,8 @@ constexpr Migration kMocSchema[] = {
      "  action TEXT NOT NULL,"
      "  subject TEXT NOT NULL,"
      "  detail TEXT NOT NULL);"},
+    // A receipt removes its request's relay blob (MocTransaction::dequeue).
+    {2, "CREATE INDEX moc_relay_by_request ON moc_relay (request_id);"},
 };
 
 constexpr int kMaxCommitAttempts = 3;
@@ -267,6 +269,12 @@ Status Enqueue(SqlConnection& c, const moc::RelayBlob& b) {
   TEEPNET_RETURN_IF_ERROR(s->BindBlob(4, b.sealed));
   TEEPNET_RETURN_IF_ERROR(s->BindBlob(5, b.digest));
   TEEPNET_RETURN_IF_ERROR(s->BindInt(6, b.queued_at));
+  return s->Run();
+}
+
+Status Dequeue(SqlConnection& c, const std::string& request_id) {
+  TEEPNET_ASSIGN_OR_RETURN(auto s, c.Prepare("DELETE FROM moc_relay WHERE request_id = ?1"));
+  TEEPNET_RETURN_IF_ERROR(s->BindText(1, request_id));
   return s->Run();
 }
 
@@ -546,6 +554,7 @@ Status SqlMocStore::CommitOnce(const moc::MocTransaction& txn) {
   if (txn.reserve_slot) TEEPNET_RETURN_IF_ERROR(ReserveSlot(*c, *txn.reserve_slot));
   if (txn.release_slot) TEEPNET_RETURN_IF_ERROR(ReleaseSlot(*c, *txn.release_slot));
   if (txn.enqueue) TEEPNET_RETURN_IF_ERROR(Enqueue(*c, *txn.enqueue));
+  if (txn.dequeue) TEEPNET_RETURN_IF_ERROR(Dequeue(*c, *txn.dequeue));
   for (const moc::AuditEntry& e : txn.audit) TEEPNET_RETURN_IF_ERROR(Audit(*c, e));
   return t.Commit();
 }

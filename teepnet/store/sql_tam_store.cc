@@ -46,6 +46,9 @@ constexpr Migration kTamSchema[] = {
 
 constexpr int kMaxCommitAttempts = 3;
 
+// Read-only SQLite connections beside the writer's (each its own one-connection pool).
+constexpr size_t kSqliteReaders = 2;
+
 // SQL integers (SQLite INTEGER, PostgreSQL BIGINT) are signed 64-bit; sequence numbers above
 // that cannot be ordered in SQL.
 Result<int64_t> SequenceColumn(uint64_t sequence_number) {
@@ -80,7 +83,44 @@ Result<std::unique_ptr<SqlTamStore>> SqlTamStore::Open(const std::string& url,
     TEEPNET_ASSIGN_OR_RETURN(ConnectionPool::Lease c, pool->Acquire());
     TEEPNET_RETURN_IF_ERROR(Migrate(*c, kTamSchema));
   }
-  return std::unique_ptr<SqlTamStore>(new SqlTamStore(std::move(pool), options));
+  // SQLite in WAL mode lets readers run beside the one writer, so lookups get connections of
+  // their own instead of queueing behind a group commit's fsync on the writer's connection. A
+  // reader sees what was committed before its statement started: every step a reply depended
+  // on committed before that reply left, so what an Agent answers is always visible. A private
+  // ":memory:" database exists only on its own connection and keeps the single one.
+  std::vector<std::unique_ptr<ConnectionPool>> readers;
+  TEEPNET_ASSIGN_OR_RETURN(StoreUrl parsed, ParseStoreUrl(url));
+  if (parsed.dialect == Dialect::kSqlite && parsed.target != ":memory:") {
+    for (size_t i = 0; i < kSqliteReaders; ++i) {
+      TEEPNET_ASSIGN_OR_RETURN(std::unique_ptr<ConnectionPool> reader, OpenPool(url, options.pool));
+      readers.push_back(std::move(reader));
+    }
+  }
+  return std::unique_ptr<SqlTamStore>(
+      new SqlTamStore(std::move(pool), std::move(readers), options));
+}
+
+Result<SqlTamStore::Prepared> SqlTamStore::Prepare(SqlConnection& c, std::string_view sql) const {
+  if (c.dialect() != Dialect::kSqlite) {
+    TEEPNET_ASSIGN_OR_RETURN(std::unique_ptr<SqlStatement> fresh, c.Prepare(sql));
+    return Prepared(nullptr, std::move(fresh));
+  }
+  // Only the thread holding the connection's lease uses its statements; the lock guards the
+  // maps themselves.
+  std::lock_guard<std::mutex> lock(statements_mu_);
+  auto& mine = statements_[&c];
+  auto it = mine.find(std::string(sql));
+  if (it == mine.end()) {
+    TEEPNET_ASSIGN_OR_RETURN(std::unique_ptr<SqlStatement> compiled, c.Prepare(sql));
+    it = mine.emplace(std::string(sql), std::move(compiled)).first;
+  }
+  return Prepared(it->second.get(), nullptr);
+}
+
+ConnectionPool& SqlTamStore::ReadPool() const {
+  if (readers_.empty()) return *pool_;
+  const size_t n = next_reader_.fetch_add(1, std::memory_order_relaxed);
+  return *readers_[n % readers_.size()];
 }
 
 // --- Devices ---
@@ -89,11 +129,11 @@ Status SqlTamStore::PutDevice(const tam::DeviceRecord& device) {
   TEEPNET_ASSIGN_OR_RETURN(ConnectionPool::Lease c, pool_->Acquire());
   TEEPNET_ASSIGN_OR_RETURN(SqlTransaction txn, SqlTransaction::Begin(*c));
   // Upsert without replacing the row, so ON DELETE CASCADE does not wipe its state.
-  TEEPNET_ASSIGN_OR_RETURN(auto s,
-                           c->Prepare("INSERT INTO devices (device_id, agent_key, label) "
-                                      "VALUES (?1, ?2, ?3) ON CONFLICT (device_id) DO UPDATE "
-                                      "SET agent_key = excluded.agent_key, label = "
-                                      "excluded.label"));
+  TEEPNET_ASSIGN_OR_RETURN(auto s, Prepare(*c,
+                                           "INSERT INTO devices (device_id, agent_key, label) "
+                                           "VALUES (?1, ?2, ?3) ON CONFLICT (device_id) DO UPDATE "
+                                           "SET agent_key = excluded.agent_key, label = "
+                                           "excluded.label"));
   TEEPNET_RETURN_IF_ERROR(s->BindBlob(1, device.device_id));
   TEEPNET_RETURN_IF_ERROR(s->BindBlob(2, device.agent_key));
   TEEPNET_RETURN_IF_ERROR(s->BindText(3, device.label));
@@ -104,20 +144,20 @@ Status SqlTamStore::PutDevice(const tam::DeviceRecord& device) {
 Status SqlTamStore::RemoveDevice(ByteView device_id) {
   TEEPNET_ASSIGN_OR_RETURN(ConnectionPool::Lease c, pool_->Acquire());
   TEEPNET_ASSIGN_OR_RETURN(SqlTransaction txn, SqlTransaction::Begin(*c));
-  TEEPNET_ASSIGN_OR_RETURN(auto s, c->Prepare("DELETE FROM devices WHERE device_id = ?1"));
+  TEEPNET_ASSIGN_OR_RETURN(auto s, Prepare(*c, "DELETE FROM devices WHERE device_id = ?1"));
   TEEPNET_RETURN_IF_ERROR(s->BindBlob(1, device_id));
   TEEPNET_RETURN_IF_ERROR(s->Run());
   if (s->Changes() == 0) return Error(Errc::kNotFound, "no such device");
-  TEEPNET_ASSIGN_OR_RETURN(auto tokens, c->Prepare("DELETE FROM tokens WHERE device_id = ?1"));
+  TEEPNET_ASSIGN_OR_RETURN(auto tokens, Prepare(*c, "DELETE FROM tokens WHERE device_id = ?1"));
   TEEPNET_RETURN_IF_ERROR(tokens->BindBlob(1, device_id));
   TEEPNET_RETURN_IF_ERROR(tokens->Run());
   return txn.Commit();
 }
 
 Result<std::optional<tam::DeviceRecord>> SqlTamStore::FindDevice(ByteView device_id) const {
-  TEEPNET_ASSIGN_OR_RETURN(ConnectionPool::Lease c, pool_->Acquire());
-  TEEPNET_ASSIGN_OR_RETURN(auto s,
-                           c->Prepare("SELECT agent_key, label FROM devices WHERE device_id = ?1"));
+  TEEPNET_ASSIGN_OR_RETURN(ConnectionPool::Lease c, ReadPool().Acquire());
+  TEEPNET_ASSIGN_OR_RETURN(
+      auto s, Prepare(*c, "SELECT agent_key, label FROM devices WHERE device_id = ?1"));
   TEEPNET_RETURN_IF_ERROR(s->BindBlob(1, device_id));
   TEEPNET_ASSIGN_OR_RETURN(bool row, s->Step());
   if (!row) return std::optional<tam::DeviceRecord>();
@@ -126,9 +166,9 @@ Result<std::optional<tam::DeviceRecord>> SqlTamStore::FindDevice(ByteView device
 }
 
 Result<std::vector<tam::DeviceRecord>> SqlTamStore::ListDevices() const {
-  TEEPNET_ASSIGN_OR_RETURN(ConnectionPool::Lease c, pool_->Acquire());
+  TEEPNET_ASSIGN_OR_RETURN(ConnectionPool::Lease c, ReadPool().Acquire());
   TEEPNET_ASSIGN_OR_RETURN(
-      auto s, c->Prepare("SELECT device_id, agent_key, label FROM devices ORDER BY device_id"));
+      auto s, Prepare(*c, "SELECT device_id, agent_key, label FROM devices ORDER BY device_id"));
   std::vector<tam::DeviceRecord> out;
   for (;;) {
     TEEPNET_ASSIGN_OR_RETURN(bool row, s->Step());
@@ -146,10 +186,11 @@ Status SqlTamStore::PutPackage(const tam::Package& package) {
   TEEPNET_ASSIGN_OR_RETURN(SqlTransaction txn, SqlTransaction::Begin(*c));
   TEEPNET_ASSIGN_OR_RETURN(
       auto s,
-      c->Prepare("INSERT INTO packages (manifest_id, sequence_number, manifest_digest, "
-                 "envelope) VALUES (?1, ?2, ?3, ?4) ON CONFLICT (manifest_id, sequence_number) "
-                 "DO UPDATE SET manifest_digest = excluded.manifest_digest, "
-                 "envelope = excluded.envelope"));
+      Prepare(*c,
+              "INSERT INTO packages (manifest_id, sequence_number, manifest_digest, "
+              "envelope) VALUES (?1, ?2, ?3, ?4) ON CONFLICT (manifest_id, sequence_number) "
+              "DO UPDATE SET manifest_digest = excluded.manifest_digest, "
+              "envelope = excluded.envelope"));
   TEEPNET_RETURN_IF_ERROR(s->BindBlob(1, package.manifest_id.Encode()));
   TEEPNET_RETURN_IF_ERROR(s->BindInt(2, seq));
   TEEPNET_RETURN_IF_ERROR(s->BindBlob(3, package.manifest_digest));
@@ -161,10 +202,11 @@ Status SqlTamStore::PutPackage(const tam::Package& package) {
 Result<std::optional<tam::Package>> SqlTamStore::FindPackage(const suit::ComponentId& manifest_id,
                                                              uint64_t sequence_number) const {
   TEEPNET_ASSIGN_OR_RETURN(int64_t seq, SequenceColumn(sequence_number));
-  TEEPNET_ASSIGN_OR_RETURN(ConnectionPool::Lease c, pool_->Acquire());
+  TEEPNET_ASSIGN_OR_RETURN(ConnectionPool::Lease c, ReadPool().Acquire());
   TEEPNET_ASSIGN_OR_RETURN(
-      auto s, c->Prepare("SELECT sequence_number, manifest_digest, envelope FROM packages "
-                         "WHERE manifest_id = ?1 AND sequence_number = ?2"));
+      auto s, Prepare(*c,
+                      "SELECT sequence_number, manifest_digest, envelope FROM packages "
+                      "WHERE manifest_id = ?1 AND sequence_number = ?2"));
   TEEPNET_RETURN_IF_ERROR(s->BindBlob(1, manifest_id.Encode()));
   TEEPNET_RETURN_IF_ERROR(s->BindInt(2, seq));
   TEEPNET_ASSIGN_OR_RETURN(bool row, s->Step());
@@ -175,10 +217,11 @@ Result<std::optional<tam::Package>> SqlTamStore::FindPackage(const suit::Compone
 
 Result<std::optional<tam::Package>> SqlTamStore::FindLatestPackage(
     const suit::ComponentId& manifest_id) const {
-  TEEPNET_ASSIGN_OR_RETURN(ConnectionPool::Lease c, pool_->Acquire());
+  TEEPNET_ASSIGN_OR_RETURN(ConnectionPool::Lease c, ReadPool().Acquire());
   TEEPNET_ASSIGN_OR_RETURN(
-      auto s, c->Prepare("SELECT sequence_number, manifest_digest, envelope FROM packages "
-                         "WHERE manifest_id = ?1 ORDER BY sequence_number DESC LIMIT 1"));
+      auto s, Prepare(*c,
+                      "SELECT sequence_number, manifest_digest, envelope FROM packages "
+                      "WHERE manifest_id = ?1 ORDER BY sequence_number DESC LIMIT 1"));
   TEEPNET_RETURN_IF_ERROR(s->BindBlob(1, manifest_id.Encode()));
   TEEPNET_ASSIGN_OR_RETURN(bool row, s->Step());
   if (!row) return std::optional<tam::Package>();
@@ -189,9 +232,9 @@ Result<std::optional<tam::Package>> SqlTamStore::FindLatestPackage(
 // --- Per-device state ---
 
 Result<tam::DesiredState> SqlTamStore::GetDesiredState(ByteView device_id) const {
-  TEEPNET_ASSIGN_OR_RETURN(ConnectionPool::Lease c, pool_->Acquire());
+  TEEPNET_ASSIGN_OR_RETURN(ConnectionPool::Lease c, ReadPool().Acquire());
   TEEPNET_ASSIGN_OR_RETURN(auto s,
-                           c->Prepare("SELECT state FROM desired_state WHERE device_id = ?1"));
+                           Prepare(*c, "SELECT state FROM desired_state WHERE device_id = ?1"));
   TEEPNET_RETURN_IF_ERROR(s->BindBlob(1, device_id));
   TEEPNET_ASSIGN_OR_RETURN(bool row, s->Step());
   if (!row) return tam::DesiredState{};
@@ -200,9 +243,10 @@ Result<tam::DesiredState> SqlTamStore::GetDesiredState(ByteView device_id) const
 
 Status SqlTamStore::PutDesired(SqlConnection& c, ByteView device_id,
                                const tam::DesiredState& desired) {
-  TEEPNET_ASSIGN_OR_RETURN(
-      auto s, c.Prepare("INSERT INTO desired_state (device_id, state) VALUES (?1, ?2) "
-                        "ON CONFLICT (device_id) DO UPDATE SET state = excluded.state"));
+  TEEPNET_ASSIGN_OR_RETURN(auto s,
+                           Prepare(c,
+                                   "INSERT INTO desired_state (device_id, state) VALUES (?1, ?2) "
+                                   "ON CONFLICT (device_id) DO UPDATE SET state = excluded.state"));
   TEEPNET_RETURN_IF_ERROR(s->BindBlob(1, device_id));
   TEEPNET_RETURN_IF_ERROR(s->BindText(2, EncodeDesiredState(desired)));
   Status run = s->Run();
@@ -221,9 +265,9 @@ Status SqlTamStore::SetDesiredState(ByteView device_id, const tam::DesiredState&
 }
 
 Result<std::optional<tam::DeviceStatus>> SqlTamStore::GetStatus(ByteView device_id) const {
-  TEEPNET_ASSIGN_OR_RETURN(ConnectionPool::Lease c, pool_->Acquire());
+  TEEPNET_ASSIGN_OR_RETURN(ConnectionPool::Lease c, ReadPool().Acquire());
   TEEPNET_ASSIGN_OR_RETURN(auto s,
-                           c->Prepare("SELECT status FROM device_status WHERE device_id = ?1"));
+                           Prepare(*c, "SELECT status FROM device_status WHERE device_id = ?1"));
   TEEPNET_RETURN_IF_ERROR(s->BindBlob(1, device_id));
   TEEPNET_ASSIGN_OR_RETURN(bool row, s->Step());
   if (!row) return std::optional<tam::DeviceStatus>();
@@ -234,8 +278,9 @@ Result<std::optional<tam::DeviceStatus>> SqlTamStore::GetStatus(ByteView device_
 Status SqlTamStore::PutStatus(SqlConnection& c, ByteView device_id,
                               const tam::DeviceStatus& status) {
   TEEPNET_ASSIGN_OR_RETURN(
-      auto s, c.Prepare("INSERT INTO device_status (device_id, status) VALUES (?1, ?2) "
-                        "ON CONFLICT (device_id) DO UPDATE SET status = excluded.status"));
+      auto s, Prepare(c,
+                      "INSERT INTO device_status (device_id, status) VALUES (?1, ?2) "
+                      "ON CONFLICT (device_id) DO UPDATE SET status = excluded.status"));
   TEEPNET_RETURN_IF_ERROR(s->BindBlob(1, device_id));
   TEEPNET_RETURN_IF_ERROR(s->BindText(2, EncodeDeviceStatus(status)));
   Status run = s->Run();
@@ -248,10 +293,11 @@ Status SqlTamStore::PutStatus(SqlConnection& c, ByteView device_id,
 // --- Tokens ---
 
 Result<std::optional<tam::TokenRecord>> SqlTamStore::FindToken(ByteView token) const {
-  TEEPNET_ASSIGN_OR_RETURN(ConnectionPool::Lease c, pool_->Acquire());
+  TEEPNET_ASSIGN_OR_RETURN(ConnectionPool::Lease c, ReadPool().Acquire());
   TEEPNET_ASSIGN_OR_RETURN(auto s,
-                           c->Prepare("SELECT purpose, device_id, issued_at, expires_at, consumed, "
-                                      "details FROM tokens WHERE token = ?1"));
+                           Prepare(*c,
+                                   "SELECT purpose, device_id, issued_at, expires_at, consumed, "
+                                   "details FROM tokens WHERE token = ?1"));
   TEEPNET_RETURN_IF_ERROR(s->BindBlob(1, token));
   TEEPNET_ASSIGN_OR_RETURN(bool row, s->Step());
   if (!row) return std::optional<tam::TokenRecord>();
@@ -274,7 +320,7 @@ Result<std::optional<tam::TokenRecord>> SqlTamStore::FindToken(ByteView token) c
 Result<size_t> SqlTamStore::PurgeTokens(int64_t now_unix) {
   TEEPNET_ASSIGN_OR_RETURN(ConnectionPool::Lease c, pool_->Acquire());
   TEEPNET_ASSIGN_OR_RETURN(SqlTransaction txn, SqlTransaction::Begin(*c));
-  TEEPNET_ASSIGN_OR_RETURN(auto s, c->Prepare("DELETE FROM tokens WHERE expires_at <= ?1"));
+  TEEPNET_ASSIGN_OR_RETURN(auto s, Prepare(*c, "DELETE FROM tokens WHERE expires_at <= ?1"));
   TEEPNET_RETURN_IF_ERROR(s->BindInt(1, now_unix));
   TEEPNET_RETURN_IF_ERROR(s->Run());
   size_t deleted = static_cast<size_t>(s->Changes());
@@ -285,9 +331,10 @@ Result<size_t> SqlTamStore::PurgeTokens(int64_t now_unix) {
 Status SqlTamStore::ConsumeToken(SqlConnection& c, ByteView token,
                                  const std::optional<tam::DeviceId>& device) {
   // The compare-and-set: only an unconsumed token flips (tam_store.h, TamTransaction).
-  TEEPNET_ASSIGN_OR_RETURN(auto s, c.Prepare("UPDATE tokens SET consumed = 1, "
-                                             "device_id = COALESCE(device_id, ?2) "
-                                             "WHERE token = ?1 AND consumed = 0"));
+  TEEPNET_ASSIGN_OR_RETURN(auto s, Prepare(c,
+                                           "UPDATE tokens SET consumed = 1, "
+                                           "device_id = COALESCE(device_id, ?2) "
+                                           "WHERE token = ?1 AND consumed = 0"));
   TEEPNET_RETURN_IF_ERROR(s->BindBlob(1, token));
   if (device) {
     TEEPNET_RETURN_IF_ERROR(s->BindBlob(2, *device));
@@ -296,7 +343,7 @@ Status SqlTamStore::ConsumeToken(SqlConnection& c, ByteView token,
   }
   TEEPNET_RETURN_IF_ERROR(s->Run());
   if (s->Changes() == 1) return OkStatus();
-  TEEPNET_ASSIGN_OR_RETURN(auto exists, c.Prepare("SELECT 1 FROM tokens WHERE token = ?1"));
+  TEEPNET_ASSIGN_OR_RETURN(auto exists, Prepare(c, "SELECT 1 FROM tokens WHERE token = ?1"));
   TEEPNET_RETURN_IF_ERROR(exists->BindBlob(1, token));
   TEEPNET_ASSIGN_OR_RETURN(bool row, exists->Step());
   if (row) return Error(tam::Errc::kTokenReplayed, "token already used by a valid response");
@@ -305,8 +352,9 @@ Status SqlTamStore::ConsumeToken(SqlConnection& c, ByteView token,
 
 Status SqlTamStore::IssueToken(SqlConnection& c, const tam::TokenRecord& t) {
   TEEPNET_ASSIGN_OR_RETURN(
-      auto s, c.Prepare("INSERT INTO tokens (token, purpose, device_id, issued_at, expires_at, "
-                        "consumed, details) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)"));
+      auto s, Prepare(c,
+                      "INSERT INTO tokens (token, purpose, device_id, issued_at, expires_at, "
+                      "consumed, details) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)"));
   TEEPNET_RETURN_IF_ERROR(s->BindBlob(1, t.token));
   TEEPNET_RETURN_IF_ERROR(s->BindInt(2, static_cast<int64_t>(t.purpose)));
   if (t.device_id) {
@@ -323,10 +371,11 @@ Status SqlTamStore::IssueToken(SqlConnection& c, const tam::TokenRecord& t) {
   // Evict the oldest outstanding tokens beyond the cap (ties broken by rowid: issue order).
   // NOT IN (... LIMIT n) keeps the n newest; both dialects accept it, unlike LIMIT -1 OFFSET n.
   TEEPNET_ASSIGN_OR_RETURN(auto evict,
-                           c.Prepare("DELETE FROM tokens WHERE device_id = ?1 AND consumed = 0 AND "
-                                     "rowid NOT IN (SELECT rowid FROM tokens "
-                                     "WHERE device_id = ?1 AND consumed = 0 "
-                                     "ORDER BY issued_at DESC, rowid DESC LIMIT ?2)"));
+                           Prepare(c,
+                                   "DELETE FROM tokens WHERE device_id = ?1 AND consumed = 0 AND "
+                                   "rowid NOT IN (SELECT rowid FROM tokens "
+                                   "WHERE device_id = ?1 AND consumed = 0 "
+                                   "ORDER BY issued_at DESC, rowid DESC LIMIT ?2)"));
   TEEPNET_RETURN_IF_ERROR(evict->BindBlob(1, *t.device_id));
   TEEPNET_RETURN_IF_ERROR(evict->BindInt(2, static_cast<int64_t>(options_.max_tokens_per_device)));
   return evict->Run();
@@ -337,6 +386,7 @@ Status SqlTamStore::Commit(const tam::TamTransaction& txn) {
   if ((txn.status || txn.desired) && !txn.device) {
     return Error(tam::Errc::kStoreFailure, "status or desired state without a device");
   }
+  if (pool_->dialect() == Dialect::kSqlite) return GroupCommit(txn);
   // PostgreSQL may end one of two transactions that lock the same device's token rows in
   // opposite orders as a deadlock (40P01). Nothing of it was applied and the step's writes do
   // not depend on what it read, so running it again is safe; the token compare-and-set still
@@ -350,14 +400,89 @@ Status SqlTamStore::Commit(const tam::TamTransaction& txn) {
   return status;
 }
 
+Status SqlTamStore::Apply(SqlConnection& c, const tam::TamTransaction& txn) {
+  if (txn.consume_token) TEEPNET_RETURN_IF_ERROR(ConsumeToken(c, *txn.consume_token, txn.device));
+  if (txn.issue_token) TEEPNET_RETURN_IF_ERROR(IssueToken(c, *txn.issue_token));
+  if (txn.status) TEEPNET_RETURN_IF_ERROR(PutStatus(c, *txn.device, *txn.status));
+  if (txn.desired) TEEPNET_RETURN_IF_ERROR(PutDesired(c, *txn.device, *txn.desired));
+  return OkStatus();
+}
+
 Status SqlTamStore::CommitOnce(const tam::TamTransaction& txn) {
   TEEPNET_ASSIGN_OR_RETURN(ConnectionPool::Lease c, pool_->Acquire());
   TEEPNET_ASSIGN_OR_RETURN(SqlTransaction t, SqlTransaction::Begin(*c));
-  if (txn.consume_token) TEEPNET_RETURN_IF_ERROR(ConsumeToken(*c, *txn.consume_token, txn.device));
-  if (txn.issue_token) TEEPNET_RETURN_IF_ERROR(IssueToken(*c, *txn.issue_token));
-  if (txn.status) TEEPNET_RETURN_IF_ERROR(PutStatus(*c, *txn.device, *txn.status));
-  if (txn.desired) TEEPNET_RETURN_IF_ERROR(PutDesired(*c, *txn.device, *txn.desired));
+  TEEPNET_RETURN_IF_ERROR(Apply(*c, txn));
   return t.Commit();
+}
+
+// --- Group commit (SQLite) ---
+
+struct SqlTamStore::PendingCommit {
+  const tam::TamTransaction* txn;
+  Status result = OkStatus();
+  bool done = false;
+};
+
+Status SqlTamStore::GroupCommit(const tam::TamTransaction& txn) {
+  PendingCommit me{&txn};
+  std::unique_lock<std::mutex> lock(group_mu_);
+  queued_.push_back(&me);
+  for (;;) {
+    if (me.done) return std::move(me.result);
+    if (!committing_) {
+      // No batch is running: this caller commits everything queued, its own step included
+      // (only a committer drains the queue, and it marks what it took done before leaving).
+      committing_ = true;
+      std::vector<PendingCommit*> batch;
+      batch.swap(queued_);
+      lock.unlock();
+      RunBatch(batch);
+      lock.lock();
+      for (PendingCommit* p : batch) p->done = true;
+      committing_ = false;
+      group_done_.notify_all();
+      continue;
+    }
+    group_done_.wait(lock);
+  }
+}
+
+void SqlTamStore::RunBatch(const std::vector<PendingCommit*>& batch) {
+  auto fail_all = [&](const Status& why) {
+    for (PendingCommit* p : batch) {
+      if (p->result.ok()) p->result = why;
+    }
+  };
+  Result<ConnectionPool::Lease> lease = pool_->Acquire();
+  if (!lease.ok()) return fail_all(lease.error());
+  SqlConnection& c = **lease;
+  Result<SqlTransaction> t = SqlTransaction::Begin(c);
+  if (!t.ok()) return fail_all(t.error());
+  if (batch.size() == 1) {
+    Status applied = Apply(c, *batch.front()->txn);
+    batch.front()->result = applied.ok() ? t->Commit() : applied;
+    return;  // a failed step: the transaction rolls back when `t` goes
+  }
+  for (PendingCommit* p : batch) {
+    // Each step inside its own savepoint: a refused step (replayed token, unknown device) is
+    // undone alone and the others of the batch still commit.
+    Status mark = c.Exec("SAVEPOINT tam_step");
+    if (!mark.ok()) return fail_all(mark);
+    Status applied = Apply(c, *p->txn);
+    if (!applied.ok()) {
+      p->result = applied;
+      // If SQLite already ended the whole transaction (an I/O or full-disk error does), the
+      // savepoint is gone too: then nothing of the batch is applied and every step fails.
+      Status undo = c.Exec("ROLLBACK TO tam_step");
+      if (!undo.ok()) return fail_all(undo);
+    }
+    Status release = c.Exec("RELEASE tam_step");
+    if (!release.ok()) return fail_all(release);
+  }
+  // Durable for every step of the batch when this returns OK (synchronous=FULL syncs the WAL);
+  // a failed COMMIT applies none of them.
+  Status committed = t->Commit();
+  if (!committed.ok()) fail_all(committed);
 }
 
 }  // namespace teepnet::store

@@ -4,22 +4,44 @@
 // Each TamStore call runs as one transaction committed (SQLite synchronous=FULL, PostgreSQL
 // COMMIT) before the call returns, so when TamCore hands its reply to the HTTP layer the state
 // that reply depends on is already durable (DESIGN §6: "every protocol step that changes state
-// commits before the reply leaves"). Token consumption is a compare-and-set in SQL (UPDATE ...
-// WHERE consumed = 0, then a check that exactly one row changed): on PostgreSQL a second
-// replica's UPDATE waits for the first one's row lock and then re-checks consumed = 0 on the
-// committed row (READ COMMITTED), so two processes never both accept one token.
+// commits before the reply leaves").
+//
+// Group commit (SQLite): concurrent Commit() calls are batched. The first caller to find no
+// batch running becomes the committer: it takes every queued step, runs each inside its own
+// SAVEPOINT of one BEGIN IMMEDIATE transaction (a step that fails is rolled back to its
+// savepoint alone, so each step stays all-or-nothing and the token compare-and-set still runs
+// in queue order), COMMITs once, and only then releases every caller of the batch. With
+// synchronous=FULL that COMMIT syncs the WAL, so one fsync makes the whole batch durable and no
+// caller returns before its own step is durable (synchronous=NORMAL would not do: in WAL mode
+// it syncs only at checkpoints, so a power loss could undo a step whose reply already left).
+// Callers arriving meanwhile queue for the next batch. PostgreSQL keeps one transaction per call
+// (several sessions commit in parallel).
+//
+// Token consumption is a compare-and-set in SQL (UPDATE ... WHERE consumed = 0, then a check
+// that exactly one row changed): on PostgreSQL a second replica's UPDATE waits for the first
+// one's row lock and then re-checks consumed = 0 on the committed row (READ COMMITTED), so two
+// processes never both accept one token.
 //
 // Tables (see kTamSchema in the .cc): devices, packages, desired_state, device_status, tokens,
 // plus schema_migrations. Scalar members that queries select on have their own columns; the
 // nested per-device structures are one JSON column each (tam_state_json.h).
 //
 // Thread-safe: each call takes a connection from the pool (connection_pool.h) for its
-// duration; nothing is cached in memory, so every replica sees the same state (DESIGN §9).
+// duration (on an SQLite file, lookups use separate reader connections: see Open in the .cc);
+// no state is cached in memory (only compiled statements), so every replica sees the same
+// state (DESIGN §9).
 #ifndef TEEPNET_STORE_SQL_TAM_STORE_H_
 #define TEEPNET_STORE_SQL_TAM_STORE_H_
 
+#include <atomic>
+#include <condition_variable>
 #include <memory>
+#include <mutex>
 #include <string>
+#include <string_view>
+#include <unordered_map>
+#include <utility>
+#include <vector>
 
 #include "teepnet/store/connection_pool.h"
 #include "teepnet/tam/tam_store.h"
@@ -61,17 +83,65 @@ class SqlTamStore final : public tam::TamStore {
   Dialect dialect() const { return pool_->dialect(); }
 
  private:
-  SqlTamStore(std::unique_ptr<ConnectionPool> pool, SqlTamStoreOptions options)
-      : pool_(std::move(pool)), options_(options) {}
+  SqlTamStore(std::unique_ptr<ConnectionPool> pool,
+              std::vector<std::unique_ptr<ConnectionPool>> readers, SqlTamStoreOptions options)
+      : pool_(std::move(pool)), readers_(std::move(readers)), options_(options) {}
 
+  // Where lookups run: a reader connection (SQLite file), else the pool itself.
+  ConnectionPool& ReadPool() const;
+
+  // A prepared statement lent for one use: reset (cursor closed, bindings cleared) when it
+  // goes, so a cached statement never holds a read snapshot open between calls.
+  class Prepared {
+   public:
+    Prepared(SqlStatement* cached, std::unique_ptr<SqlStatement> owned)
+        : s_(cached != nullptr ? cached : owned.get()), owned_(std::move(owned)) {}
+    Prepared(Prepared&& other) noexcept
+        : s_(std::exchange(other.s_, nullptr)), owned_(std::move(other.owned_)) {}
+    Prepared& operator=(Prepared&&) = delete;
+    ~Prepared() {
+      if (s_ != nullptr && owned_ == nullptr) s_->Reset();
+    }
+    SqlStatement* operator->() const { return s_; }
+    SqlStatement& operator*() const { return *s_; }
+
+   private:
+    SqlStatement* s_;
+    std::unique_ptr<SqlStatement> owned_;
+  };
+  // `sql` prepared on `c`. On SQLite each connection's statements are compiled once and kept
+  // (compiling was the largest single CPU cost of a TEEP step in a profile); SQLite
+  // connections live as long as their pool (never reported unhealthy), so keying by the
+  // connection's address is safe. PostgreSQL connections can be dropped: prepared per use.
+  Result<Prepared> Prepare(SqlConnection& c, std::string_view sql) const;
+
+  struct PendingCommit;
   Status CommitOnce(const tam::TamTransaction& txn);
+  Status Apply(SqlConnection& c, const tam::TamTransaction& txn);
+  Status GroupCommit(const tam::TamTransaction& txn);
+  void RunBatch(const std::vector<PendingCommit*>& batch);
   Status ConsumeToken(SqlConnection& c, ByteView token, const std::optional<tam::DeviceId>& device);
   Status IssueToken(SqlConnection& c, const tam::TokenRecord& token);
   Status PutStatus(SqlConnection& c, ByteView device_id, const tam::DeviceStatus& status);
   Status PutDesired(SqlConnection& c, ByteView device_id, const tam::DesiredState& desired);
 
   std::unique_ptr<ConnectionPool> pool_;
+  std::vector<std::unique_ptr<ConnectionPool>> readers_;
+  mutable std::atomic<size_t> next_reader_{0};
   SqlTamStoreOptions options_;
+
+  // Prepared statements per SQLite connection, by SQL text. Declared after the pools, so they
+  // are finalized before their connections close.
+  mutable std::mutex statements_mu_;
+  mutable std::unordered_map<const SqlConnection*,
+                             std::unordered_map<std::string, std::unique_ptr<SqlStatement>>>
+      statements_;
+
+  // Group commit (SQLite): steps waiting for the next batch, and whether one is running.
+  std::mutex group_mu_;
+  std::condition_variable group_done_;
+  std::vector<PendingCommit*> queued_;
+  bool committing_ = false;
 };
 
 }  // namespace teepnet::store

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <atomic>
+#include <latch>
 #include <thread>
 #include <vector>
 
@@ -249,6 +250,89 @@ TEST_P(SqlTamStoreTest, ReplicasRacingOnOneTokenHaveExactlyOneWinner) {
       issued += t->has_value() ? 1 : 0;
     }
     EXPECT_EQ(issued, 1) << "only the winner's new token exists";
+  }
+}
+
+TEST_P(SqlTamStoreTest, ConcurrentStepsOnOneStoreEachCommitAllOrNothing) {
+  // Many threads committing through one store at once (on SQLite they share group-commit
+  // batches): half race on one token, half consume tokens of their own. Exactly one racer
+  // wins and no loser's new token lands; every owner of its own token succeeds.
+  constexpr int kThreads = 16;
+  SqlTamStoreOptions no_cap;
+  no_cap.max_tokens_per_device = 0;  // the per-device cap would evict tokens mid-race
+  Reopen(no_cap);
+  TEEPNET_ASSERT_OK(store_->PutDevice(Device(1)));
+  for (uint8_t round = 1; round <= 5; ++round) {
+    const uint8_t shared = static_cast<uint8_t>(round * 40);
+    TEEPNET_ASSERT_OK(store_->Commit(Issue(Token(shared, Bytes(32, 1)))));
+    for (int i = 0; i < kThreads / 2; ++i) {
+      TEEPNET_ASSERT_OK(
+          store_->Commit(Issue(Token(static_cast<uint8_t>(shared + 1 + i), Bytes(32, 1)))));
+    }
+    std::atomic<int> racer_wins{0};
+    std::atomic<int> racer_replayed{0};
+    std::atomic<int> owner_wins{0};
+    std::latch start(kThreads);
+    std::vector<std::thread> threads;
+    for (int i = 0; i < kThreads; ++i) {
+      threads.emplace_back([&, i] {
+        const bool racer = i % 2 == 0;
+        const uint8_t mine = static_cast<uint8_t>(racer ? shared : shared + 1 + i / 2);
+        tam::TamTransaction txn = Consume(Bytes(16, mine), Bytes(32, 1));
+        txn.issue_token = Token(static_cast<uint8_t>(shared + 20 + i), Bytes(32, 1));
+        start.arrive_and_wait();
+        ::teepnet::Status result = store_->Commit(txn);
+        if (racer && result.ok()) ++racer_wins;
+        if (racer && !result.ok() && result.error().Is(tam::Errc::kTokenReplayed)) {
+          ++racer_replayed;
+        }
+        if (!racer && result.ok()) ++owner_wins;
+      });
+    }
+    for (auto& t : threads) t.join();
+    EXPECT_EQ(racer_wins.load(), 1) << "round " << int{round};
+    EXPECT_EQ(racer_replayed.load(), kThreads / 2 - 1) << "round " << int{round};
+    EXPECT_EQ(owner_wins.load(), kThreads / 2) << "round " << int{round};
+    int racers_issued = 0;
+    for (int i = 0; i < kThreads; ++i) {
+      auto t = store_->FindToken(Bytes(16, static_cast<uint8_t>(shared + 20 + i)));
+      TEEPNET_ASSERT_OK(t);
+      if (i % 2 == 0) {
+        racers_issued += t->has_value() ? 1 : 0;
+      } else {
+        EXPECT_TRUE(t->has_value()) << "owner " << i << " round " << int{round};
+      }
+    }
+    EXPECT_EQ(racers_issued, 1) << "only the winning racer's new token exists";
+  }
+}
+
+TEST_P(SqlTamStoreTest, EveryLookupSeesTheStepsCommittedBeforeIt) {
+  // Lookups reuse prepared statements (and on SQLite run on reader connections): none may
+  // answer from a snapshot older than the last commit.
+  TEEPNET_ASSERT_OK(store_->PutDevice(Device(1)));
+  for (uint8_t n = 1; n <= 20; ++n) {
+    auto before = store_->FindToken(Bytes(16, n));
+    TEEPNET_ASSERT_OK(before);
+    EXPECT_FALSE(before->has_value()) << int{n};
+    TEEPNET_ASSERT_OK(store_->Commit(Issue(Token(n, Bytes(32, 1)))));
+    auto issued = store_->FindToken(Bytes(16, n));
+    TEEPNET_ASSERT_OK(issued);
+    ASSERT_TRUE(issued->has_value()) << int{n};
+    EXPECT_FALSE((*issued)->consumed);
+    tam::TamTransaction step = Consume(Bytes(16, n), Bytes(32, 1));
+    tam::DeviceStatus status = Status();
+    status.last_contact = 1714560000 + n;
+    step.status = status;
+    TEEPNET_ASSERT_OK(store_->Commit(step));
+    auto consumed = store_->FindToken(Bytes(16, n));
+    TEEPNET_ASSERT_OK(consumed);
+    ASSERT_TRUE(consumed->has_value());
+    EXPECT_TRUE((*consumed)->consumed) << int{n};
+    auto now = store_->GetStatus(Bytes(32, 1));
+    TEEPNET_ASSERT_OK(now);
+    ASSERT_TRUE(now->has_value());
+    EXPECT_EQ((*now)->last_contact, 1714560000 + n);
   }
 }
 

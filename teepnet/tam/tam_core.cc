@@ -534,9 +534,8 @@ TamResult TamCore::ProcessMessage(ByteView body) {
   if (!found->has_value()) {
     return Dropped(Error(Errc::kUnknownDevice, "no enrolled device " + DeviceIdHex(device)));
   }
-  auto cose_key = cose::CoseKey::DecodePublic((*found)->agent_key);
-  if (!cose_key.ok()) return Failed(cose_key.error(), device);
-  auto agent_key = cose_key->ToPublicKey();
+  // Parsed once per enrolled key, not per message (agent_key_cache.h).
+  auto agent_key = agent_keys_.Get((*found)->agent_key);
   if (!agent_key.ok()) return Failed(agent_key.error(), device);
 
   // Any suite of the profile is accepted: "the TAM MUST implement both" suites (draft

@@ -42,6 +42,7 @@
 #include "teepnet/base/clock.h"
 #include "teepnet/base/random.h"
 #include "teepnet/base/result.h"
+#include "teepnet/tam/agent_key_cache.h"
 #include "teepnet/tam/errc.h"
 #include "teepnet/tam/evidence_appraiser.h"
 #include "teepnet/tam/tam_attester.h"
@@ -148,6 +149,7 @@ class TamCore {
   Random& random_;
   EvidenceAppraiser* appraiser_;
   TamAttester* attester_ = nullptr;
+  AgentKeyCache agent_keys_;
 };
 
 }  // namespace teepnet::tam

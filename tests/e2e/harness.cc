@@ -2,6 +2,7 @@
 
 #include <arpa/inet.h>
 #include <netinet/in.h>
+#include <signal.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -96,6 +97,11 @@ std::optional<int> Program::Wait(int timeout_ms) {
 
 int Program::Stop(int grace_ms) {
   return process_.Stop(grace_ms);
+}
+
+int Program::Kill() {
+  process_.Signal(SIGKILL);
+  return process_.Stop(0);
 }
 
 std::string Program::Log() const {

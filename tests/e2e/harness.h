@@ -55,6 +55,8 @@ class Program {
   std::optional<int> Wait(int timeout_ms);
   // SIGTERM with a grace period, then SIGKILL; returns the exit status.
   int Stop(int grace_ms = 5000);
+  // SIGKILL at once (a crash: nothing is flushed or closed gracefully); returns the status.
+  int Kill();
   std::string Log() const;
   const std::string& log_path() const { return log_path_; }
 

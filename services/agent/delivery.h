@@ -1,0 +1,138 @@
+// Agent op 5 (USE-CASES "Agent op 5"): the Agent receives a Network User's sealed bytes, relayed
+// by the Broker, and delivers them to a TA running in an instance (teepnet/runtime), returning
+// the delivery receipt (channel/receipt.h).
+//
+//   target agent (cases 1, 4): the Agent opens the sealed bundle with its own HPKE key (its
+//     replay guard), starts the bundle's TA with a form-1 (plaintext) PD, waits for the TA's
+//     kResponse frame, and signs the receipt with its TEEP key; case 1 also returns the UA.
+//   target ta (cases 2, 3): the Agent starts the installed component named by the instance
+//     with a form-2 PD (the sealed bytes, the instance's HPKE and proof private keys and the
+//     delivery context); the TA opens the bytes itself and answers with the receipt signed by
+//     its proof key, which the Agent verifies before passing it on.
+//
+// Every failure is an error value with a precise reason; an instance that failed is stopped and
+// its state removed before Deliver returns. A bundle the Agent opened stays consumed by its
+// replay guard even when the delivery then fails (the user seals again); a TA delivery is
+// remembered only once the TA's receipt verified. An instance that answered stays running (it is
+// the workload) until the Delivery is destroyed; at most max_running run at once, and the oldest is
+// stopped to make room for a new one.
+//
+// Not thread-safe: the Agent handles one request at a time, and Start() must run on the thread
+// that outlives the instances (they die with it: runtime/instance.h).
+#ifndef TEEPNET_SERVICES_AGENT_DELIVERY_H_
+#define TEEPNET_SERVICES_AGENT_DELIVERY_H_
+
+#include <cstddef>
+#include <cstdint>
+#include <deque>
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "services/agent/agent_protocol.h"
+#include "services/agent/agent_service.h"
+#include "teepnet/agent/tc_store.h"
+#include "teepnet/base/bytes.h"
+#include "teepnet/base/clock.h"
+#include "teepnet/base/result.h"
+#include "teepnet/channel/replay_guard.h"
+#include "teepnet/crypto/keys.h"
+#include "teepnet/evidence/instance_keyring.h"
+#include "teepnet/runtime/instance.h"
+
+namespace teepnet::agentd {
+
+// How long a TA has, from its start, to answer the PD (a TA that needs longer is broken or
+// hostile; the Broker's request must not hang on it).
+inline constexpr int kTaResponseTimeoutMs = 10'000;
+// TAs kept running after their delivery.
+inline constexpr size_t kMaxRunningInstances = 8;
+// SIGTERM grace before SIGKILL when an instance is stopped.
+inline constexpr int kStopGraceMs = 1'000;
+// A TA's answer (an acknowledgement, or a receipt: channel::kMaxReceiptBytes) is small.
+inline constexpr size_t kMaxTaResponseBytes = 64 * 1024;
+// Frames for the UA a TA may send before its answer; they are dropped (op 5 relays nothing).
+inline constexpr size_t kMaxFramesBeforeResponse = 16;
+// Sealed messages remembered for TA deliveries (see Delivery::SeenTaMessages).
+inline constexpr size_t kMaxRememberedTaMessages = 100'000;
+
+struct DeliveryOptions {
+  // TA stdout/stderr go to <log_dir>/<instance name>.log (0600). Required.
+  std::string log_dir;
+  // The sealed message's acceptance window (channel::OpenPolicy).
+  int64_t max_age_seconds = 600;
+  int64_t max_skew_seconds = 60;
+  size_t max_running = kMaxRunningInstances;
+  int response_timeout_ms = kTaResponseTimeoutMs;
+  runtime::ResourceLimits limits;
+  std::vector<std::string> instance_env;  // "KEY=value" for every TA (tests: ASAN_OPTIONS)
+};
+
+class Delivery final : public SealedDeliverer {
+ public:
+  // `teep_key` signs Agent receipts and names the device (its RFC 9679 thumbprint is the
+  // channel binding's device id). `hpke_key` opens bundles sealed to the Agent; nullptr when the
+  // platform has none (sim-generic: target agent is then refused). `keyring` holds the TA
+  // instance identities (nullptr: target ta is refused). Everything borrowed must outlive the
+  // Delivery.
+  static Result<std::unique_ptr<Delivery>> Create(const crypto::PrivateKey& teep_key,
+                                                  const crypto::PrivateKey* hpke_key,
+                                                  runtime::InstanceBackend& backend,
+                                                  const evidence::InstanceKeyring* keyring,
+                                                  const agent::TcStore& store, const Clock& clock,
+                                                  DeliveryOptions options);
+  ~Delivery() override;  // stops every instance still running
+
+  Result<Delivered> Deliver(const DeliverSealed& request) override;
+
+  // Instances still running after their delivery (exited ones are reaped first).
+  size_t running();
+  const Bytes& device_id() const { return device_id_; }
+
+ private:
+  struct Running {
+    std::unique_ptr<runtime::Instance> instance;
+    int host_fd = -1;  // the Agent's end of the instance channel, open while it runs
+  };
+
+  Delivery(const crypto::PrivateKey& teep_key, const crypto::PrivateKey* hpke_key,
+           runtime::InstanceBackend& backend, const evidence::InstanceKeyring* keyring,
+           const agent::TcStore& store, const Clock& clock, DeliveryOptions options,
+           Bytes device_id);
+
+  Result<Delivered> DeliverToAgent(const DeliverSealed& request);
+  Result<Delivered> DeliverToTa(const DeliverSealed& request);
+  // Starts `executable`, sends the kPd frame `pd_payload` (wiped afterwards) and waits for the
+  // TA's kResponse payload. On success the instance is kept in `running_` and `*measurement`
+  // is its launch measurement; on failure it is stopped and gone.
+  Result<Bytes> StartAndAwait(ByteView executable, Bytes& pd_payload, Bytes* measurement);
+  Result<Bytes> AwaitResponse(int fd);
+  void Reap();
+  void MakeRoom();
+  static void StopRunning(Running& r);
+
+  // TA deliveries: the Agent does not open what is sealed to an instance, so it remembers the
+  // HPKE message (SHA-256 over ek and ciphertext, which fix the plaintext) of each delivery
+  // the TA accepted, until no acceptance window could admit it again. Only ids of messages the
+  // TA authenticated are recorded, so garbage cannot fill the memory.
+  bool SeenTaMessage(ByteView id, int64_t now);
+  void RememberTaMessage(ByteView id, int64_t now);
+
+  const crypto::PrivateKey& teep_key_;
+  const crypto::PrivateKey* hpke_key_;
+  runtime::InstanceBackend& backend_;
+  const evidence::InstanceKeyring* keyring_;
+  const agent::TcStore& store_;
+  const Clock& clock_;
+  DeliveryOptions options_;
+  Bytes device_id_;
+  channel::InMemoryReplayGuard guard_;
+  std::map<Bytes, int64_t> ta_messages_;  // message digest -> expires_at (unix seconds)
+  std::deque<Running> running_;           // oldest first
+  uint64_t started_ = 0;                  // names instances ta-1, ta-2, ...
+};
+
+}  // namespace teepnet::agentd
+
+#endif  // TEEPNET_SERVICES_AGENT_DELIVERY_H_

@@ -1,0 +1,306 @@
+// Agent op 5 end to end in one process: Delivery starts the real examples/hello_ta in the
+// confidential process backend, for both targets, and the receipts it returns are checked the
+// way the M/OC and the Network User check them.
+#include "services/agent/delivery.h"
+
+#include <gtest/gtest.h>
+
+#include <ctime>
+#include <filesystem>
+#include <memory>
+#include <string>
+
+#include "services/agent/file_instance_keyring.h"
+#include "services/common/errc.h"
+#include "teepnet/base/file.h"
+#include "teepnet/channel/bundle.h"
+#include "teepnet/channel/errc.h"
+#include "teepnet/channel/receipt.h"
+#include "teepnet/channel/sealed.h"
+#include "teepnet/crypto/hash.h"
+#include "teepnet/crypto/random.h"
+#include "teepnet/runtime/confidential_backend.h"
+#include "teepnet/runtime/errc.h"
+#include "teepnet/runtime/instance_test_util.h"
+#include "teepnet/suit/component_id.h"
+#include "teepnet/testing/matchers.h"
+
+namespace teepnet::agentd {
+namespace {
+
+using ::teepnet::testing::FailsWith;
+
+size_t Entries(const std::string& dir) {
+  std::error_code ec;
+  size_t n = 0;
+  for (auto it = std::filesystem::directory_iterator(dir, ec);
+       !ec && it != std::filesystem::directory_iterator(); ++it) {
+    ++n;
+  }
+  return n;
+}
+
+class DeliveryTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    runtime::ConfidentialProcessOptions options;
+    options.state_dir = dir_.path() + "/instances";
+    // hello_ta is static in optimised builds; sanitizer builds link it dynamically, and a
+    // dynamic TA needs the host's loader and libraries (read-only) in its private root.
+    options.read_only_binds = {"/lib", "/lib64", "/usr"};
+    auto backend = runtime::ConfidentialProcessBackend::Create(options);
+    TEEPNET_ASSERT_OK(backend);
+    backend_ = *std::move(backend);
+    if (!backend_->probe().memfd_exec.available) {
+      GTEST_SKIP() << backend_->probe().memfd_exec.reason;
+    }
+    auto image = ReadFile(HELLO_TA);
+    TEEPNET_ASSERT_OK(image);
+    image_ = *std::move(image);
+    // The TA is installed as a component; the keyring gives it an instance identity.
+    suit::StoreTransaction install;
+    install.writes[component_] = image_;
+    TEEPNET_ASSERT_OK(store_.Commit(install));
+    auto keyring = FileInstanceKeyring::Open(dir_.path() + "/instances-keys");
+    TEEPNET_ASSERT_OK(keyring);
+    keyring_ = *std::move(keyring);
+    auto identity = keyring_->Ensure(component_, image_);
+    TEEPNET_ASSERT_OK(identity);
+    identity_ = *identity;
+    std::filesystem::create_directory(dir_.path() + "/logs");
+  }
+
+  std::unique_ptr<Delivery> MakeDelivery(DeliveryOptions options = {}) {
+    options.log_dir = dir_.path() + "/logs";
+    options.instance_env = {"ASAN_OPTIONS=detect_leaks=0"};
+    auto delivery =
+        Delivery::Create(teep_key_, &hpke_key_, *backend_, keyring_.get(), store_, clock_, options);
+    EXPECT_TRUE(delivery.ok());
+    return delivery.ok() ? *std::move(delivery) : nullptr;
+  }
+
+  Bytes DeviceId() const {
+    auto kid = channel::RecipientKid(teep_key_.public_key());
+    return kid.ok() ? *kid : Bytes();
+  }
+
+  // What a Network User sends for case 1: the bundle sealed to the Agent's HPKE key.
+  DeliverSealed ToAgent(const std::string& request_id, ByteView bundle,
+                        const std::string& purpose = "bundle") {
+    DeliverSealed d;
+    d.request_id = request_id;
+    d.purpose = purpose;
+    auto sealed = channel::Seal(hpke_key_.public_key(), bundle,
+                                channel::Binding{request_id, DeviceId(), "", purpose},
+                                clock_.NowUnixSeconds(), crypto::SystemRandom::Get());
+    EXPECT_TRUE(sealed.ok());
+    if (sealed.ok()) d.sealed = *sealed;
+    return d;
+  }
+
+  // What a Network User sends for cases 2 and 3: the PD sealed to the instance's HPKE key.
+  DeliverSealed ToTa(const std::string& request_id, ByteView pd) {
+    DeliverSealed d;
+    d.request_id = request_id;
+    d.to_ta = true;
+    d.instance = identity_->name;
+    d.purpose = "pd";
+    auto sealed = channel::Seal(identity_->hpke.public_key(), pd,
+                                channel::Binding{request_id, DeviceId(), d.instance, d.purpose},
+                                clock_.NowUnixSeconds(), crypto::SystemRandom::Get());
+    EXPECT_TRUE(sealed.ok());
+    if (sealed.ok()) d.sealed = *sealed;
+    return d;
+  }
+
+  std::string instances_dir() const { return dir_.path() + "/instances"; }
+
+  runtime::testing::TempDir dir_;
+  std::unique_ptr<runtime::ConfidentialProcessBackend> backend_;
+  Bytes image_;
+  const suit::ComponentId component_ = suit::MakeComponentId({"hello-ta"});
+  agent::InMemoryTcStore store_;
+  std::unique_ptr<FileInstanceKeyring> keyring_;
+  const evidence::InstanceIdentity* identity_ = nullptr;
+  // The TA checks freshness against the real clock, so the Agent's clock starts there too.
+  FakeClock clock_{static_cast<int64_t>(std::time(nullptr))};
+  crypto::PrivateKey teep_key_ = *crypto::PrivateKey::Generate(crypto::KeyType::kP256);
+  crypto::PrivateKey hpke_key_ = *crypto::PrivateKey::Generate(crypto::KeyType::kX25519);
+};
+
+TEST_F(DeliveryTest, TheAgentOpensABundleRunsItsTaAndSignsTheReceipt) {
+  auto delivery = MakeDelivery();
+  ASSERT_NE(delivery, nullptr);
+  const Bytes pd = ToBytes(std::string_view("case-1 personalization"));
+  const Bytes ua = {0x7f, 'E', 'L', 'F', 'u', 'a'};
+  auto delivered =
+      delivery->Deliver(ToAgent("req-1", channel::EncodeBundle(image_, pd, ByteView(ua))));
+  TEEPNET_ASSERT_OK(delivered);
+  ASSERT_TRUE(delivered->ua.has_value());
+  EXPECT_EQ(*delivered->ua, ua);
+
+  auto receipt = channel::VerifyReceipt(delivered->receipt, teep_key_.public_key());
+  TEEPNET_ASSERT_OK(receipt);
+  EXPECT_EQ(receipt->request_id, "req-1");
+  EXPECT_EQ(receipt->instance, "");
+  EXPECT_EQ(receipt->pd_digest, crypto::Sha256(pd));
+  EXPECT_EQ(receipt->measurement, crypto::Sha256(image_));
+  // The TA keeps running as the workload.
+  EXPECT_EQ(delivery->running(), 1u);
+}
+
+TEST_F(DeliveryTest, TheTaOpensItsSealedPdAndSignsTheReceiptWithItsProofKey) {
+  auto delivery = MakeDelivery();
+  ASSERT_NE(delivery, nullptr);
+  const Bytes pd = ToBytes(std::string_view("case-2 personalization"));
+  auto delivered = delivery->Deliver(ToTa("req-2", pd));
+  TEEPNET_ASSERT_OK(delivered);
+  EXPECT_FALSE(delivered->ua.has_value());
+
+  // Only the instance's proof key verifies it: the Agent's TEEP key did not sign it.
+  EXPECT_FALSE(channel::VerifyReceipt(delivered->receipt, teep_key_.public_key()).ok());
+  auto receipt = channel::VerifyReceipt(delivered->receipt, identity_->proof.public_key());
+  TEEPNET_ASSERT_OK(receipt);
+  EXPECT_EQ(receipt->request_id, "req-2");
+  EXPECT_EQ(receipt->instance, identity_->name);
+  EXPECT_EQ(receipt->pd_digest, crypto::Sha256(pd));
+  EXPECT_EQ(receipt->measurement, identity_->measurement);
+  EXPECT_EQ(delivery->running(), 1u);
+}
+
+TEST_F(DeliveryTest, AReplayedDeliveryIsRefusedForBothTargets) {
+  auto delivery = MakeDelivery();
+  ASSERT_NE(delivery, nullptr);
+  const DeliverSealed to_agent = ToAgent("req-3", channel::EncodeBundle(image_, Bytes{1}));
+  TEEPNET_ASSERT_OK(delivery->Deliver(to_agent));
+  EXPECT_TRUE(FailsWith(delivery->Deliver(to_agent), channel::Errc::kReplayed));
+
+  const DeliverSealed to_ta = ToTa("req-4", Bytes{2});
+  TEEPNET_ASSERT_OK(delivery->Deliver(to_ta));
+  EXPECT_TRUE(FailsWith(delivery->Deliver(to_ta), channel::Errc::kReplayed));
+  // The refused replays started nothing.
+  EXPECT_EQ(delivery->running(), 2u);
+}
+
+TEST_F(DeliveryTest, BytesSealedForAnotherBindingAreRefusedAndLeaveNothingRunning) {
+  auto delivery = MakeDelivery();
+  ASSERT_NE(delivery, nullptr);
+  // Relayed under another request id or purpose than the user sealed for.
+  DeliverSealed to_agent = ToAgent("req-5", channel::EncodeBundle(image_, Bytes{1}));
+  to_agent.request_id = "req-other";
+  EXPECT_TRUE(FailsWith(delivery->Deliver(to_agent), channel::Errc::kOpenFailed));
+  to_agent.request_id = "req-5";
+  to_agent.purpose = "ta+pd";
+  EXPECT_TRUE(FailsWith(delivery->Deliver(to_agent), channel::Errc::kOpenFailed));
+
+  // The TA refuses to open a PD sealed for another request; the Agent reports the failure and
+  // stops the instance.
+  DeliverSealed to_ta = ToTa("req-6", Bytes{2});
+  to_ta.request_id = "req-other";
+  auto refused = delivery->Deliver(to_ta);
+  ASSERT_FALSE(refused.ok());
+  // The TA closed its channel without an answer (its reason is in its log and the message).
+  EXPECT_TRUE(refused.error().Is(runtime::Errc::kPeerClosed)) << refused.error().ToString();
+  EXPECT_EQ(delivery->running(), 0u);
+  EXPECT_EQ(Entries(instances_dir()), 0u);
+  // The refusal did not burn the message: the right binding still delivers.
+  to_ta.request_id = "req-6";
+  TEEPNET_EXPECT_OK(delivery->Deliver(to_ta));
+}
+
+TEST_F(DeliveryTest, AnUnknownInstanceOrAnAgentWithoutHpkeKeyIsRefused) {
+  auto delivery = MakeDelivery();
+  ASSERT_NE(delivery, nullptr);
+  DeliverSealed to_ta = ToTa("req-7", Bytes{3});
+  to_ta.instance = "tc-8140";
+  auto unknown = delivery->Deliver(to_ta);
+  ASSERT_FALSE(unknown.ok());
+  EXPECT_EQ(unknown.error().code(), Code::kNotFound);
+
+  DeliveryOptions options;
+  options.log_dir = dir_.path() + "/logs";
+  auto no_hpke =
+      Delivery::Create(teep_key_, nullptr, *backend_, keyring_.get(), store_, clock_, options);
+  TEEPNET_ASSERT_OK(no_hpke);
+  EXPECT_TRUE(FailsWith((*no_hpke)->Deliver(ToAgent("req-8", channel::EncodeBundle(image_, {}))),
+                        common::Errc::kBadConfig));
+}
+
+TEST_F(DeliveryTest, AComponentThatIsNotTheAttestedImageIsNotStarted) {
+  auto delivery = MakeDelivery();
+  ASSERT_NE(delivery, nullptr);
+  suit::StoreTransaction swap;
+  swap.writes[component_] = Bytes{0x7f, 'E', 'L', 'F'};
+  TEEPNET_ASSERT_OK(store_.Commit(swap));
+  auto refused = delivery->Deliver(ToTa("req-9", Bytes{4}));
+  ASSERT_FALSE(refused.ok());
+  EXPECT_EQ(refused.error().code(), Code::kFailedPrecondition);
+  EXPECT_EQ(delivery->running(), 0u);
+}
+
+TEST_F(DeliveryTest, AMalformedBundleIsRefusedBeforeAnythingStarts) {
+  auto delivery = MakeDelivery();
+  ASSERT_NE(delivery, nullptr);
+  EXPECT_TRUE(
+      FailsWith(delivery->Deliver(ToAgent("req-10", Bytes{0xa0})), channel::Errc::kMalformed));
+  EXPECT_EQ(delivery->running(), 0u);
+}
+
+TEST_F(DeliveryTest, ATaThatNeverAnswersIsStoppedAfterTheBoundedWait) {
+  DeliveryOptions options;
+  options.response_timeout_ms = 500;
+  auto delivery = MakeDelivery(options);
+  ASSERT_NE(delivery, nullptr);
+  // runtime_test_ta answers only its UA, never the PD.
+  auto silent = ReadFile(RUNTIME_TEST_TA);
+  TEEPNET_ASSERT_OK(silent);
+  EXPECT_TRUE(FailsWith(delivery->Deliver(ToAgent("req-11", channel::EncodeBundle(*silent, {}))),
+                        common::Errc::kTimeout));
+  EXPECT_EQ(delivery->running(), 0u);
+  EXPECT_EQ(Entries(instances_dir()), 0u);
+}
+
+TEST_F(DeliveryTest, AtMostTheLimitRunsAndTheRestStopWithTheDelivery) {
+  DeliveryOptions options;
+  options.max_running = 1;
+  auto delivery = MakeDelivery(options);
+  ASSERT_NE(delivery, nullptr);
+  TEEPNET_ASSERT_OK(delivery->Deliver(ToTa("req-12", Bytes{5})));
+  TEEPNET_ASSERT_OK(delivery->Deliver(ToTa("req-13", Bytes{6})));
+  EXPECT_EQ(delivery->running(), 1u);
+  delivery.reset();
+  EXPECT_EQ(Entries(instances_dir()), 0u);
+}
+
+TEST_F(DeliveryTest, ATaThatAnswersWithSomethingOtherThanAValidReceiptFailsTheDelivery) {
+  auto junk = ReadFile(JUNK_TA);
+  TEEPNET_ASSERT_OK(junk);
+  // The junk TA is installed as another component with its own instance identity.
+  const suit::ComponentId junk_component = suit::MakeComponentId({"junk-ta"});
+  suit::StoreTransaction install;
+  install.writes[junk_component] = *junk;
+  TEEPNET_ASSERT_OK(store_.Commit(install));
+  auto identity = keyring_->Ensure(junk_component, *junk);
+  TEEPNET_ASSERT_OK(identity);
+
+  auto delivery = MakeDelivery();
+  ASSERT_NE(delivery, nullptr);
+  DeliverSealed d;
+  d.request_id = "req-14";
+  d.to_ta = true;
+  d.instance = (*identity)->name;
+  d.purpose = "pd";
+  auto sealed = channel::Seal((*identity)->hpke.public_key(), Bytes{7},
+                              channel::Binding{d.request_id, DeviceId(), d.instance, d.purpose},
+                              clock_.NowUnixSeconds(), crypto::SystemRandom::Get());
+  TEEPNET_ASSERT_OK(sealed);
+  d.sealed = *sealed;
+  auto refused = delivery->Deliver(d);
+  ASSERT_FALSE(refused.ok());
+  EXPECT_EQ(refused.error().domain(), Domain::kChannel) << refused.error().ToString();
+  EXPECT_EQ(delivery->running(), 0u);
+  EXPECT_EQ(Entries(instances_dir()), 0u);
+}
+
+}  // namespace
+}  // namespace teepnet::agentd

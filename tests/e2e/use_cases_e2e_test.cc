@@ -1,0 +1,341 @@
+// The four use cases end to end (docs/USE-CASES.md) through real processes over HTTP: a
+// teepnet-moc with attestation required, simulated devices (teepnet-device + teepnet-agent),
+// and the Network User as the `teepnet request` program. Each run must end with the TA's
+// receipt for the PD checked by the CLI (exit 0); a contraindicated device gets nothing; the
+// PD never reaches the M/OC's store or logs, or the Broker's files, in plaintext; an impossible
+// placement is refused; an M/OC killed mid-request and restarted still completes it once.
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <map>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "services/net/http.h"
+#include "teepnet/base/file.h"
+#include "teepnet/base/hex.h"
+#include "teepnet/crypto/hash.h"
+#include "teepnet/crypto/keys.h"
+#include "teepnet/crypto/random.h"
+#include "teepnet/testing/matchers.h"
+#include "tests/e2e/harness.h"
+
+namespace teepnet::e2e {
+namespace {
+
+using nlohmann::json;
+
+constexpr int kEnrollMs = 60000;
+constexpr int kRequestMs = 240000;  // a bound for the CLI, not a timing assertion
+
+std::string Trim(std::string s) {
+  while (!s.empty() && (s.back() == '\n' || s.back() == '\r')) s.pop_back();
+  return s;
+}
+
+class UseCasesEndToEndTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    auto key = crypto::PrivateKey::Generate(crypto::KeyType::kP256);
+    ASSERT_TRUE(key.ok());
+    TEEPNET_ASSERT_OK(WriteFileAtomic(dir_ / "signer.pem", AsBytes(key->ToPem()), 0600));
+    TEEPNET_ASSERT_OK(WriteFileAtomic(dir_ / "signer.pub.pem", AsBytes(key->public_key().ToPem())));
+    std::filesystem::create_directories(dir_ / "sim-vendors/public");
+    port_ = FreePort();
+    StartMoc();
+    admin_token_ = Trim(ReadText(dir_ / "moc/admin-token"));
+    Reply tenant = Call("POST", "/api/v1/tenants", admin_token_, json{{"name", "user"}}.dump());
+    ASSERT_EQ(tenant.status, 201) << tenant.body.dump();
+    token_ = tenant.body.value("token", "");
+    TEEPNET_ASSERT_OK(WriteFileAtomic(dir_ / "token", AsBytes(token_), 0600));
+  }
+
+  void TearDown() override {
+    if (!HasFailure()) return;
+    if (moc_) std::fprintf(stderr, "---- teepnet-moc log ----\n%s", moc_->Log().c_str());
+    for (auto& [name, device] : devices_) {
+      std::fprintf(stderr, "---- %s log ----\n%s", name.c_str(), device.Log().c_str());
+    }
+    for (const std::string& log : logs_) std::fprintf(stderr, "---- cli ----\n%s", log.c_str());
+  }
+
+  void StartMoc() {
+    moc_.emplace(
+        Program::Start({MocProgram(), "serve", "--listen", "127.0.0.1:" + std::to_string(port_),
+                        "--data", dir_ / "moc", "--endorsements", dir_ / "sim-vendors/public"},
+                       dir_ / "moc.log"));
+    ASSERT_TRUE(WaitFor([&] { return !ReadText(dir_ / "moc/moc.addr").empty(); }, 20000))
+        << moc_->Log();
+  }
+
+  std::string Url() const { return "http://127.0.0.1:" + std::to_string(port_); }
+
+  struct Reply {
+    int status = 0;
+    json body;
+  };
+  Reply Call(std::string_view method, const std::string& target, const std::string& token,
+             const std::string& body = "") {
+    auto client = net::HttpClient::Create(Url());
+    if (!client.ok()) return {};
+    auto r = (*client)->Send(method, target, {{"Authorization", "Bearer " + token}}, AsBytes(body));
+    if (!r.ok()) return {};
+    return Reply{r->status, json::parse(AsChars(r->body), nullptr, false)};
+  }
+
+  // A device that keeps polling, enrolled and offering confidential processes.
+  std::string StartDevice(const std::string& arch, const std::string& platform,
+                          bool debug = false) {
+    const std::string name = "device-" + arch;
+    std::vector<std::string> args = {DeviceProgram(),
+                                     "run",
+                                     "--tam",
+                                     Url() + "/tam",
+                                     "--data",
+                                     dir_ / name,
+                                     "--platform",
+                                     platform,
+                                     "--sim-vendors",
+                                     dir_ / "sim-vendors",
+                                     "--enroll-token-file",
+                                     dir_ / "moc/enroll-token",
+                                     "--tam-key",
+                                     dir_ / "moc/tam-key.pub.pem",
+                                     "--tc-signer",
+                                     dir_ / "signer.pub.pem",
+                                     "--poll-interval-ms",
+                                     "300",
+                                     "--backoff-initial-ms",
+                                     "100",
+                                     "--backoff-max-ms",
+                                     "400"};
+    if (debug) args.push_back("--sim-debug");
+    devices_.emplace(name, Program::Start(args, dir_ / (name + ".log")));
+    std::string id;
+    EXPECT_TRUE(WaitFor(
+        [&] {
+          json record = json::parse(ReadText(dir_ / (name + "/device.json")), nullptr, false);
+          id = record.is_object() ? record.value("device_id", "") : "";
+          return !id.empty();
+        },
+        kEnrollMs));
+    Reply put =
+        Call("PUT", "/api/v1/devices/" + id + "/capacity", admin_token_,
+             json{{"architecture", arch}, {"instance_types", {"process"}}, {"slots", 16}}.dump());
+    EXPECT_EQ(put.status, 200) << put.body.dump();
+    return id;
+  }
+
+  // Writes a file under the test directory and returns its path.
+  std::string Write(const std::string& name, ByteView bytes) {
+    EXPECT_TRUE(WriteFileAtomic(dir_ / name, bytes, 0600).ok());
+    return dir_ / name;
+  }
+
+  std::string Package(const std::string& exe, const std::string& name) {
+    const std::string out = dir_ / (name + ".suit");
+    CommandResult r = RunCommand(
+        {CliProgram(), "package", "--key", dir_ / "signer.pem", "--name", name, exe, "-o", out},
+        dir_.path());
+    EXPECT_EQ(r.exit_status, 0) << r.err;
+    return out;
+  }
+
+  // A PD holding a marker nobody else could produce, to search for it afterwards.
+  std::string NewMarker() {
+    Bytes random(16);
+    EXPECT_TRUE(crypto::SystemRandom::Get().Fill(random).ok());
+    return "pd-marker-" + ToHex(random);
+  }
+
+  // `teepnet request` arguments for one case; the PD file holds `marker`.
+  std::vector<std::string> RequestArgs(int use_case, const std::string& hardware,
+                                       const std::string& marker,
+                                       const std::string& instance = "process") {
+    const std::string tag = "c" + std::to_string(use_case) + "-" + hardware;
+    std::vector<std::string> args = {CliProgram(),
+                                     "request",
+                                     "--moc",
+                                     Url(),
+                                     "--token-file",
+                                     dir_ / "token",
+                                     "--case",
+                                     std::to_string(use_case),
+                                     "--instance",
+                                     instance,
+                                     "--hardware",
+                                     hardware,
+                                     "--json",
+                                     "--timeout-s",
+                                     std::to_string(kRequestMs / 1000)};
+    args.insert(args.end(),
+                {"--pd", Write("pd-" + tag, AsBytes("{\"secret\":\"" + marker + "\"}"))});
+    switch (use_case) {
+      case 1: args.insert(args.end(), {"--ua", HELLO_UA, "--ta", HELLO_TA}); break;
+      case 2:
+        args.insert(args.end(), {"--ua", Package(HELLO_UA, "hello-" + tag + ".ua"), "--ta",
+                                 Package(HELLO_TA, "hello-" + tag + ".ta")});
+        break;
+      case 3: args.insert(args.end(), {"--ta", Package(HELLO_TA, "hello-" + tag + ".ta")}); break;
+      default: args.insert(args.end(), {"--ta", HELLO_TA}); break;
+    }
+    return args;
+  }
+
+  json RunRequest(const std::vector<std::string>& args, int* exit_status) {
+    CommandResult r = RunCommand(args, dir_.path(), kRequestMs + 30000);
+    logs_.push_back(r.err);
+    *exit_status = r.exit_status;
+    json j = json::parse(r.out, nullptr, false);
+    EXPECT_TRUE(j.is_object()) << r.out << r.err;
+    return j.is_object() ? j : json::object();
+  }
+
+  // True when `needle` occurs in any file under `root` (or in the file `root`).
+  static bool AppearsUnder(const std::string& root, const std::string& needle) {
+    std::error_code ec;
+    if (std::filesystem::is_regular_file(root, ec)) {
+      return ReadText(root).find(needle) != std::string::npos;
+    }
+    for (const auto& entry : std::filesystem::recursive_directory_iterator(root, ec)) {
+      if (entry.is_regular_file(ec) &&
+          ReadText(entry.path().string()).find(needle) != std::string::npos) {
+        ADD_FAILURE() << needle << " found in " << entry.path();
+        return true;
+      }
+    }
+    return false;
+  }
+
+  TempDir dir_;
+  uint16_t port_ = 0;
+  std::string admin_token_;
+  std::string token_;
+  std::optional<Program> moc_;
+  std::map<std::string, Program> devices_;
+  std::vector<std::string> logs_;
+};
+
+TEST_F(UseCasesEndToEndTest, RunsEveryCaseOnConfidentialProcessesAndKeepsThePdFromTheRelays) {
+  const std::map<std::string, std::string> platforms = {{"trustzone", "sim-trustzone"},
+                                                        {"sgx", "sim-sgx"}};
+  for (const auto& [arch, platform] : platforms) StartDevice(arch, platform);
+  std::vector<std::string> markers;
+  for (const auto& [arch, platform] : platforms) {
+    for (int use_case = 1; use_case <= 4; ++use_case) {
+      SCOPED_TRACE("case " + std::to_string(use_case) + " on " + arch);
+      const std::string marker = NewMarker();
+      markers.push_back(marker);
+      int status = -1;
+      json r = RunRequest(RequestArgs(use_case, arch, marker), &status);
+      EXPECT_EQ(status, 0) << r.dump(2);
+      EXPECT_EQ(r.value("ok", false), true) << r.dump(2);
+      EXPECT_EQ(r.value("state", ""), "done");
+      EXPECT_EQ(r.value("ear_status", ""), "affirming");
+      EXPECT_EQ(r.value("hardware", ""), arch);
+      EXPECT_EQ(r.value("sent", false), true);
+      // The receipt checked against SHA-256 of the PD this test wrote.
+      EXPECT_EQ(r.value("pd_sha256", ""),
+                ToHex(crypto::Sha256(AsBytes("{\"secret\":\"" + marker + "\"}"))));
+    }
+  }
+  // The M/OC relayed sealed bytes only: no marker in its store (database, WAL), its key
+  // directory, its log, or anything the devices (Broker and Agent) keep or log.
+  moc_->Stop();
+  for (auto& [name, device] : devices_) device.Stop();
+  for (const std::string& marker : markers) {
+    EXPECT_FALSE(AppearsUnder(dir_ / "moc", marker));
+    EXPECT_FALSE(AppearsUnder(dir_ / "moc.log", marker));
+    for (const auto& [arch, platform] : platforms) {
+      EXPECT_FALSE(AppearsUnder(dir_ / ("device-" + arch), marker));
+      EXPECT_FALSE(AppearsUnder(dir_ / ("device-" + arch + ".log"), marker));
+    }
+  }
+}
+
+TEST_F(UseCasesEndToEndTest, SendsNothingToADeviceWhoseEvidenceIsContraindicated) {
+  const std::string device_id = StartDevice("sgx", "sim-sgx", /*debug=*/true);
+  int status = -1;
+  json r = RunRequest(RequestArgs(4, "sgx", NewMarker()), &status);
+  EXPECT_EQ(status, 1) << r.dump(2);
+  EXPECT_EQ(r.value("ok", true), false);
+  EXPECT_EQ(r.value("sent", true), false) << r.dump(2);
+  EXPECT_NE(r.value("error", ""), "");
+  // Nothing waits in the device's inbox, and the request never reached the relay step.
+  auto client = net::HttpClient::Create(Url());
+  TEEPNET_ASSERT_OK(client);
+  auto inbox = (*client)->Get("/device/v1/devices/" + device_id + "/inbox");
+  TEEPNET_ASSERT_OK(inbox);
+  json items = json::parse(AsChars(inbox->body), nullptr, false);
+  EXPECT_TRUE(items.is_object() && items.contains("items") && items["items"].empty())
+      << AsChars(inbox->body);
+  Reply request = Call("GET", "/api/v1/requests/" + r.value("request_id", ""), token_);
+  ASSERT_EQ(request.status, 200);
+  for (const json& step : request.body.value("steps", json::array())) {
+    EXPECT_NE(step.value("state", ""), "sealed_data_relayed");
+  }
+}
+
+TEST_F(UseCasesEndToEndTest, RefusesAPlacementFigure2RulesOut) {
+  StartDevice("sgx", "sim-sgx");
+  int status = -1;
+  // Seed Figure 2: no confidential VM on SGX, no confidential process on SEV-SNP.
+  json vm = RunRequest(RequestArgs(4, "sgx", NewMarker(), "vm"), &status);
+  EXPECT_EQ(status, 1) << vm.dump(2);
+  EXPECT_NE(vm.value("error", "").find("instance_not_on_hardware"), std::string::npos)
+      << vm.dump(2);
+  json snp = RunRequest(RequestArgs(4, "sev-snp", NewMarker()), &status);
+  EXPECT_EQ(status, 1) << snp.dump(2);
+  EXPECT_EQ(snp.value("sent", true), false);
+  EXPECT_TRUE(snp.value("request_id", json()).is_null()) << snp.dump(2);
+  // Nothing was stored.
+  Reply list = Call("GET", "/api/v1/requests", token_);
+  EXPECT_TRUE(list.body.is_array() && list.body.empty()) << list.body.dump();
+}
+
+TEST_F(UseCasesEndToEndTest, CompletesARequestOnceWhenTheMocIsKilledAndRestarted) {
+  StartDevice("sgx", "sim-sgx");
+  const std::string marker = NewMarker();
+  Program cli = Program::Start(RequestArgs(3, "sgx", marker), dir_ / "cli.log");
+  // Kill the M/OC as soon as the request exists, the user holds its id, and it is under way.
+  // (A kill between committing a new request and answering the POST is another case: the
+  // user cannot tell whether it was created, and creation is not retried.)
+  std::string state;
+  ASSERT_TRUE(WaitFor(
+      [&] {
+        if (!cli.running()) return true;  // it gave up before the kill: reported below
+        if (cli.Log().find("] submitted") == std::string::npos) return false;
+        Reply list = Call("GET", "/api/v1/requests", token_);
+        if (!list.body.is_array() || list.body.empty()) return false;
+        state = list.body[0].value("state", "");
+        return state != "done";
+      },
+      kRequestMs));
+  ASSERT_TRUE(cli.running()) << cli.Log();
+  moc_->Kill();
+  // The restarted M/OC writes its address again once it listens.
+  std::filesystem::remove(dir_ / "moc/moc.addr");
+  StartMoc();
+  ASSERT_TRUE(cli.Wait(kRequestMs + 30000).has_value());
+  const std::string out = cli.Log();
+  EXPECT_EQ(cli.exit_status(), 0) << "killed at " << state << "\n" << out;
+  Reply list = Call("GET", "/api/v1/requests", token_);
+  ASSERT_TRUE(list.body.is_array());
+  ASSERT_EQ(list.body.size(), 1u) << list.body.dump();
+  const json& request = list.body[0];
+  EXPECT_EQ(request.value("state", ""), "done");
+  EXPECT_TRUE(request.contains("receipt") && request["receipt"].is_string());
+  int done = 0;
+  int relayed = 0;
+  for (const json& step : request.value("steps", json::array())) {
+    done += step.value("state", "") == "done" ? 1 : 0;
+    relayed += step.value("state", "") == "sealed_data_relayed" ? 1 : 0;
+  }
+  EXPECT_EQ(done, 1) << request.dump(2);
+  EXPECT_EQ(relayed, 1) << request.dump(2);
+}
+
+}  // namespace
+}  // namespace teepnet::e2e
