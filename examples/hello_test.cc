@@ -47,6 +47,21 @@ void Relay(int ua, int ta) {
   }
 }
 
+// Starts hello_ta in `backend` with `channel` as its Agent channel (the instance end is closed
+// once the TA holds it).
+Result<std::unique_ptr<Instance>> StartHelloTa(InstanceBackend& backend, Channel& channel,
+                                               const std::string& dir) {
+  InstanceSpec spec;
+  spec.name = "hello-ta";
+  spec.executable_path = HELLO_TA;
+  spec.channel_fd = channel.instance();
+  spec.log_path = dir + "/hello-ta.log";
+  spec.env = {"ASAN_OPTIONS=detect_leaks=0"};
+  auto ta = backend.Start(spec);
+  channel.CloseInstanceEnd();
+  return ta;
+}
+
 TEST(HelloExample, TheTaReturnsTheSha256OfItsPdToTheAgentAndTheUa) {
   TempDir dir;
   ConfidentialProcessOptions options;
@@ -59,14 +74,7 @@ TEST(HelloExample, TheTaReturnsTheSha256OfItsPdToTheAgentAndTheUa) {
   }
 
   Channel ta_channel;
-  InstanceSpec ta_spec;
-  ta_spec.name = "hello-ta";
-  ta_spec.executable_path = HELLO_TA;
-  ta_spec.channel_fd = ta_channel.instance();
-  ta_spec.log_path = dir.path() + "/hello-ta.log";
-  ta_spec.env = {"ASAN_OPTIONS=detect_leaks=0"};
-  auto ta = (*backend)->Start(ta_spec);
-  ta_channel.CloseInstanceEnd();
+  auto ta = StartHelloTa(**backend, ta_channel, dir.path());
   TEEPNET_ASSERT_OK(ta);
   auto image = ReadFile(HELLO_TA);
   TEEPNET_ASSERT_OK(image);
@@ -109,7 +117,7 @@ TEST(HelloExample, TheTaReturnsTheSha256OfItsPdToTheAgentAndTheUa) {
   auto ta_exit = (*ta)->Wait(-1);
   TEEPNET_ASSERT_OK(ta_exit);
   EXPECT_EQ(ta_exit->ToString(), "exit 0");
-  auto ta_log = ReadFile(ta_spec.log_path);
+  auto ta_log = ReadFile(dir.path() + "/hello-ta.log");
   TEEPNET_ASSERT_OK(ta_log);
   EXPECT_NE(AsChars(*ta_log).find("PD received"), std::string_view::npos);
 }
@@ -149,14 +157,7 @@ TEST(HelloExample, TheTaOpensASealedPdAndSignsTheReceiptWithItsProofKey) {
         crypto::SystemRandom::Get());
     TEEPNET_ASSERT_OK(sealed);
     Channel ta_channel;
-    InstanceSpec ta_spec;
-    ta_spec.name = "hello-ta";
-    ta_spec.executable_path = HELLO_TA;
-    ta_spec.channel_fd = ta_channel.instance();
-    ta_spec.log_path = dir.path() + "/hello-ta.log";
-    ta_spec.env = {"ASAN_OPTIONS=detect_leaks=0"};
-    auto ta = (*backend)->Start(ta_spec);
-    ta_channel.CloseInstanceEnd();
+    auto ta = StartHelloTa(**backend, ta_channel, dir.path());
     TEEPNET_ASSERT_OK(ta);
     TEEPNET_ASSERT_OK(WriteFrame(
         ta_channel.host(), FrameType::kPd,

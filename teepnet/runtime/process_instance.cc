@@ -10,19 +10,10 @@
 #include <unistd.h>
 
 #include "teepnet/runtime/errc.h"
+#include "teepnet/runtime/instance_internal.h"
 #include "teepnet/runtime/launcher.h"
 
 namespace teepnet::runtime {
-namespace {
-
-int64_t NowMs() {
-  timespec ts{};
-  ::clock_gettime(CLOCK_MONOTONIC, &ts);
-  return static_cast<int64_t>(ts.tv_sec) * 1000 + ts.tv_nsec / 1000000;
-}
-
-}  // namespace
-
 ProcessInstance::ProcessInstance(std::string name, pid_t pid, int pidfd, Bytes measurement,
                                  IsolationReport isolation, std::function<void()> on_release)
     : name_(std::move(name)),
@@ -57,11 +48,11 @@ InstanceStatus ProcessInstance::GetStatus() {
 }
 
 Result<ExitInfo> ProcessInstance::Wait(int timeout_ms) {
-  const int64_t deadline = timeout_ms < 0 ? -1 : NowMs() + timeout_ms;
+  const int64_t deadline = timeout_ms < 0 ? -1 : MonotonicMs() + timeout_ms;
   while (!exit_) {
     int wait_ms = -1;
     if (deadline >= 0) {
-      int64_t left = deadline - NowMs();
+      int64_t left = deadline - MonotonicMs();
       if (left < 0) left = 0;
       wait_ms = static_cast<int>(left);
     }

@@ -11,15 +11,10 @@
 #include <unistd.h>
 
 #include "teepnet/runtime/errc.h"
+#include "teepnet/runtime/instance_internal.h"
 
 namespace teepnet::runtime {
 namespace {
-
-int64_t NowMs() {
-  timespec ts{};
-  ::clock_gettime(CLOCK_MONOTONIC, &ts);
-  return static_cast<int64_t>(ts.tv_sec) * 1000 + ts.tv_nsec / 1000000;
-}
 
 std::vector<char*> CStrings(const std::vector<std::string>& strings) {
   std::vector<char*> out;
@@ -73,11 +68,11 @@ Result<ToolResult> RunTool(const std::vector<std::string>& argv, int timeout_ms,
   }
   ::close(pipe_fds[1]);
   ToolResult result;
-  const int64_t deadline = NowMs() + timeout_ms;
+  const int64_t deadline = MonotonicMs() + timeout_ms;
   bool timed_out = false;
   char buffer[4096];
   for (;;) {
-    const int64_t left = deadline - NowMs();
+    const int64_t left = deadline - MonotonicMs();
     if (left <= 0) {
       timed_out = true;
       break;
