@@ -3,15 +3,18 @@
 // it is not meant to be run by hand. Its keys and component store live in its own data
 // directory (0700), which the Broker never reads.
 #include <cstdio>
+#include <filesystem>
 #include <new>
 #include <span>
 #include <string>
+#include <vector>
 
 #include "services/agent/agent_service.h"
 #include "services/agent/delivery.h"
 #include "services/agent/file_instance_keyring.h"
 #include "services/agent/file_tc_store.h"
 #include "services/common/data_dir.h"
+#include "services/common/errc.h"
 #include "services/common/flags.h"
 #include "services/common/json_log.h"
 #include "teepnet/agent/agent_core.h"
@@ -19,11 +22,13 @@
 #include "teepnet/base/clock.h"
 #include "teepnet/base/file.h"
 #include "teepnet/base/hex.h"
+#include "teepnet/cose/cose_key.h"
 #include "teepnet/crypto/hash.h"
 #include "teepnet/crypto/random.h"
 #include "teepnet/evidence/agent_evidence.h"
 #include "teepnet/evidence/sim_installation.h"
 #include "teepnet/runtime/confidential_backend.h"
+#include "teepnet/runtime/container_backend.h"
 
 namespace teepnet::agentd {
 namespace {
@@ -44,7 +49,36 @@ struct Options {
   std::string class_id;
   std::string sim_vendors;
   bool sim_debug = false;
+  std::string container_state_dir;
 };
+
+// Where a container's bundle lives by default: outside the 0700 data directory, whose
+// ancestors the container's mapped ids could not search (runtime/container_backend.h), and
+// per device, so that Agents sharing a machine keep apart.
+constexpr const char* kDefaultContainerRoot = "/run/teepnet/containers";
+constexpr size_t kContainerDirIdHexDigits = 16;
+
+// Creates the missing ancestors of `dir` searchable by others (0711), so the container's
+// mapped ids can reach its bundle whatever the umask; existing ones are left as they are.
+Status MakeSearchableAncestors(const std::string& dir) {
+  namespace fs = std::filesystem;
+  std::vector<fs::path> missing;
+  std::error_code ec;
+  for (fs::path p = fs::path(dir).parent_path(); !p.empty() && p != p.root_path();
+       p = p.parent_path()) {
+    if (fs::exists(p, ec)) break;
+    missing.push_back(p);
+  }
+  for (auto it = missing.rbegin(); it != missing.rend(); ++it) {
+    fs::create_directory(*it, ec);
+    if (!ec) {
+      fs::permissions(*it, fs::perms::owner_all | fs::perms::group_exec | fs::perms::others_exec,
+                      ec);
+    }
+    if (ec) return Error(Code::kUnavailable, "create " + it->string() + ": " + ec.message());
+  }
+  return OkStatus();
+}
 
 // A UUID as 32 hex digits, dashes allowed (RFC 9562 text form).
 Result<Bytes> ParseUuid(std::string text) {
@@ -91,6 +125,10 @@ int Run(std::span<char* const> args) {
                "this device's vendor identifier (SUIT condition-vendor-identifier)");
   flags.String("class-id", &o.class_id, "UUID",
                "this device's class identifier (SUIT condition-class-identifier)");
+  flags.String("container-state-dir", &o.container_state_dir, "DIR",
+               "confidential containers' bundles and runtime state; every ancestor must be "
+               "searchable by others (default /run/teepnet/containers/<first 16 hex digits of "
+               "the device id>)");
   common::JsonLog log("teepnet-agent");
   auto positional = flags.Parse(args);
   if (!positional.ok()) {
@@ -192,6 +230,32 @@ int Run(std::span<char* const> args) {
       backend = *std::move(created);
       DeliveryOptions delivery_options;
       delivery_options.log_dir = o.data + "/ta-logs";
+      delivery_options.log = &log;
+      std::string container_dir = o.container_state_dir;
+      if (container_dir.empty()) {
+        auto thumbprint = cose::CoseKey::FromPublicKey(key->public_key()).Thumbprint();
+        if (thumbprint.ok()) {
+          container_dir = std::string(kDefaultContainerRoot) + "/" +
+                          ToHex(*thumbprint).substr(0, kContainerDirIdHexDigits);
+        }
+      }
+      // Requests for a confidential container (op 5 instance_type): the backend is made on
+      // the first one, and whatever an earlier Agent left in its state directory is removed.
+      delivery_options.make_container_backend =
+          [container_dir, &log]() -> Result<std::unique_ptr<runtime::InstanceBackend>> {
+        if (container_dir.empty()) {
+          return Error(common::Errc::kBadConfig, "no container state directory");
+        }
+        TEEPNET_RETURN_IF_ERROR(MakeSearchableAncestors(container_dir));
+        runtime::ContainerOptions container_options;
+        container_options.state_dir = container_dir;
+        TEEPNET_ASSIGN_OR_RETURN(std::unique_ptr<runtime::ContainerBackend> containers,
+                                 runtime::ContainerBackend::Create(container_options));
+        TEEPNET_RETURN_IF_ERROR(containers->CleanupStale());
+        log.Info("container-backend",
+                 {{"state_dir", container_dir}, {"probe", containers->probe().ToString()}});
+        return std::unique_ptr<runtime::InstanceBackend>(std::move(containers));
+      };
       auto made = Delivery::Create(*key, hpke_key ? &*hpke_key : nullptr, *backend, instances.get(),
                                    **store, clock, delivery_options);
       if (made.ok()) {

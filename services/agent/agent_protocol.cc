@@ -71,6 +71,7 @@ Result<Bytes> ReadByteField(cbor::Reader& r, uint64_t key, std::string_view name
 
 constexpr uint64_t kTargetAgent = 0;
 constexpr uint64_t kTargetTa = 1;
+constexpr uint64_t kKeyInstanceType = 6;
 
 }  // namespace
 
@@ -165,10 +166,15 @@ Result<std::optional<Contact>> DecodeContact(ByteView body) {
   return std::optional<Contact>(std::move(contact));
 }
 
+std::string_view InstanceTypeName(InstanceType type) {
+  return type == InstanceType::kContainer ? "container" : "process";
+}
+
 Bytes EncodeDeliverSealed(const DeliverSealed& request) {
   cbor::Writer w(request.sealed.size() + request.request_id.size() + request.instance.size() +
                  request.purpose.size() + 32);
-  w.WriteMapHeader(5);
+  const bool typed = request.instance_type != InstanceType::kProcess;
+  w.WriteMapHeader(typed ? 6 : 5);
   w.WriteUint(1);
   w.WriteText(request.request_id);
   w.WriteUint(2);
@@ -179,13 +185,19 @@ Bytes EncodeDeliverSealed(const DeliverSealed& request) {
   w.WriteText(request.purpose);
   w.WriteUint(5);
   w.WriteBytes(request.sealed);
+  if (typed) {
+    w.WriteUint(kKeyInstanceType);
+    w.WriteUint(static_cast<uint64_t>(request.instance_type));
+  }
   return std::move(w).Take();
 }
 
 Result<DeliverSealed> DecodeDeliverSealed(ByteView body) {
   cbor::Reader r(body, cbor::DecodeOptions::Deterministic());
   size_t n = 0;
-  if (!r.ReadMapHeader(&n).ok() || n != 5) return Malformed("deliver: not a 5-entry map", 0);
+  if (!r.ReadMapHeader(&n).ok() || (n != 5 && n != 6)) {
+    return Malformed("deliver: not a map of 5 or 6 entries", 0);
+  }
   DeliverSealed out;
   TEEPNET_ASSIGN_OR_RETURN(out.request_id, ReadField(r, 1, "request_id"));
   if (out.request_id.empty()) return Malformed("deliver: request_id is empty", r.offset());
@@ -206,6 +218,16 @@ Result<DeliverSealed> DecodeDeliverSealed(ByteView body) {
   }
   TEEPNET_ASSIGN_OR_RETURN(out.purpose, ReadField(r, 4, "purpose"));
   TEEPNET_ASSIGN_OR_RETURN(out.sealed, ReadByteField(r, 5, "sealed"));
+  if (n == 6) {
+    TEEPNET_RETURN_IF_ERROR(ExpectKey(r, kKeyInstanceType));
+    const size_t type_at = r.offset();
+    uint64_t type = 0;
+    // A process is encoded by leaving key 6 out, so 0 here would be a second encoding.
+    if (!r.ReadUint(&type).ok() || type != static_cast<uint64_t>(InstanceType::kContainer)) {
+      return Malformed("deliver: instance_type must be 1 (container) when present", type_at);
+    }
+    out.instance_type = InstanceType::kContainer;
+  }
   if (!r.ExpectEnd().ok()) return Malformed("deliver: trailing bytes", r.offset());
   return out;
 }

@@ -18,7 +18,10 @@
 //
 // Op 5 (USE-CASES "Agent op 5") carries a Network User's sealed bytes relayed by the Broker:
 //   DeliverSealed = {1: request_id tstr, 2: target uint (0 agent, 1 ta), 3: instance tstr,
-//                    4: purpose tstr, 5: sealed bstr}
+//                    4: purpose tstr, 5: sealed bstr, ? 6: instance_type uint (1 container)}
+// Key 6 names the kind of instance the TA runs in; it is absent for a confidential process
+// (type 0), so a request for a process is exactly the 5-entry map older Agents decode, and
+// each request has one encoding (6: 0 is refused).
 //   Delivered     = {1: receipt bstr, ? 2: ua bstr}
 // both deterministic CBOR (RFC 8949 §4.2.1), decoded strictly with no trailing bytes.
 #ifndef TEEPNET_SERVICES_AGENT_AGENT_PROTOCOL_H_
@@ -62,12 +65,18 @@ inline constexpr size_t kMaxUriBytes = 4096;
 // ids and the "tc-<hex>" instance names are far shorter).
 inline constexpr size_t kMaxDeliveryFieldBytes = 1024;
 
+// How the TA runs (the request's Figure-2 instance type). Confidential VMs are not delivered
+// through op 5 yet.
+enum class InstanceType : uint8_t { kProcess = 0, kContainer = 1 };
+std::string_view InstanceTypeName(InstanceType type);  // "process", "container"
+
 struct DeliverSealed {
   std::string request_id;
   bool to_ta = false;    // target: false = the Agent (cases 1, 4), true = a TA instance (2, 3)
   std::string instance;  // "" for the Agent; the TA instance name otherwise
   std::string purpose;   // the channel binding's purpose ("bundle", "pd", "ta+pd")
   Bytes sealed;          // the COSE_Encrypt0 exactly as the user sealed it
+  InstanceType instance_type = InstanceType::kProcess;
 
   friend bool operator==(const DeliverSealed&, const DeliverSealed&) = default;
 };
@@ -95,7 +104,8 @@ Bytes EncodeContact(const std::optional<Contact>& contact);
 Result<std::optional<Contact>> DecodeContact(ByteView body);
 
 // kBadResponse for anything but the exact deterministic map (a target other than 0 or 1, an
-// instance with target agent or none with target ta, an oversized field, trailing bytes).
+// instance with target agent or none with target ta, an oversized field, an instance_type
+// other than 1 when present, trailing bytes).
 Bytes EncodeDeliverSealed(const DeliverSealed& request);
 Result<DeliverSealed> DecodeDeliverSealed(ByteView body);
 

@@ -116,6 +116,44 @@ TEST(DeliverSealed, EncodesTheDocumentedDeterministicMap) {
   EXPECT_EQ(ToHex(EncodeDeliverSealed(d)), "a50161720201036169046270640541aa");
 }
 
+TEST(DeliverSealed, CarriesAContainerInstanceTypeAsKeySix) {
+  DeliverSealed d;
+  d.request_id = "r";
+  d.to_ta = true;
+  d.instance = "i";
+  d.purpose = "pd";
+  d.sealed = {0xaa};
+  d.instance_type = InstanceType::kContainer;
+  // {1: "r", 2: 1, 3: "i", 4: "pd", 5: h'aa', 6: 1}
+  EXPECT_EQ(ToHex(EncodeDeliverSealed(d)), "a60161720201036169046270640541aa0601");
+  for (bool to_ta : {false, true}) {
+    DeliverSealed sample = SampleDelivery(to_ta);
+    sample.instance_type = InstanceType::kContainer;
+    auto decoded = DecodeDeliverSealed(EncodeDeliverSealed(sample));
+    TEEPNET_ASSERT_OK(decoded);
+    EXPECT_EQ(*decoded, sample);
+  }
+}
+
+TEST(DeliverSealed, ReadsAMapWithoutKeySixAsAProcess) {
+  // What an older Broker sends: the 5-entry map.
+  auto decoded = DecodeDeliverSealed(FromHex("a50161720201036169046270640541aa").value());
+  TEEPNET_ASSERT_OK(decoded);
+  EXPECT_EQ(decoded->instance_type, InstanceType::kProcess);
+}
+
+TEST(DeliverSealed, RefusesAnExplicitProcessOrUnknownInstanceType) {
+  // 6: 0 (a second encoding of "process"), 6: 2 (no such type), 6: "container" (not a uint).
+  for (const char* tail : {"0600", "0602", "0669636f6e7461696e6572"}) {
+    const Bytes body = FromHex(std::string("a60161720201036169046270640541aa") + tail).value();
+    EXPECT_TRUE(FailsWith(DecodeDeliverSealed(body), common::Errc::kBadResponse)) << tail;
+  }
+  // Key 7 in place of 6.
+  EXPECT_TRUE(
+      FailsWith(DecodeDeliverSealed(FromHex("a60161720201036169046270640541aa0701").value()),
+                common::Errc::kBadResponse));
+}
+
 TEST(DeliverSealed, RefusesATargetOtherThanAgentOrTa) {
   cbor::Writer w;
   w.WriteMapHeader(5);

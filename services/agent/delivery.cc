@@ -176,10 +176,10 @@ Result<Delivered> Delivery::DeliverToAgent(const DeliverSealed& request) {
   receipt.pd_digest = crypto::Sha256(bundle->pd.view());
   Bytes pd_payload = runtime::EncodePlaintextPd(bundle->pd.view());
   Bytes measurement;
-  auto answer = StartAndAwait(bundle->ta, pd_payload, &measurement);
+  auto answer = StartAndAwait(bundle->ta, request.instance_type, pd_payload, &measurement);
   if (!answer.ok()) return std::move(answer).TakeError();
-  // The launch measurement is taken over the sealed memfd the TA runs from; it must be the
-  // image the user sent, or the receipt would name a TA that did not run.
+  // The measurement is of what runs (StartAndAwait); it must be the TA the user sent, or the
+  // receipt would name a TA that did not run.
   if (!Equal(measurement, ta_digest)) {
     StopRunning(running_.back());
     running_.pop_back();
@@ -240,7 +240,7 @@ Result<Delivered> Delivery::DeliverToTa(const DeliverSealed& request) {
     pd_payload = runtime::EncodeSealedPd(request.sealed, hpke.view(), proof.view(), context);
   }
   Bytes measurement;
-  auto answer = StartAndAwait(*image, pd_payload, &measurement);
+  auto answer = StartAndAwait(*image, request.instance_type, pd_payload, &measurement);
   if (!answer.ok()) return std::move(answer).TakeError();
 
   // The TA's answer is its receipt, signed by the proof key the EAR names. A TA that answers
@@ -265,11 +265,31 @@ Result<Delivered> Delivery::DeliverToTa(const DeliverSealed& request) {
   return Delivered{*std::move(answer), std::nullopt};
 }
 
-Result<Bytes> Delivery::StartAndAwait(ByteView executable, Bytes& pd_payload, Bytes* measurement) {
+Result<runtime::InstanceBackend*> Delivery::BackendFor(InstanceType type) {
+  if (type == InstanceType::kProcess) return &backend_;
+  if (container_backend_) return container_backend_.get();
+  if (!container_error_) {
+    if (!options_.make_container_backend) {
+      container_error_ = Error(common::Errc::kBadConfig, "this Agent runs no containers");
+    } else {
+      auto made = options_.make_container_backend();
+      if (made.ok()) {
+        container_backend_ = *std::move(made);
+        return container_backend_.get();
+      }
+      container_error_ = std::move(made).TakeError();
+    }
+  }
+  return container_error_->WithContext("a confidential container");
+}
+
+Result<Bytes> Delivery::StartAndAwait(ByteView executable, InstanceType type, Bytes& pd_payload,
+                                      Bytes* measurement) {
   struct Wipe {
     Bytes& b;
     ~Wipe() { SecureWipe(b.data(), b.size()); }
   } wipe{pd_payload};
+  TEEPNET_ASSIGN_OR_RETURN(runtime::InstanceBackend * backend, BackendFor(type));
   MakeRoom();
   int fds[2];
   if (::socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, fds) != 0) {
@@ -282,7 +302,10 @@ Result<Bytes> Delivery::StartAndAwait(ByteView executable, Bytes& pd_payload, By
   spec.log_path = options_.log_dir + "/" + spec.name + ".log";
   spec.env = options_.instance_env;
   spec.limits = options_.limits;
-  auto started = backend_.Start(spec);
+  // A container runs an image the backend packs around these bytes; what it was handed is
+  // what the receipt may name.
+  const Bytes handed = crypto::Sha256(spec.executable);
+  auto started = backend->Start(spec);
   ::close(fds[1]);
   if (!started.ok()) {
     ::close(fds[0]);
@@ -297,7 +320,18 @@ Result<Bytes> Delivery::StartAndAwait(ByteView executable, Bytes& pd_payload, By
     return answer.error().WithContext("the TA (" + exit.ToString() + ") gave no answer" +
                                       LastLogLine(spec.log_path));
   }
-  *measurement = r.instance->measurement();
+  if (type == InstanceType::kContainer) {
+    *measurement = handed;
+  } else {
+    *measurement = r.instance->measurement();
+  }
+  if (options_.log != nullptr) {
+    options_.log->Info("ta-started", {{"instance", spec.name},
+                                      {"instance_type", std::string(InstanceTypeName(type))},
+                                      {"backend", std::string(backend->kind())},
+                                      {"ta_sha256", ToHex(*measurement)},
+                                      {"launch_measurement", ToHex(r.instance->measurement())}});
+  }
   running_.push_back(std::move(r));
   return answer;
 }

@@ -10,6 +10,15 @@
 //     delivery context); the TA opens the bytes itself and answers with the receipt signed by
 //     its proof key, which the Agent verifies before passing it on.
 //
+// The request names the instance type (op 5 key 6): a confidential process runs on the backend
+// given to Create; a confidential container on the backend options.make_container_backend
+// creates the first time one is asked for (runtime/container_backend.h packs the TA bytes into
+// a one-layer OCI image). Either way the receipt's measurement is SHA-256 of the TA bytes, what
+// was attested or sealed: a process's launch measurement is taken over its sealed memfd and
+// must equal it; a container's (manifest digest + runtime config) names the image, not the TA,
+// so the Agent checks SHA-256 of the bytes it handed to the backend instead and logs the
+// container measurement.
+//
 // Every failure is an error value with a precise reason; an instance that failed is stopped and
 // its state removed before Deliver returns. A bundle the Agent opened stays consumed by its
 // replay guard even when the delivery then fails (the user seals again); a TA delivery is
@@ -25,13 +34,16 @@
 #include <cstddef>
 #include <cstdint>
 #include <deque>
+#include <functional>
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "services/agent/agent_protocol.h"
 #include "services/agent/agent_service.h"
+#include "services/common/json_log.h"
 #include "teepnet/agent/tc_store.h"
 #include "teepnet/base/bytes.h"
 #include "teepnet/base/clock.h"
@@ -67,6 +79,13 @@ struct DeliveryOptions {
   int response_timeout_ms = kTaResponseTimeoutMs;
   runtime::ResourceLimits limits;
   std::vector<std::string> instance_env;  // "KEY=value" for every TA (tests: ASAN_OPTIONS)
+  // Makes the backend for instance_type container, once, on the first such delivery (probing
+  // runc, umoci and user namespaces forks a few children; an Agent that never runs a container
+  // never pays for it). Its error is kept and every container delivery fails with it. Unset:
+  // container deliveries are refused.
+  std::function<Result<std::unique_ptr<runtime::InstanceBackend>>()> make_container_backend;
+  // Launches are logged here when set (the container measurement, which no receipt carries).
+  const common::JsonLog* log = nullptr;
 };
 
 class Delivery final : public SealedDeliverer {
@@ -103,10 +122,15 @@ class Delivery final : public SealedDeliverer {
 
   Result<Delivered> DeliverToAgent(const DeliverSealed& request);
   Result<Delivered> DeliverToTa(const DeliverSealed& request);
-  // Starts `executable`, sends the kPd frame `pd_payload` (wiped afterwards) and waits for the
-  // TA's kResponse payload. On success the instance is kept in `running_` and `*measurement`
-  // is its launch measurement; on failure it is stopped and gone.
-  Result<Bytes> StartAndAwait(ByteView executable, Bytes& pd_payload, Bytes* measurement);
+  // The backend for `type` (creating the container backend on first use).
+  Result<runtime::InstanceBackend*> BackendFor(InstanceType type);
+  // Starts `executable` on the backend for `type`, sends the kPd frame `pd_payload` (wiped
+  // afterwards) and waits for the TA's kResponse payload. On success the instance is kept in
+  // `running_` and `*measurement` is SHA-256 of the TA that runs: a process's launch
+  // measurement, or for a container the digest of the bytes handed to its backend. On
+  // failure the instance is stopped and gone.
+  Result<Bytes> StartAndAwait(ByteView executable, InstanceType type, Bytes& pd_payload,
+                              Bytes* measurement);
   Result<Bytes> AwaitResponse(int fd);
   void Reap();
   void MakeRoom();
@@ -129,6 +153,8 @@ class Delivery final : public SealedDeliverer {
   Bytes device_id_;
   channel::InMemoryReplayGuard guard_;
   std::map<Bytes, int64_t> ta_messages_;  // message digest -> expires_at (unix seconds)
+  std::unique_ptr<runtime::InstanceBackend> container_backend_;
+  std::optional<Error> container_error_;  // why make_container_backend failed
   std::deque<Running> running_;           // oldest first
   uint64_t started_ = 0;                  // names instances ta-1, ta-2, ...
 };

@@ -20,6 +20,7 @@
 #include "teepnet/crypto/hash.h"
 #include "teepnet/crypto/random.h"
 #include "teepnet/runtime/confidential_backend.h"
+#include "teepnet/runtime/container_backend.h"
 #include "teepnet/runtime/errc.h"
 #include "teepnet/runtime/instance_test_util.h"
 #include "teepnet/suit/component_id.h"
@@ -29,6 +30,27 @@ namespace teepnet::agentd {
 namespace {
 
 using ::teepnet::testing::FailsWith;
+
+// True when `image` is an ELF executable that names no program interpreter: what a one-layer
+// image holding nothing but the TA can run (sanitizer builds link hello_ta dynamically).
+bool IsStaticElf(const Bytes& image) {
+  auto u16 = [&](size_t at) { return static_cast<size_t>(image[at] | image[at + 1] << 8); };
+  auto u64 = [&](size_t at) {
+    size_t v = 0;
+    for (size_t i = 0; i < 8; ++i) v |= static_cast<size_t>(image[at + i]) << (8 * i);
+    return v;
+  };
+  if (image.size() < 64 || image[0] != 0x7f || image[1] != 'E' || image[4] != 2) return false;
+  const size_t phoff = u64(32), phentsize = u16(54), phnum = u16(56);
+  for (size_t i = 0; i < phnum; ++i) {
+    const size_t at = phoff + i * phentsize;
+    if (at + 4 > image.size()) return false;
+    if (image[at] == 3 && image[at + 1] == 0 && image[at + 2] == 0 && image[at + 3] == 0) {
+      return false;  // PT_INTERP
+    }
+  }
+  return true;
+}
 
 size_t Entries(const std::string& dir) {
   std::error_code ec;
@@ -300,6 +322,113 @@ TEST_F(DeliveryTest, ATaThatAnswersWithSomethingOtherThanAValidReceiptFailsTheDe
   EXPECT_EQ(refused.error().domain(), Domain::kChannel) << refused.error().ToString();
   EXPECT_EQ(delivery->running(), 0u);
   EXPECT_EQ(Entries(instances_dir()), 0u);
+}
+
+// A container request: the TA bytes are packed into a one-layer OCI image and run by runc; the
+// receipt still names SHA-256 of the TA (what was attested or sealed), not the image.
+class ContainerDeliveryTest : public DeliveryTest {
+ protected:
+  void SetUp() override {
+    DeliveryTest::SetUp();
+    if (IsSkipped() || HasFatalFailure()) return;
+    const runtime::ContainerProbe probe = runtime::ProbeContainers();
+    if (!probe.usable()) GTEST_SKIP() << "containers cannot run here: " << probe.ToString();
+    if (!IsStaticElf(image_)) GTEST_SKIP() << "hello_ta is not static in this build";
+    // The bundle path must be searchable by the container's mapped ids (mkdtemp makes 0700).
+    std::filesystem::permissions(
+        dir_.path(), std::filesystem::perms::owner_all | std::filesystem::perms::others_exec);
+  }
+
+  DeliveryOptions WithContainers() {
+    DeliveryOptions options;
+    options.make_container_backend = [this]() -> Result<std::unique_ptr<runtime::InstanceBackend>> {
+      ++backends_made_;
+      runtime::ContainerOptions container;
+      container.state_dir = containers_dir();
+      TEEPNET_ASSIGN_OR_RETURN(std::unique_ptr<runtime::ContainerBackend> backend,
+                               runtime::ContainerBackend::Create(container));
+      return std::unique_ptr<runtime::InstanceBackend>(std::move(backend));
+    };
+    return options;
+  }
+  std::string containers_dir() const { return dir_.path() + "/containers"; }
+  // Bundle directories ("c-<id>") left in the container state directory.
+  size_t Bundles() const {
+    std::error_code ec;
+    size_t n = 0;
+    for (const auto& e : std::filesystem::directory_iterator(containers_dir(), ec)) {
+      n += e.path().filename().string().rfind("c-", 0) == 0 ? 1 : 0;
+    }
+    return n;
+  }
+
+  int backends_made_ = 0;
+};
+
+TEST_F(ContainerDeliveryTest, BothTargetsRunTheirTaInAContainerAndTheReceiptNamesTheTaBytes) {
+  auto delivery = MakeDelivery(WithContainers());
+  ASSERT_NE(delivery, nullptr);
+  const Bytes pd = ToBytes(std::string_view("case-4 personalization in a container"));
+  DeliverSealed to_agent = ToAgent("req-c1", channel::EncodeBundle(image_, pd));
+  to_agent.instance_type = InstanceType::kContainer;
+  auto delivered = delivery->Deliver(to_agent);
+  TEEPNET_ASSERT_OK(delivered);
+  auto receipt = channel::VerifyReceipt(delivered->receipt, teep_key_.public_key());
+  TEEPNET_ASSERT_OK(receipt);
+  EXPECT_EQ(receipt->pd_digest, crypto::Sha256(pd));
+  EXPECT_EQ(receipt->measurement, crypto::Sha256(image_));
+
+  const Bytes ta_pd = ToBytes(std::string_view("case-3 personalization in a container"));
+  DeliverSealed to_ta = ToTa("req-c2", ta_pd);
+  to_ta.instance_type = InstanceType::kContainer;
+  auto to_instance = delivery->Deliver(to_ta);
+  TEEPNET_ASSERT_OK(to_instance);
+  auto ta_receipt = channel::VerifyReceipt(to_instance->receipt, identity_->proof.public_key());
+  TEEPNET_ASSERT_OK(ta_receipt);
+  EXPECT_EQ(ta_receipt->pd_digest, crypto::Sha256(ta_pd));
+  EXPECT_EQ(ta_receipt->measurement, identity_->measurement);
+
+  // Both run as containers (bundles under the container state directory, none in the
+  // process backend's), made by one backend; destroying the Delivery removes them.
+  EXPECT_EQ(delivery->running(), 2u);
+  EXPECT_EQ(Bundles(), 2u);
+  EXPECT_EQ(Entries(instances_dir()), 0u);
+  EXPECT_EQ(backends_made_, 1);
+  delivery.reset();
+  EXPECT_EQ(Bundles(), 0u);
+}
+
+TEST_F(DeliveryTest, AContainerDeliveryFailsWithTheReasonTheBackendCouldNotBeMade) {
+  int attempts = 0;
+  DeliveryOptions options;
+  options.make_container_backend = [&]() -> Result<std::unique_ptr<runtime::InstanceBackend>> {
+    ++attempts;
+    return Error(runtime::Errc::kSetupFailed, "confidential containers cannot run here: no runc");
+  };
+  auto delivery = MakeDelivery(options);
+  ASSERT_NE(delivery, nullptr);
+  DeliverSealed to_ta = ToTa("req-c3", Bytes{8});
+  to_ta.instance_type = InstanceType::kContainer;
+  auto refused = delivery->Deliver(to_ta);
+  ASSERT_FALSE(refused.ok());
+  EXPECT_TRUE(refused.error().Is(runtime::Errc::kSetupFailed));
+  EXPECT_NE(refused.error().ToString().find("no runc"), std::string::npos);
+  // The reason is kept: a second container request does not probe again.
+  DeliverSealed to_agent = ToAgent("req-c4", channel::EncodeBundle(image_, Bytes{9}));
+  to_agent.instance_type = InstanceType::kContainer;
+  EXPECT_TRUE(FailsWith(delivery->Deliver(to_agent), runtime::Errc::kSetupFailed));
+  EXPECT_EQ(attempts, 1);
+  EXPECT_EQ(delivery->running(), 0u);
+  // Processes are unaffected, and the refused TA message was not burnt.
+  to_ta.instance_type = InstanceType::kProcess;
+  TEEPNET_EXPECT_OK(delivery->Deliver(to_ta));
+
+  // Without a way to make one, a container request is refused as a configuration matter.
+  auto no_containers = MakeDelivery();
+  ASSERT_NE(no_containers, nullptr);
+  DeliverSealed again = ToTa("req-c5", Bytes{10});
+  again.instance_type = InstanceType::kContainer;
+  EXPECT_TRUE(FailsWith(no_containers->Deliver(again), common::Errc::kBadConfig));
 }
 
 }  // namespace

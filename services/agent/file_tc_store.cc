@@ -196,6 +196,12 @@ std::optional<Bytes> FileTcStore::ReadComponent(const suit::ComponentId& id) con
 
 std::optional<suit::ManifestRecord> FileTcStore::FindManifest(
     const suit::ComponentId& manifest_id) const {
+  if (listed_) {
+    for (const suit::ManifestRecord& record : *listed_) {
+      if (record.manifest_id == manifest_id) return record;
+    }
+    return std::nullopt;
+  }
   auto bytes = ReadFile(CurrentDirectory() + "/" + kManifests + "/" + FileNameFor(manifest_id),
                         kMaxComponentBytes);
   if (!bytes.ok()) return std::nullopt;
@@ -203,6 +209,7 @@ std::optional<suit::ManifestRecord> FileTcStore::FindManifest(
 }
 
 std::vector<suit::ManifestRecord> FileTcStore::ListManifests() const {
+  if (listed_) return *listed_;
   std::vector<suit::ManifestRecord> out;
   const std::string dir = CurrentDirectory() + "/" + kManifests;
   for (const std::string& name : ListFiles(dir)) {
@@ -212,6 +219,7 @@ std::vector<suit::ManifestRecord> FileTcStore::ListManifests() const {
   }
   std::sort(out.begin(), out.end(),
             [](const auto& a, const auto& b) { return a.manifest_id < b.manifest_id; });
+  listed_ = out;
   return out;
 }
 
@@ -220,6 +228,7 @@ Status FileTcStore::Commit(const suit::StoreTransaction& txn) {
   const uint64_t next = generation_ + 1;
   const std::string old_dir = CurrentDirectory();
   const std::string new_dir = root_ + "/" + GenerationName(next);
+  listed_.reset();  // whatever happens below, read the records again
   std::error_code ec;
   std::filesystem::remove_all(new_dir, ec);  // a leftover from a failed attempt
   auto build = [&]() -> Status {

@@ -13,12 +13,17 @@
 // never a mix: draft-ietf-suit-manifest-37 §6.5 wants a manifest applied whole or not at all,
 // and AgentCore stages a whole Update into one StoreTransaction for exactly that.
 //
-// Not thread-safe (the Agent handles one message at a time). One process per root.
+// Not thread-safe (the Agent handles one message at a time). One process per root: the
+// manifest records are decoded once per generation and kept in memory (every QueryResponse
+// lists them, and a record holds a whole envelope, hex in JSON), which is only right while no
+// other process commits to the same root.
 #ifndef TEEPNET_SERVICES_AGENT_FILE_TC_STORE_H_
 #define TEEPNET_SERVICES_AGENT_FILE_TC_STORE_H_
 
 #include <memory>
+#include <optional>
 #include <string>
+#include <vector>
 
 #include "teepnet/agent/tc_store.h"
 
@@ -47,6 +52,8 @@ class FileTcStore final : public agent::TcStore {
 
   std::string root_;
   uint64_t generation_;
+  // ListManifests() of generation_, once read; Commit() drops it.
+  mutable std::optional<std::vector<suit::ManifestRecord>> listed_;
 };
 
 }  // namespace teepnet::agentd

@@ -100,6 +100,33 @@ TEST_F(FileTcStoreTest, UpdateAndRemovalKeepUntouchedEntries) {
   EXPECT_EQ(generations, 1u);
 }
 
+TEST_F(FileTcStoreTest, ListsAndFindsWhatEachCommitLeftWhenAskedBetweenCommits) {
+  auto store = OpenStore();
+  EXPECT_TRUE(store->ListManifests().empty());  // read (and kept) before the first commit
+  suit::StoreTransaction install;
+  install.writes[suit::MakeComponentId({"a"})] = Bytes{1};
+  install.installed_manifests = {Record("a", 1)};
+  TEEPNET_ASSERT_OK(store->Commit(install));
+  ASSERT_EQ(store->ListManifests().size(), 1u);
+  auto found = store->FindManifest(suit::MakeComponentId({"m", "a"}));
+  ASSERT_TRUE(found.has_value());
+  EXPECT_EQ(found->sequence_number, 1u);
+  suit::StoreTransaction update;
+  update.installed_manifests = {Record("a", 2), Record("b", 1)};
+  TEEPNET_ASSERT_OK(store->Commit(update));
+  auto listed = store->ListManifests();
+  ASSERT_EQ(listed.size(), 2u);
+  EXPECT_EQ(listed[0].sequence_number, 2u);
+  EXPECT_EQ(store->FindManifest(suit::MakeComponentId({"m", "a"}))->sequence_number, 2u);
+  suit::StoreTransaction remove;
+  remove.removed_manifests.insert(suit::MakeComponentId({"m", "a"}));
+  TEEPNET_ASSERT_OK(store->Commit(remove));
+  EXPECT_FALSE(store->FindManifest(suit::MakeComponentId({"m", "a"})).has_value());
+  ASSERT_EQ(store->ListManifests().size(), 1u);
+  // Another process opening the root reads the same records from disk.
+  EXPECT_EQ(OpenStore()->ListManifests().size(), 1u);
+}
+
 TEST_F(FileTcStoreTest, HalfBuiltGenerationFromACrashIsDiscarded) {
   {
     auto store = OpenStore();

@@ -2,6 +2,7 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdlib>
 #include <filesystem>
@@ -49,6 +50,22 @@ Status Died(const std::string& what, const std::string& log) {
 
 }  // namespace
 
+Status DemoCluster::MakeContainersDir() {
+  if (!containers_dir_.empty()) return OkStatus();
+  std::string templ =
+      (std::filesystem::temp_directory_path() / "teepnet-demo-containers-XXXXXX").string();
+  if (::mkdtemp(templ.data()) == nullptr) {
+    return Error(Code::kUnavailable, "cannot create a temporary directory for containers");
+  }
+  containers_dir_ = templ;
+  // Searchable, not listable: the containers' mapped ids must reach their bundles below.
+  std::error_code ec;
+  std::filesystem::permissions(
+      containers_dir_, std::filesystem::perms::owner_all | std::filesystem::perms::others_exec, ec);
+  if (ec) return Error(Code::kUnavailable, "chmod " + containers_dir_ + ": " + ec.message());
+  return OkStatus();
+}
+
 std::string ProgramDir() {
   char exe[4096];
   const ssize_t n = ::readlink("/proc/self/exe", exe, sizeof exe - 1);
@@ -57,7 +74,7 @@ std::string ProgramDir() {
 }
 
 Result<std::unique_ptr<DemoCluster>> DemoCluster::Start(const std::string& bin_dir,
-                                                        const std::vector<std::string>& serving) {
+                                                        const Offers& offers) {
   std::unique_ptr<DemoCluster> c(new DemoCluster());
   c->bin_dir_ = bin_dir;
   std::string templ = (std::filesystem::temp_directory_path() / "teepnet-demo-XXXXXX").string();
@@ -74,8 +91,8 @@ Result<std::unique_ptr<DemoCluster>> DemoCluster::Start(const std::string& bin_d
   std::filesystem::create_directories(c->dir_ + "/sim-vendors/public", ec);
   if (ec) return Error(Code::kUnavailable, "cannot create sim-vendors: " + ec.message());
   TEEPNET_RETURN_IF_ERROR(c->StartMoc());
-  TEEPNET_RETURN_IF_ERROR(c->StartDevices(serving));
-  TEEPNET_RETURN_IF_ERROR(c->CreateTenantAndCapacity(serving));
+  TEEPNET_RETURN_IF_ERROR(c->StartDevices(offers));
+  TEEPNET_RETURN_IF_ERROR(c->CreateTenantAndCapacity());
   return c;
 }
 
@@ -84,10 +101,9 @@ DemoCluster::~DemoCluster() {
     if (d.process) d.process->Stop(3000);
   }
   if (moc_) moc_->Stop(5000);
-  if (!dir_.empty()) {
-    std::error_code ec;
-    std::filesystem::remove_all(dir_, ec);
-  }
+  std::error_code ec;
+  if (!dir_.empty()) std::filesystem::remove_all(dir_, ec);
+  if (!containers_dir_.empty()) std::filesystem::remove_all(containers_dir_, ec);
 }
 
 Status DemoCluster::StartMoc() {
@@ -119,12 +135,13 @@ Status DemoCluster::StartMoc() {
   return OkStatus();
 }
 
-Status DemoCluster::StartDevices(const std::vector<std::string>& serving) {
+Status DemoCluster::StartDevices(const Offers& offers) {
   for (const Platform& p : kPlatforms) {
     DemoDevice d;
     d.architecture = p.architecture;
     d.platform = p.platform;
-    for (const std::string& s : serving) d.serving = d.serving || s == d.architecture;
+    if (auto it = offers.find(d.architecture); it != offers.end()) d.instance_types = it->second;
+    d.serving = !d.instance_types.empty();
     const std::string data = dir_ + "/device-" + d.architecture;
     common::SpawnOptions o;
     o.argv = {bin_dir_ + "/teepnet-device",
@@ -147,6 +164,12 @@ Status DemoCluster::StartDevices(const std::vector<std::string>& serving) {
               "100",
               "--backoff-max-ms",
               "400"};
+    if (std::find(d.instance_types.begin(), d.instance_types.end(), "container") !=
+        d.instance_types.end()) {
+      TEEPNET_RETURN_IF_ERROR(MakeContainersDir());
+      o.argv.insert(o.argv.end(),
+                    {"--container-state-dir", containers_dir_ + "/" + d.architecture});
+    }
     if (d.serving) {
       // Polls the TAM and its relay inbox; this is how fast a request moves.
       o.argv.insert(o.argv.end(), {"--poll-interval-ms", "300"});
@@ -192,7 +215,7 @@ Status DemoCluster::StartDevices(const std::vector<std::string>& serving) {
   return OkStatus();
 }
 
-Status DemoCluster::CreateTenantAndCapacity(const std::vector<std::string>& serving) {
+Status DemoCluster::CreateTenantAndCapacity() {
   TEEPNET_ASSIGN_OR_RETURN(MocClient admin, MocClient::Create(url_, "", admin_token_));
   const auto deadline = Clock::now() + std::chrono::milliseconds(kStartMs);
   const std::string tenant = json{{"name", "demo-user"}}.dump();
@@ -205,14 +228,12 @@ Status DemoCluster::CreateTenantAndCapacity(const std::vector<std::string>& serv
   }
   tenant_token_ = body.value("token", std::string());
   for (const DemoDevice& d : devices_) {
-    bool takes_requests = false;
-    for (const std::string& s : serving) takes_requests = takes_requests || s == d.architecture;
-    if (!takes_requests) continue;
-    // What teepnet runs today: confidential processes (seed Figure 2 allows them on
-    // TrustZone and SGX). The operator vouches for the architecture; the TAM attests it.
+    if (!d.serving) continue;
+    // The instance types the demo chose for it within seed Figure 2 (the M/OC refuses any
+    // other). The operator vouches for the architecture; the TAM attests it.
     const std::string capacity = json{
         {"architecture", d.architecture},
-        {"instance_types", {"process"}},
+        {"instance_types", d.instance_types},
         {"slots", 64}}.dump();
     TEEPNET_ASSIGN_OR_RETURN(
         MocReply put, admin.Call("PUT", "/api/v1/devices/" + d.id + "/capacity", "application/json",

@@ -1,6 +1,8 @@
 // The little network `teepnet demo` runs on this machine: a teepnet-moc on a temporary SQLite
 // store with attestation required, and one simulated device (teepnet-device + teepnet-agent)
 // per architecture, all on 127.0.0.1 under a temporary directory that is removed afterwards.
+// Devices that take confidential containers keep their container state in a second temporary
+// directory, searchable by others (the containers' mapped ids walk it) and removed as well.
 #ifndef TEEPNET_SERVICES_CLI_DEMO_CLUSTER_H_
 #define TEEPNET_SERVICES_CLI_DEMO_CLUSTER_H_
 
@@ -21,14 +23,18 @@ struct DemoDevice {
   std::string platform;      // "sim-trustzone", ...
   std::string id;            // hex thumbprint of its Agent key
   bool serving = false;      // keeps polling (takes requests); else enrolled and attested once
+  std::vector<std::string> instance_types;  // what it is registered for ("process", ...)
   std::optional<common::Subprocess> process;
 };
 
 class DemoCluster {
  public:
-  // `bin_dir` holds teepnet-moc, teepnet-device and teepnet-agent.
+  // `bin_dir` holds teepnet-moc, teepnet-device and teepnet-agent. `offers` maps an
+  // architecture to the instance types its device is registered for; the devices of the
+  // other architectures only enroll and get attested once.
+  using Offers = std::map<std::string, std::vector<std::string>>;
   static Result<std::unique_ptr<DemoCluster>> Start(const std::string& bin_dir,
-                                                    const std::vector<std::string>& serving);
+                                                    const Offers& offers);
   ~DemoCluster();
   DemoCluster(const DemoCluster&) = delete;
   DemoCluster& operator=(const DemoCluster&) = delete;
@@ -44,11 +50,13 @@ class DemoCluster {
  private:
   DemoCluster() = default;
   Status StartMoc();
-  Status StartDevices(const std::vector<std::string>& serving);
-  Status CreateTenantAndCapacity(const std::vector<std::string>& serving);
+  Status StartDevices(const Offers& offers);
+  Status CreateTenantAndCapacity();
+  Status MakeContainersDir();
 
   std::string bin_dir_;
   std::string dir_;
+  std::string containers_dir_;  // "" until a device takes containers
   std::string url_;
   std::string admin_token_;
   std::string tenant_token_;

@@ -1,12 +1,18 @@
 // `teepnet demo`: every use case on every combination of instance type and architecture that
 // seed Figure 2 allows, run end to end through real processes on this machine (demo_cluster.h)
 // by the same Network User flow as `teepnet request` (request_flow.h). Combinations teepnet
-// cannot run yet are listed as such, never as passed. Exit status 0 only when every supported
-// combination's receipt checked.
+// cannot run yet are listed as such, and those this machine cannot run (ProbeContainers says
+// why) as skipped, never as passed. Exit status 0 only when every combination that ran proved
+// receipt of its PD. Two combinations run at a time (the machine has two cores; each device
+// serves one request at a time, and neighbours in the matrix are on different devices).
+#include <algorithm>
+#include <atomic>
 #include <cstdio>
 #include <map>
+#include <mutex>
 #include <nlohmann/json.hpp>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "services/cli/commands.h"
@@ -16,6 +22,7 @@
 #include "teepnet/base/file.h"
 #include "teepnet/base/hex.h"
 #include "teepnet/crypto/random.h"
+#include "teepnet/runtime/container_backend.h"
 
 namespace teepnet::cli {
 
@@ -23,32 +30,55 @@ namespace {
 
 using nlohmann::json;
 
+constexpr size_t kConcurrentCombinations = 2;
+
 struct Combination {
   int use_case;
   const char* instance;
   const char* hardware;
-  bool supported;
+  bool supported;       // teepnet runs this instance type
+  std::string skipped;  // why this machine cannot run it ("" when it can)
+  bool runs() const { return supported && skipped.empty(); }
 };
 
 // Seed Figure 2: a confidential process on TrustZone or SGX; a container on all six; a VM on
-// SEV-SNP, CCA, TDX or CSV. teepnet runs confidential processes so far.
-std::vector<Combination> Figure2() {
+// SEV-SNP, CCA, TDX or CSV. teepnet runs processes and containers (where `containers_skipped`
+// is empty) so far.
+std::vector<Combination> Figure2(const std::string& containers_skipped) {
   struct Entry {
     const char* instance;
     std::vector<const char*> hardware;
     bool supported;
+    std::string skipped;
   };
   const std::vector<Entry> entries = {
-      {"process", {"trustzone", "sgx"}, true},
-      {"container", {"trustzone", "sgx", "sev-snp", "cca", "tdx", "csv"}, false},
-      {"vm", {"sev-snp", "cca", "tdx", "csv"}, false}};
+      {"process", {"trustzone", "sgx"}, true, ""},
+      {"container", {"trustzone", "sgx", "sev-snp", "cca", "tdx", "csv"}, true, containers_skipped},
+      {"vm", {"sev-snp", "cca", "tdx", "csv"}, false, ""}};
   std::vector<Combination> out;
   for (int use_case = 1; use_case <= 4; ++use_case) {
     for (const Entry& e : entries) {
-      for (const char* hw : e.hardware) out.push_back({use_case, e.instance, hw, e.supported});
+      for (const char* hw : e.hardware) {
+        out.push_back({use_case, e.instance, hw, e.supported, e.skipped});
+      }
     }
   }
   return out;
+}
+
+// "" when confidential containers can run here, else the probe's reasons on one line.
+std::string ContainersSkipped() {
+  const runtime::ContainerProbe probe = runtime::ProbeContainers();
+  if (probe.usable()) return "";
+  std::string why = "containers cannot run here: ";
+  for (char c : probe.ToString()) {
+    if (c == '\n') {
+      why += "; ";
+    } else {
+      why += c;
+    }
+  }
+  return why;
 }
 
 struct Programs {
@@ -72,7 +102,8 @@ Result<FlowInput> InputFor(const Combination& c, const Programs& programs, DemoC
   in.instance = c.instance;
   in.hardware = c.hardware;
   in.timeout_ms = 180000;
-  const std::string tag = "c" + std::to_string(c.use_case) + "-" + c.hardware;
+  // The process and container runs of a case on one device install different components.
+  const std::string tag = "c" + std::to_string(c.use_case) + "-" + c.instance + "-" + c.hardware;
   if (c.use_case == 2 || c.use_case == 3) {
     PackageSpec ta{PackageComponent("hello-" + tag + ".ta"), 1, programs.hello_ta};
     TEEPNET_ASSIGN_OR_RETURN(in.ta, BuildPackage(ta, cluster.signer()));
@@ -92,15 +123,17 @@ Result<FlowInput> InputFor(const Combination& c, const Programs& programs, DemoC
   return in;
 }
 
-json Unsupported(const Combination& c) {
-  return {{"case", c.use_case},
-          {"instance", c.instance},
-          {"hardware", c.hardware},
-          {"supported", false},
-          {"ok", false},
-          {"ear_status", nullptr},
-          {"ms", 0},
-          {"error", "not supported by teepnet yet"}};
+json NotRun(const Combination& c) {
+  json j = {{"case", c.use_case},
+            {"instance", c.instance},
+            {"hardware", c.hardware},
+            {"supported", c.supported},
+            {"ok", false},
+            {"ear_status", nullptr},
+            {"ms", 0},
+            {"error", c.supported ? "skipped: " + c.skipped : "not supported by teepnet yet"}};
+  if (c.supported) j["skipped"] = c.skipped;
+  return j;
 }
 
 void PrintRow(const FlowResult& r, const Combination& c) {
@@ -131,13 +164,16 @@ int RunMatrixDemo(bool as_json) {
                  bin.c_str(), programs.error().ToString().c_str());
     return kExitFailure;
   }
-  std::vector<Combination> matrix = Figure2();
-  std::vector<std::string> serving;
+  const std::vector<Combination> matrix = Figure2(ContainersSkipped());
+  // Every device is registered for the instance types Figure 2 allows on its architecture and
+  // this machine can run; the M/OC places each request by that.
+  DemoCluster::Offers offers;
   for (const Combination& c : matrix) {
-    if (!c.supported) continue;
-    bool known = false;
-    for (const std::string& s : serving) known = known || s == c.hardware;
-    if (!known) serving.push_back(c.hardware);
+    if (!c.runs()) continue;
+    std::vector<std::string>& types = offers[c.hardware];
+    if (std::find(types.begin(), types.end(), c.instance) == types.end()) {
+      types.push_back(c.instance);
+    }
   }
   if (!as_json) {
     std::printf(
@@ -145,7 +181,7 @@ int RunMatrixDemo(bool as_json) {
         "starting an M/OC (temporary SQLite store, attestation required) and one simulated\n"
         "device per architecture...\n");
   }
-  auto cluster = DemoCluster::Start(bin, serving);
+  auto cluster = DemoCluster::Start(bin, offers);
   if (!cluster.ok()) {
     std::fprintf(stderr, "teepnet demo: FAIL starting the network: %s\n",
                  cluster.error().ToString().c_str());
@@ -155,60 +191,97 @@ int RunMatrixDemo(bool as_json) {
     std::printf("M/OC at %s; devices:\n", (*cluster)->url().c_str());
     std::map<std::string, std::string> ears = (*cluster)->EarStatuses();
     for (const DemoDevice& d : (*cluster)->devices()) {
+      std::string takes;
+      for (const std::string& t : d.instance_types) takes += (takes.empty() ? "" : ", ") + t;
       std::printf("  %-10s %-14s %.16s…  EAR %s%s\n", d.architecture.c_str(), d.platform.c_str(),
                   d.id.c_str(), ears.count(d.id) ? ears[d.id].c_str() : "none",
-                  d.serving ? "  (takes confidential processes)" : "");
+                  takes.empty() ? "" : ("  (takes confidential " + takes + ")").c_str());
     }
     std::printf("\n  case  instance  hardware   ok    EAR          time      request / reason\n");
     std::fflush(stdout);
   }
+  // The combinations that run, shared out to the workers in matrix order.
+  std::vector<size_t> to_run;
+  for (size_t i = 0; i < matrix.size(); ++i) {
+    if (matrix[i].runs()) to_run.push_back(i);
+  }
+  std::vector<json> results(matrix.size());
+  std::vector<char> oks(matrix.size(), 0);
+  std::atomic<size_t> next{0};
+  std::mutex print_mu;
+  auto worker = [&] {
+    for (size_t k = next++; k < to_run.size(); k = next++) {
+      const Combination& c = matrix[to_run[k]];
+      auto in = InputFor(c, *programs, **cluster);
+      FlowResult r;
+      if (in.ok()) {
+        r = RunRequestFlow(*in);
+      } else {
+        r.error = "preparing the inputs: " + in.error().ToString();
+      }
+      const FlowInput empty;
+      json j = FlowResultJson(in.ok() ? *in : empty, r);
+      j["case"] = c.use_case;
+      j["instance"] = c.instance;
+      j["hardware"] = c.hardware;
+      j["supported"] = true;
+      std::lock_guard<std::mutex> lock(print_mu);
+      results[to_run[k]] = std::move(j);
+      oks[to_run[k]] = r.ok ? 1 : 0;
+      if (!as_json) PrintRow(r, c);
+    }
+  };
+  {
+    std::vector<std::thread> workers;
+    for (size_t w = 0; w < kConcurrentCombinations && w < to_run.size(); ++w) {
+      workers.emplace_back(worker);
+    }
+    for (std::thread& t : workers) t.join();
+  }
   json all = json::array();
   bool every_ok = true;
   size_t passed = 0;
-  size_t run = 0;
-  for (const Combination& c : matrix) {
-    if (!c.supported) {
-      all.push_back(Unsupported(c));
+  for (size_t i = 0; i < matrix.size(); ++i) {
+    if (!matrix[i].runs()) {
+      all.push_back(NotRun(matrix[i]));
       continue;
     }
-    ++run;
-    auto in = InputFor(c, *programs, **cluster);
-    FlowResult r;
-    if (in.ok()) {
-      r = RunRequestFlow(*in);
-    } else {
-      r.error = "preparing the inputs: " + in.error().ToString();
-    }
-    const FlowInput empty;
-    json j = FlowResultJson(in.ok() ? *in : empty, r);
-    j["case"] = c.use_case;
-    j["instance"] = c.instance;
-    j["hardware"] = c.hardware;
-    j["supported"] = true;
-    all.push_back(std::move(j));
-    every_ok = every_ok && r.ok;
-    if (r.ok) ++passed;
-    if (!as_json) PrintRow(r, c);
+    all.push_back(std::move(results[i]));
+    every_ok = every_ok && oks[i] != 0;
+    if (oks[i] != 0) ++passed;
   }
   if (as_json) {
     std::printf("%s\n", all.dump(2).c_str());
     return every_ok ? kExitOk : kExitFailure;
   }
-  std::printf("\nnot supported yet (listed, not run):\n");
-  for (int use_case = 1; use_case <= 4; ++use_case) {
-    std::string line;
-    std::string instance;
-    for (const Combination& c : matrix) {
-      if (c.supported || c.use_case != use_case) continue;
-      if (instance != c.instance) {
-        instance = c.instance;
-        line += std::string(line.empty() ? "" : "  ") + instance + ":";
+  auto list = [&](bool supported, const char* title) {
+    bool header = false;
+    for (int use_case = 1; use_case <= 4; ++use_case) {
+      std::string line;
+      std::string instance;
+      for (const Combination& c : matrix) {
+        if (c.runs() || c.supported != supported || c.use_case != use_case) continue;
+        if (instance != c.instance) {
+          instance = c.instance;
+          line += std::string(line.empty() ? "" : "  ") + instance + ":";
+        }
+        line += std::string(" ") + c.hardware;
       }
-      line += std::string(" ") + c.hardware;
+      if (line.empty()) continue;
+      if (!header) std::printf("\n%s\n", title);
+      header = true;
+      std::printf("  case %d  %s\n", use_case, line.c_str());
     }
-    std::printf("  case %d  %s\n", use_case, line.c_str());
+  };
+  list(false, "not supported yet (listed, not run):");
+  list(true, "skipped by this machine's probe (listed, not run):");
+  for (const Combination& c : matrix) {
+    if (c.supported && !c.runs()) {
+      std::printf("  reason: %s\n", c.skipped.c_str());
+      break;
+    }
   }
-  std::printf("\n%zu of %zu supported combinations proved receipt of their PD\n", passed, run);
+  std::printf("\n%zu of %zu combinations run proved receipt of their PD\n", passed, to_run.size());
   if (every_ok) std::printf("all steps passed\n");
   return every_ok ? kExitOk : kExitFailure;
 }

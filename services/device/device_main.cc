@@ -9,7 +9,9 @@
 // After every policy-check round and on the poll interval the Broker also reads the device's
 // inbox at the M/OC (the TAM's origin, /device/v1/...), hands the user's sealed bytes to the
 // Agent (op 5) and posts the receipts back (inbox_relay.h); a UA that came in a case-1 bundle
-// runs in the REE under DIR/ua (ua_launcher.h).
+// runs in the REE under DIR/ua (ua_launcher.h). Between rounds it long-polls the M/OC's
+// GET /device/v1/devices/{id}/wait (wake_client.h) and, once told it has work, reads its inbox
+// and runs a round at once rather than at its next poll.
 #include <unistd.h>
 
 #include <cstdio>
@@ -32,6 +34,7 @@
 #include "services/device/relay_client.h"
 #include "services/device/tam_transport.h"
 #include "services/device/ua_launcher.h"
+#include "services/device/wake_client.h"
 #include "teepnet/base/clock.h"
 #include "teepnet/broker/broker_core.h"
 #include "teepnet/crypto/random.h"
@@ -65,9 +68,11 @@ struct Options {
   std::string agent_program;
   std::string sim_vendors;
   bool sim_debug = false;
-  std::string tam_ca;  // trust anchors for an https:// TAM
+  std::string container_state_dir;  // passed to the Agent; "" = its default
+  std::string tam_ca;               // trust anchors for an https:// TAM
   bool once = false;
   int64_t poll_interval_ms = 60000;
+  int64_t wake_wait_ms = 1000;
   int64_t backoff_initial_ms = 1000;
   int64_t backoff_max_ms = 60000;
   int64_t deadline_ms = 0;
@@ -139,7 +144,14 @@ class Device {
       }
       if (clock_.MonotonicMillis() - last_relay_ms_ >= o_.poll_interval_ms) Relay();
       int64_t wait = broker_.next_policy_check_ms() - clock_.MonotonicMillis();
-      if (wait > 0 && signals_.Wait(static_cast<int>(std::min<int64_t>(wait, 1000)))) break;
+      if (wait > 0 && WaitForWork(wait)) {
+        // The M/OC has work for this device: sealed bytes first (the user is waiting on
+        // them), then the TEEP round (an Update or a challenge), and its inbox again.
+        Relay();
+        RunRound();
+        Relay();
+      }
+      if (signals_.Wait(0)) break;
     }
     log_.Info("stopping", {{"signal", signals_.received()}});
     uas_.StopAll(kUaStopGraceMs);
@@ -159,6 +171,9 @@ class Device {
       args.insert(args.end(), {"--sim-vendors", o.sim_vendors});
     }
     if (o.sim_debug) args.push_back("--sim-debug");
+    if (!o.container_state_dir.empty()) {
+      args.insert(args.end(), {"--container-state-dir", o.container_state_dir});
+    }
     return args;
   }
 
@@ -194,6 +209,30 @@ class Device {
     device_id_ = record->device_id;
     enrolled_ = true;
     return OkStatus();
+  }
+
+  // Waits up to `wait_ms` (at most --wake-wait-ms at a time, so SIGTERM is seen) for the M/OC
+  // to say the device has work (wake_client.h). True when it did. Without the endpoint, or
+  // while it fails, sleeps instead and tries it again after a poll interval.
+  bool WaitForWork(int64_t wait_ms) {
+    const int64_t slice = std::min<int64_t>(wait_ms, o_.wake_wait_ms);
+    if (slice > 0 && clock_.MonotonicMillis() >= wake_retry_ms_) {
+      if (!wake_) {
+        Result<std::string> origin = AdminOriginFor(o_.tam);
+        auto client = origin.ok() ? WakeClient::Create(*origin, device_id_, o_.wake_wait_ms,
+                                                       TamHttpOptions(o_))
+                                  : Result<std::unique_ptr<WakeClient>>(origin.error());
+        if (client.ok()) wake_ = std::move(client).value();
+      }
+      Result<bool> woke =
+          wake_ ? wake_->Wait(slice) : Result<bool>(Error(Code::kUnavailable, "no wait client"));
+      if (woke.ok()) return *woke;
+      log_.Warn("wake-wait-failed",
+                {{"error", woke.error().ToString()}, {"retry_in_ms", o_.poll_interval_ms}});
+      wake_retry_ms_ = clock_.MonotonicMillis() + o_.poll_interval_ms;
+    }
+    signals_.Wait(static_cast<int>(std::min<int64_t>(wait_ms, 1000)));
+    return false;
   }
 
   // One poll of the device's inbox at the M/OC (inbox_relay.h); failures are logged there.
@@ -260,6 +299,8 @@ class Device {
   ReeUaLauncher uas_;
   std::unique_ptr<HttpRelayEndpoint> endpoint_;
   std::optional<InboxRelay> relay_;
+  std::unique_ptr<WakeClient> wake_;
+  int64_t wake_retry_ms_ = 0;
   int64_t last_relay_ms_ = 0;
   bool enrolled_ = false;
   std::string device_id_;
@@ -307,10 +348,17 @@ int Run(const char* argv0, std::span<char* const> args) {
                "sim-vendors beside DIR); the M/OC reads DIR/public with --endorsements");
   flags.Bool("sim-debug", &o.sim_debug,
              "first start only: create the simulated platform with debug enabled");
+  flags.String("container-state-dir", &o.container_state_dir, "DIR",
+               "the Agent's confidential container state (default /run/teepnet/containers/"
+               "<device id prefix>); every ancestor must be searchable by others");
   flags.Bool("once", &o.once,
              "run policy-check rounds until one completes without failure, then exit 0");
   flags.Int("poll-interval-ms", &o.poll_interval_ms, "MS", "policy check period", 10,
             INT64_C(86400000));
+  flags.Int("wake-wait-ms", &o.wake_wait_ms, "MS",
+            "between rounds, wait this long at a time at the M/OC for work\n"
+            "(GET /device/v1/devices/{id}/wait); 0 = only poll",
+            0, INT64_C(30000));
   flags.Int("backoff-initial-ms", &o.backoff_initial_ms, "MS", "first retry delay after a failure",
             1, INT64_C(3600000));
   flags.Int("backoff-max-ms", &o.backoff_max_ms, "MS", "retry delay cap", 1, INT64_C(86400000));

@@ -49,8 +49,21 @@ void InboxRelay::Handle(const InboxEntry& entry, RelayRoundStats& stats) {
     ++stats.refused;
     return;
   }
+  // Op 5 starts TAs in confidential processes and containers; nothing here boots a VM yet, so
+  // such an item is refused at once rather than handed to an Agent that would misread it.
+  if (entry.instance_type == "vm") {
+    log_.Warn("delivery-refused", {{"request_id", entry.request_id},
+                                   {"digest", key},
+                                   {"error", "confidential VMs are not supported on this device"},
+                                   {"retry", false}});
+    handled_.insert(key);
+    ++stats.refused;
+    return;
+  }
   agentd::DeliverSealed request;
   request.request_id = entry.request_id;
+  request.instance_type = entry.instance_type == "container" ? agentd::InstanceType::kContainer
+                                                             : agentd::InstanceType::kProcess;
   request.to_ta = entry.to_ta;
   request.instance = entry.instance;
   request.purpose = entry.purpose;
@@ -75,6 +88,7 @@ void InboxRelay::Handle(const InboxEntry& entry, RelayRoundStats& stats) {
   log_.Info("delivered", {{"request_id", entry.request_id},
                           {"target", entry.to_ta ? "ta" : "agent"},
                           {"instance", entry.instance},
+                          {"instance_type", entry.instance_type},
                           {"ua", delivered->ua.has_value()}});
   if (delivered->ua) {
     // Seed §5.1 item 5: "... then deploy UA in REE."

@@ -50,6 +50,13 @@ Result<InboxEntry> ParseItem(const json& item, size_t index) {
   entry.to_ta = target == "ta";
   TEEPNET_ASSIGN_OR_RETURN(entry.instance, Text(item, "instance", index));
   TEEPNET_ASSIGN_OR_RETURN(entry.purpose, Text(item, "purpose", index));
+  if (item.contains("instance_type")) {
+    TEEPNET_ASSIGN_OR_RETURN(entry.instance_type, Text(item, "instance_type", index));
+    if (entry.instance_type != "process" && entry.instance_type != "container" &&
+        entry.instance_type != "vm") {
+      return Bad("item " + std::to_string(index) + " has an unknown instance_type");
+    }
+  }
   TEEPNET_ASSIGN_OR_RETURN(std::string digest, Text(item, "digest", index));
   Result<Bytes> digest_bytes = FromHex(digest);
   if (!digest_bytes.ok() || digest_bytes->size() != kDigestBytes) {

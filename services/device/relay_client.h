@@ -28,15 +28,18 @@ struct InboxEntry {
   bool to_ta = false;    // "target": "ta" (cases 2, 3), else "agent" (cases 1, 4)
   std::string instance;  // "" for the Agent
   std::string purpose;   // "bundle", "pd", "ta+pd"
-  Bytes digest;          // SHA-256 of `sealed` as the M/OC computed it
+  // "instance_type": "process", "container" or "vm" (what the request asked the TA to run
+  // in); an M/OC that sends no such member predates it and means "process".
+  std::string instance_type = "process";
+  Bytes digest;  // SHA-256 of `sealed` as the M/OC computed it
   Bytes sealed;
 
   friend bool operator==(const InboxEntry&, const InboxEntry&) = default;
 };
 
 // Decodes GET .../inbox's body strictly: {"items": [...]} with every member present and of its
-// type, a known target, a 32-byte hex digest and base64url sealed bytes. common::Errc::
-// kBadResponse otherwise, naming the item.
+// type, a known target, a known instance_type when present, a 32-byte hex digest and base64url
+// sealed bytes. common::Errc::kBadResponse otherwise, naming the item.
 Result<std::vector<InboxEntry>> ParseInbox(ByteView body);
 
 class RelayEndpoint {

@@ -43,9 +43,21 @@ TEST(ParseInbox, ReadsEveryMemberOfAnItem) {
   EXPECT_EQ(e.purpose, "pd");
   EXPECT_EQ(e.digest, crypto::Sha256(kSealed));
   EXPECT_EQ(e.sealed, kSealed);
+  EXPECT_EQ(e.instance_type, "process");  // an item without the member (an older M/OC)
   auto empty = Parse(json{{"items", json::array()}});
   TEEPNET_ASSERT_OK(empty);
   EXPECT_TRUE(empty->empty());
+}
+
+TEST(ParseInbox, ReadsTheInstanceTypeTheRequestAskedFor) {
+  for (const char* type : {"process", "container", "vm"}) {
+    json item = Item();
+    item["instance_type"] = type;
+    auto inbox = Parse(json{{"items", json::array({item})}});
+    TEEPNET_ASSERT_OK(inbox);
+    ASSERT_EQ(inbox->size(), 1u);
+    EXPECT_EQ(inbox->front().instance_type, type);
+  }
 }
 
 TEST(ParseInbox, RefusesAnythingButTheDocumentedShape) {
@@ -67,6 +79,8 @@ TEST(ParseInbox, RefusesAnythingButTheDocumentedShape) {
       {"sealed", ""},
       {"request_id", std::string(kMaxInboxFieldBytes + 1, 'r')},
       {"instance", 7},
+      {"instance_type", "enclave"},
+      {"instance_type", 1},
   };
   for (const auto& [key, value] : bad) {
     json item = Item();

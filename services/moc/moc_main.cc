@@ -15,7 +15,8 @@
 // The user REST API (docs/api/openapi.yaml) is served under /api/v1/ on the same address, its
 // tenants, packages and requests in the same --store database (store/sql_moc_store.h); the
 // admin token creates tenants there too. Devices poll the relay under /device/v1/ (USE-CASES
-// "Device channel API").
+// "Device channel API") and long-poll GET /device/v1/devices/{id}/wait for work between their
+// rounds (device_wakeups.h).
 #include <algorithm>
 #include <cstdio>
 #include <cstring>
@@ -30,6 +31,9 @@
 #include "services/moc/admin_api.h"
 #include "services/moc/capacity_api.h"
 #include "services/moc/device_api.h"
+#include "services/moc/device_wait_api.h"
+#include "services/moc/device_wakeups.h"
+#include "services/moc/request_loop.h"
 #include "services/moc/tam_action_sink.h"
 #include "services/moc/tam_endpoint.h"
 #include "services/moc/tam_reconciler.h"
@@ -54,9 +58,11 @@ constexpr int kExitOk = 0;
 constexpr int kExitFailure = 1;
 constexpr int kExitUsage = 2;
 constexpr int kPurgeEveryMs = 60 * 1000;
-// How often the M/OC turns TAM facts into request events and fails requests past their
-// deadline; the user sees a request move on within about this much of the device's report.
+// The request loop (request_loop.h) turns TAM facts into request events and fails requests
+// past their deadline as soon as the TAM commits a step or a user calls, and at least this
+// often: the safety net, and how replicas sharing a store see each other's steps.
 constexpr int kReconcileEveryMs = 1000;
+constexpr int kSignalCheckMs = 1000;
 
 struct Options {
   std::string listen = "127.0.0.1:8080";
@@ -184,6 +190,10 @@ int Serve(std::span<char* const> args) {
   auto moc_store = store::SqlMocStore::Open(store_url);
   if (!moc_store.ok()) return fail("moc-store", moc_store.error());
   TamActionSink action_sink(**moc_store, **store);
+  // Devices long-poll GET /device/v1/devices/{id}/wait; the sink tells them of new work.
+  DeviceWakeups wakeups;
+  action_sink.OnDeviceWork([&wakeups](std::string_view device) { wakeups.Notify(device); });
+  DeviceWaitApi wait_api(wakeups);
   MocService service(**moc_store, clock, crypto::SystemRandom::Get(), action_sink,
                      HashToken(*admin_token));
   UserApiRouter user_router(service);
@@ -201,6 +211,21 @@ int Serve(std::span<char* const> args) {
   }
 
   TamEndpoint endpoint(**tam, log);
+  RequestLoop request_loop(
+      [&] {
+        // Every replica runs these; events and actions are idempotent (tam_reconciler.h).
+        if (auto r = reconciler.RunOnce(); !r.ok()) {
+          log.Warn("reconcile", {{"error", r.error().ToString()}});
+        }
+        if (auto t = service.CheckTimeouts(); !t.ok()) {
+          log.Warn("check-timeouts", {{"error", t.error().ToString()}});
+        }
+        if (auto resumed = service.Resume(); !resumed.ok()) {
+          log.Warn("resume", {{"error", resumed.error().ToString()}});
+        }
+      },
+      kReconcileEveryMs);
+  endpoint.OnCommitted([&request_loop] { request_loop.Wake(); });
   AdminApi admin(**tam, **store, AdminTokens{*admin_token, *enroll_token}, log);
   net::HttpServerOptions server_options;
   server_options.listen = o.listen;
@@ -210,15 +235,25 @@ int Serve(std::span<char* const> args) {
   server_options.max_body_bytes = std::max(server_options.max_body_bytes, UserApi::MaxBodyBytes());
   server_options.tls_cert_file = o.tls_cert;
   server_options.tls_key_file = o.tls_key;
-  auto server = net::HttpServer::Start(server_options, [&](const net::HttpRequest& request) {
-    std::string_view path = request.Path();
-    if (path == "/tam") return endpoint.Handle(request);
-    if (CapacityApi::Serves(path)) return capacity_api.Handle(request);
-    if (UserApi::Serves(path)) return user_api.Handle(request);
-    if (DeviceApi::Serves(path)) return device_api.Handle(request);
-    if (path.substr(0, 10) == "/admin/v1/") return admin.Handle(request);
-    return net::HttpResponse::Status(404);
-  });
+  auto server = net::HttpServer::Start(
+      server_options,
+      [&](const net::HttpRequest& request) {
+        std::string_view path = request.Path();
+        if (path == "/tam") return endpoint.Handle(request);
+        if (CapacityApi::Serves(path)) return capacity_api.Handle(request);
+        if (UserApi::Serves(path)) {
+          net::HttpResponse r = user_api.Handle(request);
+          // A user's step (sealed bytes posted, a request created) may let the loop move on.
+          if (request.method != "GET") request_loop.Wake();
+          return r;
+        }
+        if (DeviceApi::Serves(path)) return device_api.Handle(request);
+        if (path.substr(0, 10) == "/admin/v1/") return admin.Handle(request);
+        return net::HttpResponse::Status(404);
+      },
+      [&](const net::HttpRequest& request, const net::HttpResponder& respond) {
+        return wait_api.Take(request, respond);
+      });
   if (!server.ok()) return fail("listen", server.error());
   const std::string address = (*server)->host() + ":" + std::to_string((*server)->port());
   if (Status s = WriteFileAtomic(o.data + "/moc.addr", AsBytes(address + "\n"), 0644); !s.ok()) {
@@ -231,23 +266,15 @@ int Serve(std::span<char* const> args) {
             {"attestation", o.attestation}});
 
   int64_t last_purge_ms = clock.MonotonicMillis();
-  while (!signals.Wait(kReconcileEveryMs)) {
-    // Every replica runs these; events and actions are idempotent (tam_reconciler.h).
-    if (auto r = reconciler.RunOnce(); !r.ok()) {
-      log.Warn("reconcile", {{"error", r.error().ToString()}});
-    }
-    if (auto t = service.CheckTimeouts(); !t.ok()) {
-      log.Warn("check-timeouts", {{"error", t.error().ToString()}});
-    }
-    if (auto resumed = service.Resume(); !resumed.ok()) {
-      log.Warn("resume", {{"error", resumed.error().ToString()}});
-    }
+  while (!signals.Wait(kSignalCheckMs)) {
     if (clock.MonotonicMillis() - last_purge_ms < kPurgeEveryMs) continue;
     last_purge_ms = clock.MonotonicMillis();
     auto purged = (*store)->PurgeTokens(clock.NowUnixSeconds());
     if (!purged.ok()) log.Warn("purge-tokens", {{"error", purged.error().ToString()}});
   }
   log.Info("stopping", {{"signal", signals.received()}});
+  request_loop.Stop();
+  wakeups.Close();  // answers the waiting devices while the server can still write
   (*server)->Stop();
   log.Info("stopped", {{"requests", endpoint.counters().requests.load()},
                        {"dropped", endpoint.counters().dropped.load()},

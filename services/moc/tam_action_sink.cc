@@ -1,6 +1,7 @@
 #include "services/moc/tam_action_sink.h"
 
 #include <algorithm>
+#include <optional>
 
 #include "teepnet/base/hex.h"
 #include "teepnet/suit/envelope.h"
@@ -43,15 +44,19 @@ Result<tam::Package> TamPackageFor(const Package& package) {
 }
 
 Status TamActionSink::Execute(const Request& /*request*/, const Action& action) {
+  Status done = OkStatus();
   switch (action.kind) {
-    case ActionKind::kSetDesiredState: return Deploy(action);
-    case ActionKind::kRemovePackages: return Remove(action);
+    case ActionKind::kSetDesiredState: done = Deploy(action); break;
+    case ActionKind::kRemovePackages: done = Remove(action); break;
     case ActionKind::kRequestAttestation:
+    case ActionKind::kRelaySealedData: break;
     case ActionKind::kEmitEar:
-    case ActionKind::kRelaySealedData:
     case ActionKind::kFailRequest: return OkStatus();
+    default: return Error(Code::kInternal, "unknown action kind");
   }
-  return Error(Code::kInternal, "unknown action kind");
+  // The device has something to fetch: its next Update, a challenge, or its inbox.
+  if (done.ok() && device_work_) device_work_(action.device_id);
+  return done;
 }
 
 Result<std::vector<tam::Package>> TamActionSink::Packages(const Action& action) const {
@@ -68,7 +73,13 @@ Result<std::vector<tam::Package>> TamActionSink::Packages(const Action& action) 
 Status TamActionSink::Deploy(const Action& action) {
   TEEPNET_ASSIGN_OR_RETURN(Bytes device, TamDeviceId(action.device_id));
   TEEPNET_ASSIGN_OR_RETURN(std::vector<tam::Package> packages, Packages(action));
-  for (const tam::Package& p : packages) TEEPNET_RETURN_IF_ERROR(tam_store_.PutPackage(p));
+  for (const tam::Package& p : packages) {
+    // Every request for an installed TA deploys it again; rewriting the same envelope (MiBs)
+    // into the catalog each time was most of a request's creation.
+    TEEPNET_ASSIGN_OR_RETURN(std::optional<tam::Package> stored,
+                             tam_store_.FindPackage(p.manifest_id, p.sequence_number));
+    if (!stored || *stored != p) TEEPNET_RETURN_IF_ERROR(tam_store_.PutPackage(p));
+  }
 
   TEEPNET_ASSIGN_OR_RETURN(tam::DesiredState desired, tam_store_.GetDesiredState(device));
   const tam::DesiredState before = desired;

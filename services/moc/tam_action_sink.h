@@ -20,6 +20,9 @@
 #ifndef TEEPNET_SERVICES_MOC_TAM_ACTION_SINK_H_
 #define TEEPNET_SERVICES_MOC_TAM_ACTION_SINK_H_
 
+#include <functional>
+#include <string_view>
+
 #include "teepnet/moc/moc_service.h"
 #include "teepnet/moc/moc_store.h"
 #include "teepnet/tam/tam_store.h"
@@ -38,6 +41,13 @@ class TamActionSink final : public ActionSink {
 
   Status Execute(const Request& request, const Action& action) override;
 
+  // Called with the device id after an action that gives the device work was carried out
+  // (a desired state changed, an attestation wanted, sealed bytes queued), so a Broker
+  // waiting at GET .../wait can be answered at once (device_wakeups.h). Set before use.
+  void OnDeviceWork(std::function<void(std::string_view device_id)> hook) {
+    device_work_ = std::move(hook);
+  }
+
  private:
   Result<std::vector<tam::Package>> Packages(const Action& action) const;
   Status Deploy(const Action& action);
@@ -45,6 +55,7 @@ class TamActionSink final : public ActionSink {
 
   const MocStore& moc_store_;
   tam::TamStore& tam_store_;
+  std::function<void(std::string_view)> device_work_;
 };
 
 }  // namespace teepnet::moc

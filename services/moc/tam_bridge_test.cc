@@ -167,6 +167,31 @@ TEST_F(TamBridgeTest, RefusesToDeployToADeviceIdThatIsNotHex) {
   EXPECT_FALSE(sink_.Execute(r, deploy).ok());
 }
 
+TEST_F(TamBridgeTest, TellsTheDeviceOfWorkOnlyForActionsThatGiveItWork) {
+  const Request r = CreateCase3();
+  std::vector<std::string> woken;
+  sink_.OnDeviceWork([&](std::string_view device) { woken.emplace_back(device); });
+  Action action;
+  action.device_id = device_;
+  action.packages = {ta_.id};
+  for (ActionKind kind : {ActionKind::kSetDesiredState, ActionKind::kRequestAttestation,
+                          ActionKind::kRelaySealedData, ActionKind::kRemovePackages}) {
+    action.kind = kind;
+    TEEPNET_ASSERT_OK(sink_.Execute(r, action));
+  }
+  EXPECT_EQ(woken, std::vector<std::string>(4, device_));
+  woken.clear();
+  for (ActionKind kind : {ActionKind::kEmitEar, ActionKind::kFailRequest}) {
+    action.kind = kind;
+    TEEPNET_ASSERT_OK(sink_.Execute(r, action));
+  }
+  // A deploy that failed gave the device nothing to fetch.
+  action.kind = ActionKind::kSetDesiredState;
+  action.device_id = "not-hex";
+  EXPECT_FALSE(sink_.Execute(r, action).ok());
+  EXPECT_TRUE(woken.empty());
+}
+
 TEST_F(TamBridgeTest, ReportsTheInstallOnceTheDeviceListsTheTa) {
   const Request r = CreateCase3();
   ASSERT_EQ(Stored(r.id).state, RequestState::kDeployingTa);

@@ -95,6 +95,11 @@ net::HttpResponse TamEndpoint::Handle(const net::HttpRequest& request) {
     // "If the TAM cannot produce any result ... a 5xx" (the state was not committed).
     return net::HttpResponse::Status(500);
   }
+  const tam::Outcome o = result.outcome;
+  if (committed_ && (o == tam::Outcome::kUpdateSent || o == tam::Outcome::kUpToDate ||
+                     o == tam::Outcome::kSuccessRecorded || o == tam::Outcome::kErrorRecorded)) {
+    committed_();
+  }
   if (result.outcome == tam::Outcome::kDropped) {
     ++counters_.dropped;
     log_.Warn("tam", std::move(fields));

@@ -14,6 +14,7 @@
 #define TEEPNET_SERVICES_MOC_TAM_ENDPOINT_H_
 
 #include <atomic>
+#include <functional>
 #include <string_view>
 
 #include "services/common/json_log.h"
@@ -36,6 +37,11 @@ class TamEndpoint {
 
   net::HttpResponse Handle(const net::HttpRequest& request);
 
+  // Called after a message whose processing committed something the M/OC's request loop
+  // acts on: a QueryResponse (its appraisal stored), a Success or an Error (the installed
+  // list). Set before serving.
+  void OnCommitted(std::function<void()> hook) { committed_ = std::move(hook); }
+
   struct Counters {
     std::atomic<uint64_t> requests{0};
     std::atomic<uint64_t> dropped{0};
@@ -47,6 +53,7 @@ class TamEndpoint {
   tam::TamCore& tam_;
   const common::JsonLog& log_;
   Counters counters_;
+  std::function<void()> committed_;
 };
 
 }  // namespace teepnet::moc

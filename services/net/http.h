@@ -56,6 +56,12 @@ struct HttpResponse {
 };
 
 using HttpHandler = std::function<HttpResponse(const HttpRequest&)>;
+// A response given later (a long poll). Call it at most once, from any thread, and only
+// before the server stops; a responder dropped without a call closes the connection.
+using HttpResponder = std::function<void(HttpResponse)>;
+// Asked first for every request: returns false to leave the request to the HttpHandler, true
+// when it keeps `respond` and will answer through it (without blocking the server's threads).
+using HttpDeferredHandler = std::function<bool(const HttpRequest&, const HttpResponder& respond)>;
 
 struct HttpServerOptions {
   std::string listen = "127.0.0.1:0";  // host:port; port 0 picks a free port
@@ -75,6 +81,11 @@ class HttpServer {
   // Binds, listens and starts serving on background threads.
   static Result<std::unique_ptr<HttpServer>> Start(const HttpServerOptions& options,
                                                    HttpHandler handler);
+  // The same, with requests a deferred handler may take first (long polls). Whoever holds
+  // responders must give them up (answer or drop them) before Stop().
+  static Result<std::unique_ptr<HttpServer>> Start(const HttpServerOptions& options,
+                                                   HttpHandler handler,
+                                                   HttpDeferredHandler deferred);
   virtual ~HttpServer() = default;
   virtual uint16_t port() const = 0;
   virtual std::string host() const = 0;

@@ -59,8 +59,12 @@ class Session : public std::enable_shared_from_this<Session<Stream>> {
 
  public:
   template <class... StreamArgs>
-  Session(const HttpServerOptions& options, const HttpHandler& handler, StreamArgs&&... args)
-      : stream_(std::forward<StreamArgs>(args)...), options_(options), handler_(handler) {
+  Session(const HttpServerOptions& options, const HttpHandler& handler,
+          const HttpDeferredHandler& deferred, StreamArgs&&... args)
+      : stream_(std::forward<StreamArgs>(args)...),
+        options_(options),
+        handler_(handler),
+        deferred_(deferred) {
     beast::error_code ec;
     auto ep = Tcp(stream_).socket().remote_endpoint(ec);
     if (!ec) peer_ = ep.address().to_string() + ":" + std::to_string(ep.port());
@@ -121,12 +125,26 @@ class Session : public std::enable_shared_from_this<Session<Stream>> {
     BeastRequest request = parser_->release();
     HttpResponse response;
     try {
-      response = handler_(ToRequest(request, peer_));
+      HttpRequest in = ToRequest(request, peer_);
+      if (deferred_ && deferred_(in, Responder(request.keep_alive(), request.version()))) return;
+      response = handler_(in);
     } catch (const std::exception&) {
       // Handlers return errors as values; this only guards against allocation failure.
       response = HttpResponse::Status(500);
     }
     Respond(std::move(response), request.keep_alive(), request.version());
+  }
+
+  // Answers on the session's strand, whichever thread calls it; a second call is ignored.
+  HttpResponder Responder(bool keep_alive, unsigned version) {
+    auto once = std::make_shared<std::atomic<bool>>(false);
+    return [self = this->shared_from_this(), once, keep_alive, version](HttpResponse response) {
+      if (once->exchange(true)) return;
+      asio::post(self->stream_.get_executor(),
+                 [self, keep_alive, version, r = std::move(response)]() mutable {
+                   self->Respond(std::move(r), keep_alive, version);
+                 });
+    };
   }
 
   void Respond(HttpResponse response, bool keep_alive, unsigned version) {
@@ -172,15 +190,20 @@ class Session : public std::enable_shared_from_this<Session<Stream>> {
   std::optional<bhttp::request_parser<bhttp::vector_body<uint8_t>>> parser_;
   const HttpServerOptions& options_;
   const HttpHandler& handler_;
+  const HttpDeferredHandler& deferred_;
   std::string peer_;
   bool first_ = true;
 };
 
 class BeastServer final : public HttpServer {
  public:
-  BeastServer(const HttpServerOptions& options, HttpHandler handler,
+  BeastServer(const HttpServerOptions& options, HttpHandler handler, HttpDeferredHandler deferred,
               std::shared_ptr<const crypto::TlsContext> tls)
-      : options_(options), handler_(std::move(handler)), tls_(std::move(tls)), acceptor_(io_) {}
+      : options_(options),
+        handler_(std::move(handler)),
+        deferred_(std::move(deferred)),
+        tls_(std::move(tls)),
+        acceptor_(io_) {}
 
   ~BeastServer() override { Stop(); }
 
@@ -234,11 +257,13 @@ class BeastServer final : public HttpServer {
           if (!ec) {
             socket.set_option(tcp::no_delay(true), ec);
             if (!tls_) {
-              std::make_shared<Session<beast::tcp_stream>>(options_, handler_, std::move(socket))
+              std::make_shared<Session<beast::tcp_stream>>(options_, handler_, deferred_,
+                                                           std::move(socket))
                   ->Run();
             } else if (auto session = crypto::TlsSession::Server(tls_); session.ok()) {
-              std::make_shared<Session<TlsStream>>(
-                  options_, handler_, beast::tcp_stream(std::move(socket)), std::move(*session))
+              std::make_shared<Session<TlsStream>>(options_, handler_, deferred_,
+                                                   beast::tcp_stream(std::move(socket)),
+                                                   std::move(*session))
                   ->Run();
             }
           }
@@ -248,6 +273,7 @@ class BeastServer final : public HttpServer {
 
   HttpServerOptions options_;
   HttpHandler handler_;
+  HttpDeferredHandler deferred_;                   // may be empty
   std::shared_ptr<const crypto::TlsContext> tls_;  // null: plain HTTP
   asio::io_context io_;
   tcp::acceptor acceptor_;
@@ -262,6 +288,12 @@ class BeastServer final : public HttpServer {
 
 Result<std::unique_ptr<HttpServer>> HttpServer::Start(const HttpServerOptions& options,
                                                       HttpHandler handler) {
+  return Start(options, std::move(handler), HttpDeferredHandler());
+}
+
+Result<std::unique_ptr<HttpServer>> HttpServer::Start(const HttpServerOptions& options,
+                                                      HttpHandler handler,
+                                                      HttpDeferredHandler deferred) {
   auto colon = options.listen.rfind(':');
   if (colon == std::string::npos) {
     return Error(Code::kInvalidArgument, "listen address must be host:port: " + options.listen);
@@ -279,7 +311,8 @@ Result<std::unique_ptr<HttpServer>> HttpServer::Start(const HttpServerOptions& o
   if (!options.tls_cert_file.empty() || !options.tls_key_file.empty()) {
     TEEPNET_ASSIGN_OR_RETURN(tls, LoadServerTls(options.tls_cert_file, options.tls_key_file));
   }
-  auto server = std::make_unique<BeastServer>(options, std::move(handler), std::move(tls));
+  auto server = std::make_unique<BeastServer>(options, std::move(handler), std::move(deferred),
+                                              std::move(tls));
   TEEPNET_RETURN_IF_ERROR(server->Listen(host, static_cast<uint16_t>(port)));
   return std::unique_ptr<HttpServer>(std::move(server));
 }

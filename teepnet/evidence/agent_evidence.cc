@@ -26,9 +26,19 @@ Result<std::vector<InstanceClaim>> PlatformEvidenceProvider::InstanceClaims() co
   for (const suit::ManifestRecord& m : store_.ListManifests()) {
     // The store keeps only envelopes the Agent authenticated before installing them.
     TEEPNET_ASSIGN_OR_RETURN(suit::ComponentId id, FirstComponentOfEnvelope(m.envelope));
-    std::optional<Bytes> image = store_.ReadComponent(id);
-    if (!image) continue;
-    TEEPNET_ASSIGN_OR_RETURN(const InstanceIdentity* identity, instances_->Ensure(id, *image));
+    // The Agent checked the component against the manifest's image digest when it installed
+    // it, and checks the measurement again when it starts the instance (delivery.cc).
+    const InstanceIdentity* identity = nullptr;
+    if (auto known = measured_under_.find(InstanceNameOf(id));
+        known != measured_under_.end() && !m.digest.empty() && known->second == m.digest) {
+      identity = instances_->Find(known->first);
+    }
+    if (identity == nullptr) {
+      std::optional<Bytes> image = store_.ReadComponent(id);
+      if (!image) continue;
+      TEEPNET_ASSIGN_OR_RETURN(identity, instances_->Ensure(id, *image));
+      measured_under_[identity->name] = m.digest;
+    }
     out.push_back(InstanceClaim{
         identity->name, identity->measurement,
         cose::CoseKey::FromPublicKey(identity->hpke.public_key()).Encode(/*include_private=*/false),

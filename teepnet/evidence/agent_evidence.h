@@ -7,6 +7,7 @@
 #ifndef TEEPNET_EVIDENCE_AGENT_EVIDENCE_H_
 #define TEEPNET_EVIDENCE_AGENT_EVIDENCE_H_
 
+#include <map>
 #include <string>
 #include <vector>
 
@@ -51,6 +52,10 @@ class PlatformEvidenceProvider final : public agent::EvidenceProvider {
   std::vector<crypto::PublicKey> hpke_keys_;
   AgentIdentity identity_;
   InstanceKeyring* instances_;
+  // Instance name -> the manifest digest its identity was last measured under. The manifest
+  // commits to the component's digest, so while it is unchanged the component need not be
+  // read and hashed again for every evidence (MiBs per TA, every QueryResponse).
+  mutable std::map<std::string, Bytes, std::less<>> measured_under_;
 };
 
 }  // namespace teepnet::evidence

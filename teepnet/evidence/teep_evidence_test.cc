@@ -418,6 +418,22 @@ TEST_F(TeepEvidenceTest, TheSameTcKeepsItsInstanceKeysAcrossEvidence) {
   EXPECT_TRUE(first->instances[0].proof.Equals(second->instances[0].proof));
 }
 
+TEST_F(TeepEvidenceTest, ANewVersionOfTheTcIsMeasuredAgainAndGetsNewInstanceKeys) {
+  const suit::ComponentId id = suit::MakeComponentId({"TEEP-Device", "SecureFS", "hello-ta"});
+  a_->Install(id, AsBytes("v1"));
+  auto first = VerifyTeepEvidence(a_->Collect(challenge_)->payload, a_->agent_key.public_key());
+  a_->Install(id, AsBytes("v2"));  // another manifest (digest) for the same component
+  auto second =
+      VerifyTeepEvidence(a_->Collect(Bytes(32, 0x01))->payload, a_->agent_key.public_key());
+  TEEPNET_ASSERT_OK(first);
+  TEEPNET_ASSERT_OK(second);
+  ASSERT_EQ(first->instances.size(), 1u);
+  ASSERT_EQ(second->instances.size(), 1u);
+  EXPECT_EQ(first->instances[0].measurement, evidence::MeasureImage(AsBytes("v1")));
+  EXPECT_EQ(second->instances[0].measurement, evidence::MeasureImage(AsBytes("v2")));
+  EXPECT_FALSE(first->instances[0].hpke.Equals(second->instances[0].hpke));
+}
+
 TEST_F(TeepEvidenceTest, RefusedEvidenceNamesNoInstances) {
   a_->Install(suit::MakeComponentId({"TEEP-Device", "SecureFS", "hello-ta"}), AsBytes("v1"));
   auto evidence = a_->Collect(Bytes(32, 0x11));  // not the TAM's challenge

@@ -62,9 +62,13 @@ Result<ReceiptPost> ParseReceiptPost(ByteView body) {
 }  // namespace
 
 json InboxItemJson(const InboxItem& item) {
-  return {{"request_id", item.request_id}, {"target", std::string(ChannelTargetName(item.target))},
-          {"instance", item.instance},     {"purpose", item.purpose},
-          {"digest", ToHex(item.digest)},  {"sealed", eat::Base64UrlEncode(item.sealed)}};
+  return {{"request_id", item.request_id},
+          {"target", std::string(ChannelTargetName(item.target))},
+          {"instance", item.instance},
+          {"purpose", item.purpose},
+          {"instance_type", std::string(InstanceTypeName(item.instance_type))},
+          {"digest", ToHex(item.digest)},
+          {"sealed", eat::Base64UrlEncode(item.sealed)}};
 }
 
 size_t DeviceApiRouter::MaxBodyBytes() {

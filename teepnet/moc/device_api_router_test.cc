@@ -90,6 +90,7 @@ TEST_F(DeviceApiTest, ServesTheInboxAndFinishesTheRequestOnItsReceipt) {
                             {"target", "agent"},
                             {"instance", ""},
                             {"purpose", "bundle"},
+                            {"instance_type", "process"},
                             {"digest", ToHex(crypto::Sha256(kSealed))},
                             {"sealed", eat::Base64UrlEncode(kSealed)}}));
 
@@ -97,6 +98,23 @@ TEST_F(DeviceApiTest, ServesTheInboxAndFinishesTheRequestOnItsReceipt) {
   ASSERT_EQ(done.status, 200) << AsChars(done.body);
   EXPECT_EQ(Body(done), json({{"request_id", request_id_}, {"state", "done"}}));
   EXPECT_EQ(Body(Call("GET", inbox)).at("items").size(), 0u);
+}
+
+TEST_F(DeviceApiTest, NamesTheRequestedInstanceTypeInTheInboxItem) {
+  // The device also offers containers now; a container request's item tells the Broker so.
+  TEEPNET_ASSERT_OK(service_.ReportCapacity(Device(
+      device_.id(), Architecture::kSgx, {InstanceType::kProcess, InstanceType::kContainer}, 4)));
+  RequestSpec spec;
+  spec.use_case = 1;
+  spec.instance = InstanceType::kContainer;
+  Result<Request> created = service_.CreateRequest(alice_, spec);
+  TEEPNET_ASSERT_OK(created);
+  request_id_ = created->id;
+  Relay();
+  const json items = Body(Call("GET", "/device/v1/devices/" + device_.id() + "/inbox")).at("items");
+  ASSERT_EQ(items.size(), 1u);
+  EXPECT_EQ(items[0].at("request_id"), request_id_);
+  EXPECT_EQ(items[0].at("instance_type"), "container");
 }
 
 TEST_F(DeviceApiTest, AnswersWith400ForBadJsonBadBase64AndUnknownFields) {

@@ -259,6 +259,7 @@ Result<std::vector<InboxItem>> MocService::Inbox(std::string_view device_id) con
     item.target = blob.target;
     item.instance = request->channel_instance;
     item.purpose = std::string(ChannelPurposeFor(request->use_case));
+    item.instance_type = request->instance;
     item.digest = std::move(blob.digest);
     item.sealed = std::move(blob.sealed);
     sealed_bytes += item.sealed.size();

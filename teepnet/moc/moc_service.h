@@ -58,6 +58,8 @@ struct InboxItem {
   std::string purpose;   // ChannelPurposeFor(use case)
   Bytes digest;          // SHA-256 of `sealed`
   Bytes sealed;
+  // What the TA runs in (the request's instance type).
+  InstanceType instance_type = InstanceType::kProcess;
 
   friend bool operator==(const InboxItem&, const InboxItem&) = default;
 };

@@ -4,8 +4,11 @@
 // receipt for the PD checked by the CLI (exit 0); a contraindicated device gets nothing; the
 // PD never reaches the M/OC's store or logs, or the Broker's files, in plaintext; an impossible
 // placement is refused; an M/OC killed mid-request and restarted still completes it once.
+// Cases 3 and 4 also run with the TA in a confidential container (runc), where this machine
+// allows containers.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <map>
 #include <nlohmann/json.hpp>
@@ -19,6 +22,7 @@
 #include "teepnet/crypto/hash.h"
 #include "teepnet/crypto/keys.h"
 #include "teepnet/crypto/random.h"
+#include "teepnet/runtime/container_backend.h"
 #include "teepnet/testing/matchers.h"
 #include "tests/e2e/harness.h"
 
@@ -29,6 +33,27 @@ using nlohmann::json;
 
 constexpr int kEnrollMs = 60000;
 constexpr int kRequestMs = 240000;  // a bound for the CLI, not a timing assertion
+
+// True when `image` is an ELF executable naming no program interpreter: what a one-layer image
+// holding nothing but the TA can run (sanitizer builds link hello_ta dynamically).
+bool IsStaticElf(const Bytes& image) {
+  auto u16 = [&](size_t at) { return static_cast<size_t>(image[at] | image[at + 1] << 8); };
+  auto u64 = [&](size_t at) {
+    size_t v = 0;
+    for (size_t i = 0; i < 8; ++i) v |= static_cast<size_t>(image[at + i]) << (8 * i);
+    return v;
+  };
+  if (image.size() < 64 || image[0] != 0x7f || image[1] != 'E' || image[4] != 2) return false;
+  const size_t phoff = u64(32), phentsize = u16(54), phnum = u16(56);
+  for (size_t i = 0; i < phnum; ++i) {
+    const size_t at = phoff + i * phentsize;
+    if (at + 4 > image.size()) return false;
+    if (image[at] == 3 && image[at + 1] == 0 && image[at + 2] == 0 && image[at + 3] == 0) {
+      return false;  // PT_INTERP
+    }
+  }
+  return true;
+}
 
 std::string Trim(std::string s) {
   while (!s.empty() && (s.back() == '\n' || s.back() == '\r')) s.pop_back();
@@ -85,9 +110,11 @@ class UseCasesEndToEndTest : public ::testing::Test {
     return Reply{r->status, json::parse(AsChars(r->body), nullptr, false)};
   }
 
-  // A device that keeps polling, enrolled and offering confidential processes.
-  std::string StartDevice(const std::string& arch, const std::string& platform,
-                          bool debug = false) {
+  // A device that keeps polling, enrolled and offering `instance_types` (confidential
+  // processes by default). A device that offers containers keeps their state in
+  // containers/<arch> under the test directory.
+  std::string StartDevice(const std::string& arch, const std::string& platform, bool debug = false,
+                          const std::vector<std::string>& instance_types = {"process"}) {
     const std::string name = "device-" + arch;
     std::vector<std::string> args = {DeviceProgram(),
                                      "run",
@@ -112,6 +139,10 @@ class UseCasesEndToEndTest : public ::testing::Test {
                                      "--backoff-max-ms",
                                      "400"};
     if (debug) args.push_back("--sim-debug");
+    if (std::find(instance_types.begin(), instance_types.end(), "container") !=
+        instance_types.end()) {
+      args.insert(args.end(), {"--container-state-dir", dir_ / ("containers/" + arch)});
+    }
     devices_.emplace(name, Program::Start(args, dir_ / (name + ".log")));
     std::string id;
     EXPECT_TRUE(WaitFor(
@@ -121,9 +152,9 @@ class UseCasesEndToEndTest : public ::testing::Test {
           return !id.empty();
         },
         kEnrollMs));
-    Reply put =
-        Call("PUT", "/api/v1/devices/" + id + "/capacity", admin_token_,
-             json{{"architecture", arch}, {"instance_types", {"process"}}, {"slots", 16}}.dump());
+    Reply put = Call(
+        "PUT", "/api/v1/devices/" + id + "/capacity", admin_token_,
+        json{{"architecture", arch}, {"instance_types", instance_types}, {"slots", 16}}.dump());
     EXPECT_EQ(put.status, 200) << put.body.dump();
     return id;
   }
@@ -154,7 +185,8 @@ class UseCasesEndToEndTest : public ::testing::Test {
   std::vector<std::string> RequestArgs(int use_case, const std::string& hardware,
                                        const std::string& marker,
                                        const std::string& instance = "process") {
-    const std::string tag = "c" + std::to_string(use_case) + "-" + hardware;
+    const std::string tag = "c" + std::to_string(use_case) + "-" +
+                            (instance == "process" ? "" : instance + "-") + hardware;
     std::vector<std::string> args = {CliProgram(),
                                      "request",
                                      "--moc",
@@ -248,6 +280,59 @@ TEST_F(UseCasesEndToEndTest, RunsEveryCaseOnConfidentialProcessesAndKeepsThePdFr
   for (const std::string& marker : markers) {
     EXPECT_FALSE(AppearsUnder(dir_ / "moc", marker));
     EXPECT_FALSE(AppearsUnder(dir_ / "moc.log", marker));
+    for (const auto& [arch, platform] : platforms) {
+      EXPECT_FALSE(AppearsUnder(dir_ / ("device-" + arch), marker));
+      EXPECT_FALSE(AppearsUnder(dir_ / ("device-" + arch + ".log"), marker));
+    }
+  }
+}
+
+TEST_F(UseCasesEndToEndTest, RunsCases3And4InConfidentialContainersAndKeepsThePdFromTheHost) {
+  const runtime::ContainerProbe probe = runtime::ProbeContainers();
+  if (!probe.usable()) GTEST_SKIP() << "containers cannot run here: " << probe.ToString();
+  auto ta = ReadFile(HELLO_TA);
+  TEEPNET_ASSERT_OK(ta);
+  if (!IsStaticElf(*ta)) GTEST_SKIP() << "hello_ta is not a static executable in this build";
+  // The containers' mapped ids walk to their bundles under the test directory (0700 from
+  // mkdtemp): make it searchable, not listable.
+  std::filesystem::permissions(
+      dir_.path(), std::filesystem::perms::owner_all | std::filesystem::perms::others_exec);
+  // Seed Figure 2 allows containers on SEV-SNP and TDX (and no confidential process there).
+  const std::map<std::string, std::string> platforms = {{"sev-snp", "sim-snp"}, {"tdx", "sim-tdx"}};
+  for (const auto& [arch, platform] : platforms) {
+    StartDevice(arch, platform, false, {"container"});
+  }
+  std::vector<std::string> markers;
+  for (const auto& [arch, platform] : platforms) {
+    for (int use_case : {3, 4}) {
+      SCOPED_TRACE("case " + std::to_string(use_case) + " in a container on " + arch);
+      const std::string marker = NewMarker();
+      markers.push_back(marker);
+      int status = -1;
+      json r = RunRequest(RequestArgs(use_case, arch, marker, "container"), &status);
+      EXPECT_EQ(status, 0) << r.dump(2);
+      EXPECT_EQ(r.value("ok", false), true) << r.dump(2);
+      EXPECT_EQ(r.value("state", ""), "done");
+      EXPECT_EQ(r.value("ear_status", ""), "affirming");
+      EXPECT_EQ(r.value("hardware", ""), arch);
+      EXPECT_EQ(r.value("pd_sha256", ""),
+                ToHex(crypto::Sha256(AsBytes("{\"secret\":\"" + marker + "\"}"))));
+      // The TA ran in a container: the Agent says so in its launch record.
+      const std::string log = devices_.at("device-" + arch).Log();
+      EXPECT_NE(log.find("\"backend\":\"confidential-container\""), std::string::npos) << log;
+    }
+  }
+  // The containers still run as the workloads: nothing under their state (bundles, runtime
+  // state) holds the PD, and neither does anything else of the M/OC or the devices.
+  for (const std::string& marker : markers) {
+    EXPECT_FALSE(AppearsUnder(dir_ / "containers", marker));
+  }
+  moc_->Stop();
+  for (auto& [name, device] : devices_) device.Stop();
+  for (const std::string& marker : markers) {
+    EXPECT_FALSE(AppearsUnder(dir_ / "moc", marker));
+    EXPECT_FALSE(AppearsUnder(dir_ / "moc.log", marker));
+    EXPECT_FALSE(AppearsUnder(dir_ / "containers", marker));
     for (const auto& [arch, platform] : platforms) {
       EXPECT_FALSE(AppearsUnder(dir_ / ("device-" + arch), marker));
       EXPECT_FALSE(AppearsUnder(dir_ / ("device-" + arch + ".log"), marker));
