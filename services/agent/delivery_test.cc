@@ -23,6 +23,7 @@
 #include "teepnet/runtime/container_backend.h"
 #include "teepnet/runtime/errc.h"
 #include "teepnet/runtime/instance_test_util.h"
+#include "teepnet/runtime/oci_image.h"
 #include "teepnet/suit/component_id.h"
 #include "teepnet/testing/matchers.h"
 
@@ -30,27 +31,6 @@ namespace teepnet::agentd {
 namespace {
 
 using ::teepnet::testing::FailsWith;
-
-// True when `image` is an ELF executable that names no program interpreter: what a one-layer
-// image holding nothing but the TA can run (sanitizer builds link hello_ta dynamically).
-bool IsStaticElf(const Bytes& image) {
-  auto u16 = [&](size_t at) { return static_cast<size_t>(image[at] | image[at + 1] << 8); };
-  auto u64 = [&](size_t at) {
-    size_t v = 0;
-    for (size_t i = 0; i < 8; ++i) v |= static_cast<size_t>(image[at + i]) << (8 * i);
-    return v;
-  };
-  if (image.size() < 64 || image[0] != 0x7f || image[1] != 'E' || image[4] != 2) return false;
-  const size_t phoff = u64(32), phentsize = u16(54), phnum = u16(56);
-  for (size_t i = 0; i < phnum; ++i) {
-    const size_t at = phoff + i * phentsize;
-    if (at + 4 > image.size()) return false;
-    if (image[at] == 3 && image[at + 1] == 0 && image[at + 2] == 0 && image[at + 3] == 0) {
-      return false;  // PT_INTERP
-    }
-  }
-  return true;
-}
 
 size_t Entries(const std::string& dir) {
   std::error_code ec;
@@ -333,7 +313,7 @@ class ContainerDeliveryTest : public DeliveryTest {
     if (IsSkipped() || HasFatalFailure()) return;
     const runtime::ContainerProbe probe = runtime::ProbeContainers();
     if (!probe.usable()) GTEST_SKIP() << "containers cannot run here: " << probe.ToString();
-    if (!IsStaticElf(image_)) GTEST_SKIP() << "hello_ta is not static in this build";
+    if (!runtime::IsStaticElf(image_)) GTEST_SKIP() << "hello_ta is not static in this build";
     // The bundle path must be searchable by the container's mapped ids (mkdtemp makes 0700).
     std::filesystem::permissions(
         dir_.path(), std::filesystem::perms::owner_all | std::filesystem::perms::others_exec);

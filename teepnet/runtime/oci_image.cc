@@ -157,6 +157,27 @@ Status BuildOciImage(const std::string& layout_dir, const std::string& ref, Byte
   return status;
 }
 
+bool IsStaticElf(ByteView image) {
+  // ELF64 little-endian header fields (System V gABI): e_phoff at 32, e_phentsize at 54,
+  // e_phnum at 56; a program header's p_type is its first 4 bytes, PT_INTERP = 3.
+  auto u16 = [&](size_t at) { return static_cast<size_t>(image[at] | image[at + 1] << 8); };
+  auto u64 = [&](size_t at) {
+    size_t v = 0;
+    for (size_t i = 0; i < 8; ++i) v |= static_cast<size_t>(image[at + i]) << (8 * i);
+    return v;
+  };
+  if (image.size() < 64 || image[0] != 0x7f || image[1] != 'E' || image[4] != 2) return false;
+  const size_t phoff = u64(32), phentsize = u16(54), phnum = u16(56);
+  for (size_t i = 0; i < phnum; ++i) {
+    const size_t at = phoff + i * phentsize;
+    if (at < phoff || at + 4 > image.size()) return false;
+    if (image[at] == 3 && image[at + 1] == 0 && image[at + 2] == 0 && image[at + 3] == 0) {
+      return false;
+    }
+  }
+  return true;
+}
+
 Status PackOciArchive(const std::string& layout_dir, const std::string& archive) {
   const auto tar = FindTool("tar");
   if (!tar) return Error(Errc::kSetupFailed, "tar is not installed");

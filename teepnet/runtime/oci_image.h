@@ -41,6 +41,10 @@ Status ExtractOciArchive(const std::string& archive, const std::string& dir);
 Status BuildOciImage(const std::string& layout_dir, const std::string& ref, ByteView executable,
                      const std::string& work_dir);
 
+// True when `image` is a 64-bit ELF executable that names no program interpreter (no
+// PT_INTERP program header): what a one-layer image holding nothing but that file can run.
+bool IsStaticElf(ByteView image);
+
 // Packs an image layout into an oci-archive at `archive`.
 Status PackOciArchive(const std::string& layout_dir, const std::string& archive);
 

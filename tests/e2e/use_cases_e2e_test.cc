@@ -23,6 +23,7 @@
 #include "teepnet/crypto/keys.h"
 #include "teepnet/crypto/random.h"
 #include "teepnet/runtime/container_backend.h"
+#include "teepnet/runtime/oci_image.h"
 #include "teepnet/testing/matchers.h"
 #include "tests/e2e/harness.h"
 
@@ -33,27 +34,6 @@ using nlohmann::json;
 
 constexpr int kEnrollMs = 60000;
 constexpr int kRequestMs = 240000;  // a bound for the CLI, not a timing assertion
-
-// True when `image` is an ELF executable naming no program interpreter: what a one-layer image
-// holding nothing but the TA can run (sanitizer builds link hello_ta dynamically).
-bool IsStaticElf(const Bytes& image) {
-  auto u16 = [&](size_t at) { return static_cast<size_t>(image[at] | image[at + 1] << 8); };
-  auto u64 = [&](size_t at) {
-    size_t v = 0;
-    for (size_t i = 0; i < 8; ++i) v |= static_cast<size_t>(image[at + i]) << (8 * i);
-    return v;
-  };
-  if (image.size() < 64 || image[0] != 0x7f || image[1] != 'E' || image[4] != 2) return false;
-  const size_t phoff = u64(32), phentsize = u16(54), phnum = u16(56);
-  for (size_t i = 0; i < phnum; ++i) {
-    const size_t at = phoff + i * phentsize;
-    if (at + 4 > image.size()) return false;
-    if (image[at] == 3 && image[at + 1] == 0 && image[at + 2] == 0 && image[at + 3] == 0) {
-      return false;  // PT_INTERP
-    }
-  }
-  return true;
-}
 
 std::string Trim(std::string s) {
   while (!s.empty() && (s.back() == '\n' || s.back() == '\r')) s.pop_back();
@@ -292,7 +272,8 @@ TEST_F(UseCasesEndToEndTest, RunsCases3And4InConfidentialContainersAndKeepsThePd
   if (!probe.usable()) GTEST_SKIP() << "containers cannot run here: " << probe.ToString();
   auto ta = ReadFile(HELLO_TA);
   TEEPNET_ASSERT_OK(ta);
-  if (!IsStaticElf(*ta)) GTEST_SKIP() << "hello_ta is not a static executable in this build";
+  if (!runtime::IsStaticElf(*ta))
+    GTEST_SKIP() << "hello_ta is not a static executable in this build";
   // The containers' mapped ids walk to their bundles under the test directory (0700 from
   // mkdtemp): make it searchable, not listable.
   std::filesystem::permissions(
