@@ -13,11 +13,13 @@
 // The request names the instance type (op 5 key 6): a confidential process runs on the backend
 // given to Create; a confidential container on the backend options.make_container_backend
 // creates the first time one is asked for (runtime/container_backend.h packs the TA bytes into
-// a one-layer OCI image). Either way the receipt's measurement is SHA-256 of the TA bytes, what
-// was attested or sealed: a process's launch measurement is taken over its sealed memfd and
-// must equal it; a container's (manifest digest + runtime config) names the image, not the TA,
-// so the Agent checks SHA-256 of the bytes it handed to the backend instead and logs the
-// container measurement.
+// a one-layer OCI image); a confidential VM likewise on options.make_vm_backend's
+// (runtime/vm_backend.h puts the TA bytes into the guest's initramfs). Either way the receipt's
+// measurement is SHA-256 of the TA bytes, what was attested or sealed: a process's launch
+// measurement is taken over its sealed memfd and must equal it; a container's (manifest digest
+// + runtime config) and a VM's (launch digest over kernel, initramfs, command line and
+// configuration) name the whole image, not the TA, so the Agent checks SHA-256 of the bytes it
+// handed to the backend instead and logs the instance's launch measurement.
 //
 // Every failure is an error value with a precise reason; an instance that failed is stopped and
 // its state removed before Deliver returns. A bundle the Agent opened stays consumed by its
@@ -48,6 +50,7 @@
 #include "teepnet/base/bytes.h"
 #include "teepnet/base/clock.h"
 #include "teepnet/base/result.h"
+#include "teepnet/channel/receipt.h"
 #include "teepnet/channel/replay_guard.h"
 #include "teepnet/crypto/keys.h"
 #include "teepnet/evidence/instance_keyring.h"
@@ -62,8 +65,8 @@ inline constexpr int kTaResponseTimeoutMs = 10'000;
 inline constexpr size_t kMaxRunningInstances = 8;
 // SIGTERM grace before SIGKILL when an instance is stopped.
 inline constexpr int kStopGraceMs = 1'000;
-// A TA's answer (an acknowledgement, or a receipt: channel::kMaxReceiptBytes) is small.
-inline constexpr size_t kMaxTaResponseBytes = 64 * 1024;
+// A TA's answer: an acknowledgement, or a receipt (with a workload's sealed outputs).
+inline constexpr size_t kMaxTaResponseBytes = channel::kMaxReceiptBytes;
 // Frames for the UA a TA may send before its answer; they are dropped (op 5 relays nothing).
 inline constexpr size_t kMaxFramesBeforeResponse = 16;
 // Sealed messages remembered for TA deliveries (see Delivery::SeenTaMessages).
@@ -84,6 +87,10 @@ struct DeliveryOptions {
   // never pays for it). Its error is kept and every container delivery fails with it. Unset:
   // container deliveries are refused.
   std::function<Result<std::unique_ptr<runtime::InstanceBackend>>()> make_container_backend;
+  // The same for instance_type vm (runtime/vm_backend.h boots a qemu guest around the TA bytes;
+  // Start returns once the guest agent is up, so the answer deadline excludes the boot). Unset:
+  // VM deliveries are refused.
+  std::function<Result<std::unique_ptr<runtime::InstanceBackend>>()> make_vm_backend;
   // Launches are logged here when set (the container measurement, which no receipt carries).
   const common::JsonLog* log = nullptr;
 };
@@ -122,7 +129,12 @@ class Delivery final : public SealedDeliverer {
 
   Result<Delivered> DeliverToAgent(const DeliverSealed& request);
   Result<Delivered> DeliverToTa(const DeliverSealed& request);
-  // The backend for `type` (creating the container backend on first use).
+  // A backend made on first use (containers, VMs), or the reason it could not be.
+  struct LazyBackend {
+    std::unique_ptr<runtime::InstanceBackend> backend;
+    std::optional<Error> error;
+  };
+  // The backend for `type` (creating the container or VM backend on first use).
   Result<runtime::InstanceBackend*> BackendFor(InstanceType type);
   // Starts `executable` on the backend for `type`, sends the kPd frame `pd_payload` (wiped
   // afterwards) and waits for the TA's kResponse payload. On success the instance is kept in
@@ -153,10 +165,10 @@ class Delivery final : public SealedDeliverer {
   Bytes device_id_;
   channel::InMemoryReplayGuard guard_;
   std::map<Bytes, int64_t> ta_messages_;  // message digest -> expires_at (unix seconds)
-  std::unique_ptr<runtime::InstanceBackend> container_backend_;
-  std::optional<Error> container_error_;  // why make_container_backend failed
-  std::deque<Running> running_;           // oldest first
-  uint64_t started_ = 0;                  // names instances ta-1, ta-2, ...
+  LazyBackend containers_;
+  LazyBackend vms_;
+  std::deque<Running> running_;  // oldest first
+  uint64_t started_ = 0;         // names instances ta-1, ta-2, ...
 };
 
 }  // namespace teepnet::agentd

@@ -28,6 +28,9 @@ int RunPackage(std::span<char* const> args);
 // `teepnet attest verify|verify-ear ...` (attest_verify.cc, attest_verify_ear.cc).
 int RunAttest(std::span<char* const> args);
 
+// `teepnet workload NAME ...` (workloads/workload_cmd.cc): an Appendix B workload alone.
+int RunWorkloadCommand(std::span<char* const> args);
+
 }  // namespace teepnet::cli
 
 #endif  // TEEPNET_SERVICES_CLI_COMMANDS_H_

@@ -74,7 +74,8 @@ std::string ProgramDir() {
 }
 
 Result<std::unique_ptr<DemoCluster>> DemoCluster::Start(const std::string& bin_dir,
-                                                        const Offers& offers) {
+                                                        const Offers& offers,
+                                                        const std::vector<std::string>& debug) {
   std::unique_ptr<DemoCluster> c(new DemoCluster());
   c->bin_dir_ = bin_dir;
   std::string templ = (std::filesystem::temp_directory_path() / "teepnet-demo-XXXXXX").string();
@@ -91,7 +92,7 @@ Result<std::unique_ptr<DemoCluster>> DemoCluster::Start(const std::string& bin_d
   std::filesystem::create_directories(c->dir_ + "/sim-vendors/public", ec);
   if (ec) return Error(Code::kUnavailable, "cannot create sim-vendors: " + ec.message());
   TEEPNET_RETURN_IF_ERROR(c->StartMoc());
-  TEEPNET_RETURN_IF_ERROR(c->StartDevices(offers));
+  TEEPNET_RETURN_IF_ERROR(c->StartDevices(offers, debug));
   TEEPNET_RETURN_IF_ERROR(c->CreateTenantAndCapacity());
   return c;
 }
@@ -135,7 +136,7 @@ Status DemoCluster::StartMoc() {
   return OkStatus();
 }
 
-Status DemoCluster::StartDevices(const Offers& offers) {
+Status DemoCluster::StartDevices(const Offers& offers, const std::vector<std::string>& debug) {
   for (const Platform& p : kPlatforms) {
     DemoDevice d;
     d.architecture = p.architecture;
@@ -169,6 +170,9 @@ Status DemoCluster::StartDevices(const Offers& offers) {
       TEEPNET_RETURN_IF_ERROR(MakeContainersDir());
       o.argv.insert(o.argv.end(),
                     {"--container-state-dir", containers_dir_ + "/" + d.architecture});
+    }
+    if (std::find(debug.begin(), debug.end(), d.architecture) != debug.end()) {
+      o.argv.push_back("--sim-debug");
     }
     if (d.serving) {
       // Polls the TAM and its relay inbox; this is how fast a request moves.

@@ -33,14 +33,19 @@ class DemoCluster {
   // architecture to the instance types its device is registered for; the devices of the
   // other architectures only enroll and get attested once.
   using Offers = std::map<std::string, std::vector<std::string>>;
+  // The devices of the architectures in `debug` run their simulated platform in debug mode,
+  // so their evidence is contraindicated (tests: nothing may reach such a device).
   static Result<std::unique_ptr<DemoCluster>> Start(const std::string& bin_dir,
-                                                    const Offers& offers);
+                                                    const Offers& offers,
+                                                    const std::vector<std::string>& debug = {});
   ~DemoCluster();
   DemoCluster(const DemoCluster&) = delete;
   DemoCluster& operator=(const DemoCluster&) = delete;
 
   const std::string& url() const { return url_; }
   const std::string& dir() const { return dir_; }
+  // Where container devices keep their state ("" when none takes containers).
+  const std::string& containers_dir() const { return containers_dir_; }
   const std::string& tenant_token() const { return tenant_token_; }
   const crypto::PrivateKey& signer() const { return *signer_; }
   std::vector<DemoDevice>& devices() { return devices_; }
@@ -50,7 +55,7 @@ class DemoCluster {
  private:
   DemoCluster() = default;
   Status StartMoc();
-  Status StartDevices(const Offers& offers);
+  Status StartDevices(const Offers& offers, const std::vector<std::string>& debug);
   Status CreateTenantAndCapacity();
   Status MakeContainersDir();
 

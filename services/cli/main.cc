@@ -23,6 +23,8 @@ constexpr Command kCommands[] = {
     {"attest", "verify evidence, verify an EAR", teepnet::cli::RunAttest},
     {"request", "run a use case as a Network User; request status ID", teepnet::cli::RunRequest},
     {"package", "build a signed SUIT package around an executable", teepnet::cli::RunPackage},
+    {"workload", "run an Appendix B workload (onprem-verifier, telemetry-ml, pce)",
+     teepnet::cli::RunWorkloadCommand},
 };
 
 int Usage() {

@@ -50,7 +50,8 @@ std::string CheckInputs(const FlowInput& in) {
   if (in.use_case == 1 && !in.ua) return "case 1 needs the UA executable (--ua)";
   if (in.use_case == 2 && !in.ua) return "case 2 needs the UA package (--ua)";
   if (in.use_case == 4 && in.ua) return "case 4 takes no UA";
-  if (in.pd.empty()) return "the PD (--pd) must not be empty";
+  if (in.make_pd && !ToTa(in.use_case)) return "a PD built after the EAR check is for cases 2, 3";
+  if (!in.make_pd && in.pd.empty()) return "the PD (--pd) must not be empty";
   return "";
 }
 
@@ -304,21 +305,29 @@ class Flow {
                       r_.instance_name + "; nothing was sent");
       }
     }
-    Bytes content;
-    if (ToTa(in_.use_case)) {
-      content = ToBytes(in_.pd.view());
-    } else {
-      std::optional<ByteView> ua;
-      if (in_.ua) ua = ByteView(*in_.ua);
-      content = channel::EncodeBundle(*in_.ta, in_.pd.view(), ua);
-    }
-    SecretBytes plaintext(content);
-    std::fill(content.begin(), content.end(), uint8_t{0});
     channel::Binding binding;
     binding.request_id = r_.request_id;
     binding.device_id = *FromHex(r_.device_id);
     binding.instance = ToTa(in_.use_case) ? r_.instance_name : "";
     binding.purpose = PurposeOf(in_.use_case);
+    if (in_.make_pd) {
+      auto pd = in_.make_pd(PdContext{recipient.key, binding});
+      if (!pd.ok()) return Refuse("building the PD: " + pd.error().ToString());
+      pd_ = std::move(pd).value();
+      Step("build-pd", std::to_string(pd_.size()) + " bytes, sealed by its parties");
+    } else {
+      pd_ = in_.pd.Clone();
+    }
+    Bytes content;
+    if (ToTa(in_.use_case)) {
+      content = ToBytes(pd_.view());
+    } else {
+      std::optional<ByteView> ua;
+      if (in_.ua) ua = ByteView(*in_.ua);
+      content = channel::EncodeBundle(*in_.ta, pd_.view(), ua);
+    }
+    SecretBytes plaintext(content);
+    std::fill(content.begin(), content.end(), uint8_t{0});
     auto sealed = channel::Seal(recipient.key, plaintext.view(), binding, std::time(nullptr),
                                 crypto::SystemRandom::Get());
     if (!sealed.ok()) return Refuse("sealing: " + sealed.error().ToString());
@@ -347,7 +356,7 @@ class Flow {
   }
 
   void CheckReceipt(const channel::AttestedRecipient& recipient) {
-    r_.pd_digest = crypto::Sha256(in_.pd.view());
+    r_.pd_digest = crypto::Sha256(pd_.view());
     r_.measurement = ToTa(in_.use_case) ? recipient.measurement : crypto::Sha256(*in_.ta);
     if (receipt_b64_.empty()) {
       Refuse("the request is done but carries no receipt");
@@ -386,8 +395,13 @@ class Flow {
       Refuse("the receipt's measurement differs from the attested TA");
       return;
     }
-    Step("verify-receipt", "pd sha256:" + ToHex(r_.pd_digest).substr(0, 16) + "… received by TA " +
-                               ToHex(r_.measurement).substr(0, 16) + "…");
+    r_.receipt_result = verified->result;
+    Step("verify-receipt",
+         "pd sha256:" + ToHex(r_.pd_digest).substr(0, 16) + "… received by TA " +
+             ToHex(r_.measurement).substr(0, 16) + "…" +
+             (verified->result ? ", with " + std::to_string(verified->result->size()) +
+                                     " bytes of sealed outputs"
+                               : ""));
   }
 
   const FlowInput& in_;
@@ -400,6 +414,7 @@ class Flow {
   size_t seen_steps_ = 0;
   json last_request_;
   std::string receipt_b64_;
+  SecretBytes pd_;  // the PD sent (in_.pd, or what make_pd built)
   FlowResult r_;
 };
 

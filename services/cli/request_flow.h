@@ -19,16 +19,28 @@
 #define TEEPNET_SERVICES_CLI_REQUEST_FLOW_H_
 
 #include <cstdint>
+#include <functional>
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 #include <vector>
 
 #include "teepnet/base/bytes.h"
+#include "teepnet/base/result.h"
 #include "teepnet/base/secret_bytes.h"
+#include "teepnet/channel/sealed.h"
 #include "teepnet/crypto/keys.h"
 
 namespace teepnet::cli {
+
+// What the EAR check established, for a PD built only after it (PdBuilder).
+struct PdContext {
+  const crypto::PublicKey& instance_key;  // the attested key the PD is sealed to
+  channel::Binding binding;               // request, device, instance, purpose of the PD
+};
+// Builds the PD once the EAR is accepted: the parties of a workload seal their inputs to the
+// attested instance key here (workload/party.h), so nothing is sealed to an unverified key.
+using PdBuilder = std::function<Result<SecretBytes>(const PdContext&)>;
 
 struct FlowInput {
   std::string moc_url;
@@ -40,6 +52,7 @@ struct FlowInput {
   std::optional<Bytes> ua;  // case 1: the UA executable; cases 2, 3: the UA package (SUIT)
   std::optional<Bytes> ta;  // cases 1, 4: the static TA executable; cases 2, 3: the TA package
   SecretBytes pd;
+  PdBuilder make_pd;  // cases 2, 3: when set, builds the PD after the EAR check (pd is unused)
   std::optional<crypto::PublicKey> verifier_key;  // pinned; fetched from the M/OC when absent
   int64_t timeout_ms = 300000;                    // the whole flow
   int poll_interval_ms = 200;
@@ -69,6 +82,7 @@ struct FlowResult {
   bool verifier_key_pinned = false;
   Bytes pd_digest;
   Bytes measurement;
+  std::optional<Bytes> receipt_result;  // a workload TA's sealed outputs, from the verified receipt
   std::vector<FlowStep> steps;
   int64_t ms = 0;
 };

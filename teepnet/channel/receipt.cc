@@ -15,6 +15,7 @@ namespace teepnet::channel {
 namespace {
 
 constexpr size_t kReceiptFields = 5;
+constexpr size_t kReceiptFieldsWithResult = 6;
 
 Error Malformed(std::string what, size_t offset = kNoOffset) {
   return Error(Errc::kMalformed, "receipt: " + std::move(what), offset);
@@ -36,6 +37,7 @@ Status CheckFields(const Receipt& r) {
   if (r.instance.size() > kMaxReceiptInstanceBytes) return Malformed("instance too long");
   if (r.pd_digest.size() != kReceiptDigestBytes) return Malformed("pd_digest is not 32 bytes");
   if (r.measurement.size() != kReceiptDigestBytes) return Malformed("measurement is not 32 bytes");
+  if (r.result && r.result->size() > kMaxReceiptResultBytes) return Malformed("result too long");
   return OkStatus();
 }
 
@@ -73,12 +75,13 @@ Result<cose::Sign1Message> DecodeReceiptMessage(ByteView cose_sign1) {
 Result<Bytes> EncodeReceiptPayload(const Receipt& receipt) {
   TEEPNET_RETURN_IF_ERROR(CheckFields(receipt));
   cbor::Writer w;
-  w.WriteArrayHeader(kReceiptFields);
+  w.WriteArrayHeader(receipt.result ? kReceiptFieldsWithResult : kReceiptFields);
   w.WriteText(kReceiptContext);
   w.WriteText(receipt.request_id);
   w.WriteText(receipt.instance);
   w.WriteBytes(receipt.pd_digest);
   w.WriteBytes(receipt.measurement);
+  if (receipt.result) w.WriteBytes(*receipt.result);
   return std::move(w).Take();
 }
 
@@ -88,8 +91,8 @@ Result<Receipt> DecodeReceiptPayload(ByteView payload) {
   }
   cbor::Reader r(payload, cbor::DecodeOptions::Deterministic());
   size_t n = 0;
-  if (!r.ReadArrayHeader(&n).ok() || n != kReceiptFields) {
-    return Malformed("payload is not an array of 5", 0);
+  if (!r.ReadArrayHeader(&n).ok() || (n != kReceiptFields && n != kReceiptFieldsWithResult)) {
+    return Malformed("payload is not an array of 5 or 6", 0);
   }
   const size_t context_at = r.offset();
   std::string_view context;
@@ -103,6 +106,13 @@ Result<Receipt> DecodeReceiptPayload(ByteView payload) {
   TEEPNET_RETURN_IF_ERROR(ReadText(r, "instance", kMaxReceiptInstanceBytes, &out.instance));
   TEEPNET_RETURN_IF_ERROR(ReadDigest(r, "pd_digest", &out.pd_digest));
   TEEPNET_RETURN_IF_ERROR(ReadDigest(r, "measurement", &out.measurement));
+  if (n == kReceiptFieldsWithResult) {
+    const size_t at = r.offset();
+    ByteView result;
+    if (!r.ReadBytes(&result).ok()) return Malformed("result must be a bstr", at);
+    if (result.size() > kMaxReceiptResultBytes) return Malformed("result too long", at);
+    out.result = ToBytes(result);
+  }
   if (!r.ExpectEnd().ok()) return Malformed("bytes after the payload array", r.offset());
   return out;
 }

@@ -6,7 +6,12 @@
 //   receipt = COSE_Sign1 (RFC 9052 §4.2), tagged, protected {1: alg}, unprotected {4: kid}
 //   kid     = RFC 9679 thumbprint of the signing key
 //   payload = ["teepnet/receipt/v1", request_id tstr, instance tstr,
-//              pd_digest bstr .size 32, measurement bstr .size 32]   deterministic CBOR
+//              pd_digest bstr .size 32, measurement bstr .size 32, ? result bstr]
+//                                                                     deterministic CBOR
+//
+// `result` is what a workload TA returns to the parties (workload/envelope.h: outputs sealed to
+// each party's reply key). It sits inside the signed payload so an output cannot be swapped for
+// another TA's or another request's; a plain delivery has none (a five-element array).
 //
 // The context string in the payload keeps a receipt from being taken for any other message the
 // same key signs (an Agent's TEEP key also signs TEEP messages and EATs). EdDSA for an Ed25519
@@ -15,6 +20,7 @@
 #define TEEPNET_CHANNEL_RECEIPT_H_
 
 #include <cstddef>
+#include <optional>
 #include <string>
 
 #include "teepnet/base/bytes.h"
@@ -24,8 +30,10 @@
 namespace teepnet::channel {
 
 inline constexpr char kReceiptContext[] = "teepnet/receipt/v1";
-// A whole receipt: five short fields and one signature fit far below this.
-inline constexpr size_t kMaxReceiptBytes = 4096;
+// A workload's sealed outputs, all parties together.
+inline constexpr size_t kMaxReceiptResultBytes = size_t{768} << 10;
+// A whole receipt: five short fields, the result and one signature fit below this.
+inline constexpr size_t kMaxReceiptBytes = kMaxReceiptResultBytes + 4096;
 // The M/OC's request ids and instance names are well below these.
 inline constexpr size_t kMaxReceiptRequestIdBytes = 256;
 inline constexpr size_t kMaxReceiptInstanceBytes = 1024;
@@ -37,6 +45,7 @@ struct Receipt {
   std::string instance;  // the Binding.instance: "" when the Agent was the recipient (cases 1, 4)
   Bytes pd_digest;       // SHA-256 of the PD plaintext the TA received
   Bytes measurement;     // SHA-256 of the TA executable that received it
+  std::optional<Bytes> result;  // a workload TA's sealed outputs; at most kMaxReceiptResultBytes
 
   friend bool operator==(const Receipt&, const Receipt&) = default;
 };

@@ -17,7 +17,7 @@ using ::teepnet::testing::FailsWith;
 
 Receipt SampleReceipt() {
   return Receipt{"req-42", "tc-8162746100", crypto::Sha256(AsBytes("the PD")),
-                 crypto::Sha256(AsBytes("the TA executable"))};
+                 crypto::Sha256(AsBytes("the TA executable")), std::nullopt};
 }
 
 // A COSE_Sign1 over `payload` signed like SignReceipt does (EdDSA, kid = thumbprint), so tests
@@ -48,6 +48,29 @@ TEST_F(ReceiptTest, AnEd25519ProofKeyReceiptRoundTrips) {
   auto kid = ReceiptKeyId(*signed_receipt);
   TEEPNET_ASSERT_OK(kid);
   EXPECT_EQ(*kid, cose::CoseKey::FromPublicKey(proof_->public_key()).Thumbprint().value());
+}
+
+TEST_F(ReceiptTest, AWorkloadResultRidesInsideTheSignedPayload) {
+  Receipt with_result = SampleReceipt();
+  with_result.result = Bytes{0xa1, 0x61, 'u', 0x41, 0x07};
+  auto signed_receipt = SignReceipt(with_result, *proof_);
+  TEEPNET_ASSERT_OK(signed_receipt);
+  auto receipt = VerifyReceipt(*signed_receipt, proof_->public_key());
+  TEEPNET_ASSERT_OK(receipt);
+  EXPECT_EQ(*receipt, with_result);
+  // Five elements without a result, six with one.
+  EXPECT_EQ((*EncodeReceiptPayload(SampleReceipt()))[0], 0x85);
+  EXPECT_EQ((*EncodeReceiptPayload(with_result))[0], 0x86);
+}
+
+TEST_F(ReceiptTest, RefusesAResultThatIsNotABstrOrTooLarge) {
+  Bytes payload = *EncodeReceiptPayload(SampleReceipt());
+  payload[0] = 0x86;
+  payload.push_back(0x01);  // an integer where the result bstr belongs
+  EXPECT_TRUE(FailsWith(DecodeReceiptPayload(payload), Errc::kMalformed));
+  Receipt huge = SampleReceipt();
+  huge.result = Bytes(kMaxReceiptResultBytes + 1, 0);
+  EXPECT_TRUE(FailsWith(EncodeReceiptPayload(huge), Errc::kMalformed));
 }
 
 TEST_F(ReceiptTest, AP256AgentKeyReceiptRoundTripsWithEsp256) {

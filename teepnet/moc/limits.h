@@ -4,6 +4,8 @@
 
 #include <cstddef>
 
+#include "teepnet/channel/receipt.h"
+
 namespace teepnet::moc {
 
 // A SUIT envelope with its integrated payloads (a TA binary, a container layer). A static TA
@@ -26,8 +28,8 @@ inline constexpr size_t kMaxInboxItems = 4;
 // within what a Broker reads (16 MiB of base64url; the Broker's limit is 24 MiB).
 inline constexpr size_t kMaxInboxSealedBytes = 12 * 1024 * 1024;
 // POST .../receipts: {"request_id", "receipt"} with a receipt of at most
-// channel::kMaxReceiptBytes (4 KiB) in base64url.
-inline constexpr size_t kMaxReceiptBodyBytes = 16 * 1024;
+// channel::kMaxReceiptBytes (a workload's sealed outputs included) in base64url, plus the JSON.
+inline constexpr size_t kMaxReceiptBodyBytes = (channel::kMaxReceiptBytes + 2) / 3 * 4 + 4096;
 // A device id or request id in a device API path or body (ids are 64 hex digits or shorter).
 inline constexpr size_t kMaxDeviceIdBytes = 128;
 
