@@ -11,6 +11,7 @@ PACKAGES=(
   nlohmann-json3-dev libboost-dev libsqlite3-dev
   postgresql libpq-dev libseccomp-dev
   runc umoci tar
+  qemu-system-x86 linux-image-amd64 busybox-static cpio
 )
 
 missing=()

@@ -29,6 +29,7 @@
 #include "teepnet/evidence/sim_installation.h"
 #include "teepnet/runtime/confidential_backend.h"
 #include "teepnet/runtime/container_backend.h"
+#include "teepnet/runtime/vm_backend.h"
 
 namespace teepnet::agentd {
 namespace {
@@ -50,6 +51,10 @@ struct Options {
   std::string sim_vendors;
   bool sim_debug = false;
   std::string container_state_dir;
+  std::string vm_state_dir;
+  std::string vm_kernel;
+  std::string vm_guest_agent;
+  bool vm_try_kvm = false;
 };
 
 // Where a container's bundle lives by default: outside the 0700 data directory, whose
@@ -57,6 +62,8 @@ struct Options {
 // per device, so that Agents sharing a machine keep apart.
 constexpr const char* kDefaultContainerRoot = "/run/teepnet/containers";
 constexpr size_t kContainerDirIdHexDigits = 16;
+// Confidential VMs' instance directories (initramfs, QMP socket), per device like containers'.
+constexpr const char* kDefaultVmRoot = "/run/teepnet/vms";
 
 // Creates the missing ancestors of `dir` searchable by others (0711), so the container's
 // mapped ids can reach its bundle whatever the umask; existing ones are left as they are.
@@ -129,6 +136,16 @@ int Run(std::span<char* const> args) {
                "confidential containers' bundles and runtime state; every ancestor must be "
                "searchable by others (default /run/teepnet/containers/<first 16 hex digits of "
                "the device id>)");
+  flags.String("vm-state-dir", &o.vm_state_dir, "DIR",
+               "confidential VMs' instance directories (default /run/teepnet/vms/<first 16 hex "
+               "digits of the device id>)");
+  flags.String("vm-kernel", &o.vm_kernel, "FILE",
+               "the kernel confidential VMs boot (default: the newest /boot/vmlinuz-*)");
+  flags.String("vm-guest-agent", &o.vm_guest_agent, "FILE",
+               "the static guest agent, /init of every VM (default: teepnet-guest-agent next to "
+               "this program)");
+  flags.Bool("vm-try-kvm", &o.vm_try_kvm,
+             "boot VMs under KVM if a bounded probe boot under it succeeds (default: TCG)");
   common::JsonLog log("teepnet-agent");
   auto positional = flags.Parse(args);
   if (!positional.ok()) {
@@ -232,12 +249,14 @@ int Run(std::span<char* const> args) {
       delivery_options.log_dir = o.data + "/ta-logs";
       delivery_options.log = &log;
       std::string container_dir = o.container_state_dir;
-      if (container_dir.empty()) {
-        auto thumbprint = cose::CoseKey::FromPublicKey(key->public_key()).Thumbprint();
-        if (thumbprint.ok()) {
-          container_dir = std::string(kDefaultContainerRoot) + "/" +
-                          ToHex(*thumbprint).substr(0, kContainerDirIdHexDigits);
+      std::string vm_dir = o.vm_state_dir;
+      auto thumbprint = cose::CoseKey::FromPublicKey(key->public_key()).Thumbprint();
+      if (thumbprint.ok()) {
+        const std::string device_dir = ToHex(*thumbprint).substr(0, kContainerDirIdHexDigits);
+        if (container_dir.empty()) {
+          container_dir = std::string(kDefaultContainerRoot) + "/" + device_dir;
         }
+        if (vm_dir.empty()) vm_dir = std::string(kDefaultVmRoot) + "/" + device_dir;
       }
       // Requests for a confidential container (op 5 instance_type): the backend is made on
       // the first one, and whatever an earlier Agent left in its state directory is removed.
@@ -255,6 +274,26 @@ int Run(std::span<char* const> args) {
         log.Info("container-backend",
                  {{"state_dir", container_dir}, {"probe", containers->probe().ToString()}});
         return std::unique_ptr<runtime::InstanceBackend>(std::move(containers));
+      };
+      // Requests for a confidential VM: likewise, on the first one (probing qemu, the kernel,
+      // busybox and the guest agent; KVM only when asked for and a probe boot works).
+      delivery_options.make_vm_backend =
+          [vm_dir, &o, &log]() -> Result<std::unique_ptr<runtime::InstanceBackend>> {
+        if (vm_dir.empty()) return Error(common::Errc::kBadConfig, "no VM state directory");
+        runtime::VmOptions vm_options;
+        vm_options.state_dir = vm_dir;
+        vm_options.kernel_path = o.vm_kernel;
+        vm_options.guest_agent_path = o.vm_guest_agent;
+        vm_options.try_kvm = o.vm_try_kvm;
+        TEEPNET_ASSIGN_OR_RETURN(std::unique_ptr<runtime::VmBackend> vms,
+                                 runtime::VmBackend::Create(vm_options));
+        TEEPNET_RETURN_IF_ERROR(vms->CleanupStale());
+        log.Info("vm-backend", {{"state_dir", vm_dir},
+                                {"kernel", vms->kernel_description()},
+                                {"kernel_sha256", ToHex(vms->kernel_sha256())},
+                                {"cmdline", vms->Cmdline()},
+                                {"probe", vms->probe().ToString()}});
+        return std::unique_ptr<runtime::InstanceBackend>(std::move(vms));
       };
       auto made = Delivery::Create(*key, hpke_key ? &*hpke_key : nullptr, *backend, instances.get(),
                                    **store, clock, delivery_options);

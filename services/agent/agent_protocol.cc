@@ -167,7 +167,12 @@ Result<std::optional<Contact>> DecodeContact(ByteView body) {
 }
 
 std::string_view InstanceTypeName(InstanceType type) {
-  return type == InstanceType::kContainer ? "container" : "process";
+  switch (type) {
+    case InstanceType::kContainer: return "container";
+    case InstanceType::kVm: return "vm";
+    case InstanceType::kProcess: break;
+  }
+  return "process";
 }
 
 Bytes EncodeDeliverSealed(const DeliverSealed& request) {
@@ -223,10 +228,12 @@ Result<DeliverSealed> DecodeDeliverSealed(ByteView body) {
     const size_t type_at = r.offset();
     uint64_t type = 0;
     // A process is encoded by leaving key 6 out, so 0 here would be a second encoding.
-    if (!r.ReadUint(&type).ok() || type != static_cast<uint64_t>(InstanceType::kContainer)) {
-      return Malformed("deliver: instance_type must be 1 (container) when present", type_at);
+    if (!r.ReadUint(&type).ok() || (type != static_cast<uint64_t>(InstanceType::kContainer) &&
+                                    type != static_cast<uint64_t>(InstanceType::kVm))) {
+      return Malformed("deliver: instance_type must be 1 (container) or 2 (vm) when present",
+                       type_at);
     }
-    out.instance_type = InstanceType::kContainer;
+    out.instance_type = static_cast<InstanceType>(type);
   }
   if (!r.ExpectEnd().ok()) return Malformed("deliver: trailing bytes", r.offset());
   return out;

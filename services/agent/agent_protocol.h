@@ -18,7 +18,8 @@
 //
 // Op 5 (USE-CASES "Agent op 5") carries a Network User's sealed bytes relayed by the Broker:
 //   DeliverSealed = {1: request_id tstr, 2: target uint (0 agent, 1 ta), 3: instance tstr,
-//                    4: purpose tstr, 5: sealed bstr, ? 6: instance_type uint (1 container)}
+//                    4: purpose tstr, 5: sealed bstr, ? 6: instance_type uint (1 container,
+//                                                                           2 vm)}
 // Key 6 names the kind of instance the TA runs in; it is absent for a confidential process
 // (type 0), so a request for a process is exactly the 5-entry map older Agents decode, and
 // each request has one encoding (6: 0 is refused).
@@ -65,10 +66,9 @@ inline constexpr size_t kMaxUriBytes = 4096;
 // ids and the "tc-<hex>" instance names are far shorter).
 inline constexpr size_t kMaxDeliveryFieldBytes = 1024;
 
-// How the TA runs (the request's Figure-2 instance type). Confidential VMs are not delivered
-// through op 5 yet.
-enum class InstanceType : uint8_t { kProcess = 0, kContainer = 1 };
-std::string_view InstanceTypeName(InstanceType type);  // "process", "container"
+// How the TA runs (the request's Figure-2 instance type).
+enum class InstanceType : uint8_t { kProcess = 0, kContainer = 1, kVm = 2 };
+std::string_view InstanceTypeName(InstanceType type);  // "process", "container", "vm"
 
 struct DeliverSealed {
   std::string request_id;
@@ -105,7 +105,7 @@ Result<std::optional<Contact>> DecodeContact(ByteView body);
 
 // kBadResponse for anything but the exact deterministic map (a target other than 0 or 1, an
 // instance with target agent or none with target ta, an oversized field, an instance_type
-// other than 1 when present, trailing bytes).
+// other than 1 or 2 when present, trailing bytes).
 Bytes EncodeDeliverSealed(const DeliverSealed& request);
 Result<DeliverSealed> DecodeDeliverSealed(ByteView body);
 

@@ -135,6 +135,22 @@ TEST(DeliverSealed, CarriesAContainerInstanceTypeAsKeySix) {
   }
 }
 
+TEST(DeliverSealed, CarriesAVmInstanceTypeAsKeySixValueTwo) {
+  DeliverSealed d;
+  d.request_id = "r";
+  d.to_ta = true;
+  d.instance = "i";
+  d.purpose = "pd";
+  d.sealed = {0xaa};
+  d.instance_type = InstanceType::kVm;
+  // {1: "r", 2: 1, 3: "i", 4: "pd", 5: h'aa', 6: 2}
+  EXPECT_EQ(ToHex(EncodeDeliverSealed(d)), "a60161720201036169046270640541aa0602");
+  auto decoded = DecodeDeliverSealed(EncodeDeliverSealed(d));
+  TEEPNET_ASSERT_OK(decoded);
+  EXPECT_EQ(*decoded, d);
+  EXPECT_EQ(InstanceTypeName(InstanceType::kVm), "vm");
+}
+
 TEST(DeliverSealed, ReadsAMapWithoutKeySixAsAProcess) {
   // What an older Broker sends: the 5-entry map.
   auto decoded = DecodeDeliverSealed(FromHex("a50161720201036169046270640541aa").value());
@@ -143,8 +159,8 @@ TEST(DeliverSealed, ReadsAMapWithoutKeySixAsAProcess) {
 }
 
 TEST(DeliverSealed, RefusesAnExplicitProcessOrUnknownInstanceType) {
-  // 6: 0 (a second encoding of "process"), 6: 2 (no such type), 6: "container" (not a uint).
-  for (const char* tail : {"0600", "0602", "0669636f6e7461696e6572"}) {
+  // 6: 0 (a second encoding of "process"), 6: 3 (no such type), 6: "container" (not a uint).
+  for (const char* tail : {"0600", "0603", "0669636f6e7461696e6572"}) {
     const Bytes body = FromHex(std::string("a60161720201036169046270640541aa") + tail).value();
     EXPECT_TRUE(FailsWith(DecodeDeliverSealed(body), common::Errc::kBadResponse)) << tail;
   }

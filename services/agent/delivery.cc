@@ -23,6 +23,7 @@
 #include "teepnet/cose/cose_key.h"
 #include "teepnet/cose/encrypt0.h"
 #include "teepnet/crypto/hash.h"
+#include "teepnet/runtime/log_tail.h"
 #include "teepnet/runtime/ta_wire.h"
 #include "teepnet/suit/component_id.h"
 
@@ -81,20 +82,8 @@ Result<Bytes> HpkeMessageId(ByteView sealed) {
 // The log is the device's file (runtime/instance.h), so nothing leaves the TEE that the REE
 // could not read already.
 std::string LastLogLine(const std::string& path) {
-  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) return "";
-  struct stat st {};
-  std::string tail(kLogTailBytes, '\0');
-  ssize_t got = -1;
-  if (::fstat(fd, &st) == 0) {
-    const off_t from = st.st_size > static_cast<off_t>(kLogTailBytes)
-                           ? st.st_size - static_cast<off_t>(kLogTailBytes)
-                           : 0;
-    got = ::pread(fd, tail.data(), tail.size(), from);
-  }
-  ::close(fd);
-  if (got <= 0) return "";
-  std::string_view text(tail.data(), static_cast<size_t>(got));
+  const std::string tail = runtime::ReadLogTail(path, kLogTailBytes);
+  std::string_view text(tail);
   while (!text.empty() && (text.back() == '\n' || text.back() == '\r')) text.remove_suffix(1);
   const size_t start = text.find_last_of('\n');
   std::string_view line = start == std::string_view::npos ? text : text.substr(start + 1);
@@ -267,20 +256,25 @@ Result<Delivered> Delivery::DeliverToTa(const DeliverSealed& request) {
 
 Result<runtime::InstanceBackend*> Delivery::BackendFor(InstanceType type) {
   if (type == InstanceType::kProcess) return &backend_;
-  if (container_backend_) return container_backend_.get();
-  if (!container_error_) {
-    if (!options_.make_container_backend) {
-      container_error_ = Error(common::Errc::kBadConfig, "this Agent runs no containers");
+  const bool vm = type == InstanceType::kVm;
+  LazyBackend& lazy = vm ? vms_ : containers_;
+  const auto& make = vm ? options_.make_vm_backend : options_.make_container_backend;
+  const char* what = vm ? "a confidential VM" : "a confidential container";
+  if (lazy.backend) return lazy.backend.get();
+  if (!lazy.error) {
+    if (!make) {
+      lazy.error = Error(common::Errc::kBadConfig,
+                         vm ? "this Agent runs no VMs" : "this Agent runs no containers");
     } else {
-      auto made = options_.make_container_backend();
+      auto made = make();
       if (made.ok()) {
-        container_backend_ = *std::move(made);
-        return container_backend_.get();
+        lazy.backend = *std::move(made);
+        return lazy.backend.get();
       }
-      container_error_ = std::move(made).TakeError();
+      lazy.error = std::move(made).TakeError();
     }
   }
-  return container_error_->WithContext("a confidential container");
+  return lazy.error->WithContext(what);
 }
 
 Result<Bytes> Delivery::StartAndAwait(ByteView executable, InstanceType type, Bytes& pd_payload,
@@ -302,8 +296,8 @@ Result<Bytes> Delivery::StartAndAwait(ByteView executable, InstanceType type, By
   spec.log_path = options_.log_dir + "/" + spec.name + ".log";
   spec.env = options_.instance_env;
   spec.limits = options_.limits;
-  // A container runs an image the backend packs around these bytes; what it was handed is
-  // what the receipt may name.
+  // A container or VM runs an image the backend builds around these bytes; what it was handed
+  // is what the receipt may name.
   const Bytes handed = crypto::Sha256(spec.executable);
   auto started = backend->Start(spec);
   ::close(fds[1]);
@@ -320,7 +314,7 @@ Result<Bytes> Delivery::StartAndAwait(ByteView executable, InstanceType type, By
     return answer.error().WithContext("the TA (" + exit.ToString() + ") gave no answer" +
                                       LastLogLine(spec.log_path));
   }
-  if (type == InstanceType::kContainer) {
+  if (type != InstanceType::kProcess) {
     *measurement = handed;
   } else {
     *measurement = r.instance->measurement();

@@ -24,6 +24,7 @@
 #include "teepnet/runtime/errc.h"
 #include "teepnet/runtime/instance_test_util.h"
 #include "teepnet/runtime/oci_image.h"
+#include "teepnet/runtime/vm_backend.h"
 #include "teepnet/suit/component_id.h"
 #include "teepnet/testing/matchers.h"
 
@@ -376,6 +377,80 @@ TEST_F(ContainerDeliveryTest, BothTargetsRunTheirTaInAContainerAndTheReceiptName
   EXPECT_EQ(backends_made_, 1);
   delivery.reset();
   EXPECT_EQ(Bundles(), 0u);
+}
+
+// Confidential VMs: the same two targets, each TA booted in its own qemu guest.
+class VmDeliveryTest : public DeliveryTest {
+ protected:
+  void SetUp() override {
+    DeliveryTest::SetUp();
+    if (IsSkipped() || HasFatalFailure()) return;
+    const runtime::VmProbe probe = runtime::ProbeVms(VmOptions());
+    if (!probe.usable()) GTEST_SKIP() << "VMs cannot run here: " << probe.ToString();
+    if (!runtime::IsStaticElf(image_)) GTEST_SKIP() << "hello_ta is not static in this build";
+  }
+  runtime::VmOptions VmOptions() const {
+    runtime::VmOptions vm;
+    vm.state_dir = vms_dir();
+    vm.guest_agent_path = TEEPNET_GUEST_AGENT;
+    return vm;
+  }
+  std::string vms_dir() const { return dir_.path() + "/vms"; }
+  size_t VmDirs() const {
+    std::error_code ec;
+    size_t n = 0;
+    for (const auto& e : std::filesystem::directory_iterator(vms_dir(), ec)) {
+      n += e.path().filename().string().rfind("v-", 0) == 0 ? 1 : 0;
+    }
+    return n;
+  }
+};
+
+TEST_F(VmDeliveryTest, BothTargetsRunTheirTaInAVmAndTheReceiptNamesTheTaBytes) {
+  DeliveryOptions options;
+  int made = 0;
+  options.make_vm_backend = [&]() -> Result<std::unique_ptr<runtime::InstanceBackend>> {
+    ++made;
+    TEEPNET_ASSIGN_OR_RETURN(std::unique_ptr<runtime::VmBackend> backend,
+                             runtime::VmBackend::Create(VmOptions()));
+    return std::unique_ptr<runtime::InstanceBackend>(std::move(backend));
+  };
+  auto delivery = MakeDelivery(options);
+  ASSERT_NE(delivery, nullptr);
+  const Bytes pd = ToBytes(std::string_view("case-4 personalization in a VM"));
+  DeliverSealed to_agent = ToAgent("req-v1", channel::EncodeBundle(image_, pd));
+  to_agent.instance_type = InstanceType::kVm;
+  auto delivered = delivery->Deliver(to_agent);
+  TEEPNET_ASSERT_OK(delivered);
+  auto receipt = channel::VerifyReceipt(delivered->receipt, teep_key_.public_key());
+  TEEPNET_ASSERT_OK(receipt);
+  EXPECT_EQ(receipt->pd_digest, crypto::Sha256(pd));
+  EXPECT_EQ(receipt->measurement, crypto::Sha256(image_));
+
+  const Bytes ta_pd = ToBytes(std::string_view("case-3 personalization in a VM"));
+  DeliverSealed to_ta = ToTa("req-v2", ta_pd);
+  to_ta.instance_type = InstanceType::kVm;
+  auto to_instance = delivery->Deliver(to_ta);
+  TEEPNET_ASSERT_OK(to_instance);
+  auto ta_receipt = channel::VerifyReceipt(to_instance->receipt, identity_->proof.public_key());
+  TEEPNET_ASSERT_OK(ta_receipt);
+  EXPECT_EQ(ta_receipt->pd_digest, crypto::Sha256(ta_pd));
+  EXPECT_EQ(ta_receipt->measurement, identity_->measurement);
+
+  EXPECT_EQ(delivery->running(), 2u);
+  EXPECT_EQ(VmDirs(), 2u);
+  EXPECT_EQ(Entries(instances_dir()), 0u);
+  EXPECT_EQ(made, 1);
+  delivery.reset();
+  EXPECT_EQ(VmDirs(), 0u);
+}
+
+TEST_F(DeliveryTest, AVmDeliveryIsRefusedWhenTheAgentRunsNoVms) {
+  auto delivery = MakeDelivery();
+  ASSERT_NE(delivery, nullptr);
+  DeliverSealed to_ta = ToTa("req-v3", Bytes{11});
+  to_ta.instance_type = InstanceType::kVm;
+  EXPECT_TRUE(FailsWith(delivery->Deliver(to_ta), common::Errc::kBadConfig));
 }
 
 TEST_F(DeliveryTest, AContainerDeliveryFailsWithTheReasonTheBackendCouldNotBeMade) {

@@ -102,6 +102,11 @@ DemoCluster::~DemoCluster() {
     if (d.process) d.process->Stop(3000);
   }
   if (moc_) moc_->Stop(5000);
+  // TEEPNET_DEMO_KEEP=1 keeps the logs and stores for a look after a failed run.
+  if (const char* keep = std::getenv("TEEPNET_DEMO_KEEP"); keep != nullptr && keep[0] == '1') {
+    std::fprintf(stderr, "teepnet demo: kept %s\n", dir_.c_str());
+    return;
+  }
   std::error_code ec;
   if (!dir_.empty()) std::filesystem::remove_all(dir_, ec);
   if (!containers_dir_.empty()) std::filesystem::remove_all(containers_dir_, ec);
@@ -170,6 +175,12 @@ Status DemoCluster::StartDevices(const Offers& offers, const std::vector<std::st
       TEEPNET_RETURN_IF_ERROR(MakeContainersDir());
       o.argv.insert(o.argv.end(),
                     {"--container-state-dir", containers_dir_ + "/" + d.architecture});
+    }
+    if (std::find(d.instance_types.begin(), d.instance_types.end(), "vm") !=
+        d.instance_types.end()) {
+      // Each VM instance gets its initramfs, sockets and console log here (removed with the
+      // demo directory).
+      o.argv.insert(o.argv.end(), {"--vm-state-dir", data + "-vms"});
     }
     if (std::find(debug.begin(), debug.end(), d.architecture) != debug.end()) {
       o.argv.push_back("--sim-debug");

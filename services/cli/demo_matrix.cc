@@ -24,6 +24,7 @@
 #include "teepnet/base/hex.h"
 #include "teepnet/crypto/random.h"
 #include "teepnet/runtime/container_backend.h"
+#include "teepnet/runtime/vm_backend.h"
 
 namespace teepnet::cli {
 
@@ -43,9 +44,10 @@ struct Combination {
 };
 
 // Seed Figure 2: a confidential process on TrustZone or SGX; a container on all six; a VM on
-// SEV-SNP, CCA, TDX or CSV. teepnet runs processes and containers (where `containers_skipped`
-// is empty) so far.
-std::vector<Combination> Figure2(const std::string& containers_skipped) {
+// SEV-SNP, CCA, TDX or CSV. Containers and VMs run where their probes allow
+// (`containers_skipped` / `vms_skipped` empty).
+std::vector<Combination> Figure2(const std::string& containers_skipped,
+                                 const std::string& vms_skipped) {
   struct Entry {
     const char* instance;
     std::vector<const char*> hardware;
@@ -55,7 +57,7 @@ std::vector<Combination> Figure2(const std::string& containers_skipped) {
   const std::vector<Entry> entries = {
       {"process", {"trustzone", "sgx"}, true, ""},
       {"container", {"trustzone", "sgx", "sev-snp", "cca", "tdx", "csv"}, true, containers_skipped},
-      {"vm", {"sev-snp", "cca", "tdx", "csv"}, false, ""}};
+      {"vm", {"sev-snp", "cca", "tdx", "csv"}, true, vms_skipped}};
   std::vector<Combination> out;
   for (int use_case = 1; use_case <= 4; ++use_case) {
     for (const Entry& e : entries) {
@@ -67,11 +69,11 @@ std::vector<Combination> Figure2(const std::string& containers_skipped) {
   return out;
 }
 
-// "" when confidential containers can run here, else the probe's reasons on one line.
-std::string ContainersSkipped() {
-  const runtime::ContainerProbe probe = runtime::ProbeContainers();
+// "" when `probe` allows the instance type here, else its reasons on one line.
+template <typename Probe>
+std::string Skipped(const Probe& probe, const char* what) {
   if (probe.usable()) return "";
-  std::string why = "containers cannot run here: ";
+  std::string why = std::string(what) + " cannot run here: ";
   for (char c : probe.ToString()) {
     if (c == '\n') {
       why += "; ";
@@ -165,7 +167,9 @@ int RunMatrixDemo(bool as_json) {
                  bin.c_str(), programs.error().ToString().c_str());
     return kExitFailure;
   }
-  const std::vector<Combination> matrix = Figure2(ContainersSkipped());
+  const std::vector<Combination> matrix =
+      Figure2(Skipped(runtime::ProbeContainers(), "containers"),
+              Skipped(runtime::ProbeVms(runtime::VmOptions{}), "confidential VMs"));
   // Every device is registered for the instance types Figure 2 allows on its architecture and
   // this machine can run; the M/OC places each request by that.
   DemoCluster::Offers offers;
@@ -293,10 +297,12 @@ int RunMatrixDemo(bool as_json) {
   };
   list(false, "not supported yet (listed, not run):");
   list(true, "skipped by this machine's probe (listed, not run):");
+  std::vector<std::string> reasons;
   for (const Combination& c : matrix) {
-    if (c.supported && !c.runs()) {
+    if (c.supported && !c.runs() &&
+        std::find(reasons.begin(), reasons.end(), c.skipped) == reasons.end()) {
+      reasons.push_back(c.skipped);
       std::printf("  reason: %s\n", c.skipped.c_str());
-      break;
     }
   }
   std::printf("\n%zu of %zu combinations run proved receipt of their PD%s\n", passed, to_run.size(),

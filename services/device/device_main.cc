@@ -69,6 +69,8 @@ struct Options {
   std::string sim_vendors;
   bool sim_debug = false;
   std::string container_state_dir;  // passed to the Agent; "" = its default
+  std::string vm_state_dir;         // passed to the Agent; "" = its default
+  std::string vm_kernel;            // passed to the Agent; "" = its default
   std::string tam_ca;               // trust anchors for an https:// TAM
   bool once = false;
   int64_t poll_interval_ms = 60000;
@@ -174,6 +176,8 @@ class Device {
     if (!o.container_state_dir.empty()) {
       args.insert(args.end(), {"--container-state-dir", o.container_state_dir});
     }
+    if (!o.vm_state_dir.empty()) args.insert(args.end(), {"--vm-state-dir", o.vm_state_dir});
+    if (!o.vm_kernel.empty()) args.insert(args.end(), {"--vm-kernel", o.vm_kernel});
     return args;
   }
 
@@ -351,6 +355,11 @@ int Run(const char* argv0, std::span<char* const> args) {
   flags.String("container-state-dir", &o.container_state_dir, "DIR",
                "the Agent's confidential container state (default /run/teepnet/containers/"
                "<device id prefix>); every ancestor must be searchable by others");
+  flags.String("vm-state-dir", &o.vm_state_dir, "DIR",
+               "the Agent's confidential VM state (default /run/teepnet/vms/<device id prefix>)");
+  flags.String("vm-kernel", &o.vm_kernel, "FILE",
+               "the kernel the Agent's confidential VMs boot (default: the newest "
+               "/boot/vmlinuz-*)");
   flags.Bool("once", &o.once,
              "run policy-check rounds until one completes without failure, then exit 0");
   flags.Int("poll-interval-ms", &o.poll_interval_ms, "MS", "policy check period", 10,

@@ -49,20 +49,11 @@ void InboxRelay::Handle(const InboxEntry& entry, RelayRoundStats& stats) {
     ++stats.refused;
     return;
   }
-  // Op 5 starts TAs in confidential processes and containers; nothing here boots a VM yet, so
-  // such an item is refused at once rather than handed to an Agent that would misread it.
-  if (entry.instance_type == "vm") {
-    log_.Warn("delivery-refused", {{"request_id", entry.request_id},
-                                   {"digest", key},
-                                   {"error", "confidential VMs are not supported on this device"},
-                                   {"retry", false}});
-    handled_.insert(key);
-    ++stats.refused;
-    return;
-  }
   agentd::DeliverSealed request;
   request.request_id = entry.request_id;
+  // RelayClient admits "process", "container" and "vm" only (relay_client.cc).
   request.instance_type = entry.instance_type == "container" ? agentd::InstanceType::kContainer
+                          : entry.instance_type == "vm"      ? agentd::InstanceType::kVm
                                                              : agentd::InstanceType::kProcess;
   request.to_ta = entry.to_ta;
   request.instance = entry.instance;

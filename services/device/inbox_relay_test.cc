@@ -109,7 +109,7 @@ TEST_F(InboxRelayTest, HandsEachItemToTheAgentAndPostsItsReceipt) {
   EXPECT_EQ(relay_.remembered(), 0u);
 }
 
-TEST_F(InboxRelayTest, TellsTheAgentWhichInstanceTypeToRunAndRefusesVms) {
+TEST_F(InboxRelayTest, TellsTheAgentWhichInstanceTypeToRun) {
   InboxEntry container = Entry("req-1", "sealed for a container");
   container.instance_type = "container";
   InboxEntry process = Entry("req-2", "sealed for a process");
@@ -117,14 +117,12 @@ TEST_F(InboxRelayTest, TellsTheAgentWhichInstanceTypeToRunAndRefusesVms) {
   vm.instance_type = "vm";
   moc_.inbox = {container, process, vm};
   const RelayRoundStats stats = relay_.RunOnce();
-  EXPECT_EQ(stats.delivered, 2u);
-  EXPECT_EQ(stats.refused, 1u);
-  ASSERT_EQ(agent_.calls.size(), 2u);
+  EXPECT_EQ(stats.delivered, 3u);
+  EXPECT_EQ(stats.refused, 0u);
+  ASSERT_EQ(agent_.calls.size(), 3u);
   EXPECT_EQ(agent_.calls[0].instance_type, agentd::InstanceType::kContainer);
   EXPECT_EQ(agent_.calls[1].instance_type, agentd::InstanceType::kProcess);
-  // The VM item is not handed over again on the next poll.
-  EXPECT_EQ(relay_.RunOnce().refused, 0u);
-  EXPECT_EQ(agent_.calls.size(), 2u);
+  EXPECT_EQ(agent_.calls[2].instance_type, agentd::InstanceType::kVm);
 }
 
 TEST_F(InboxRelayTest, StartsTheUaThatCameInACase1Bundle) {

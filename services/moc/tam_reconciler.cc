@@ -45,6 +45,9 @@ Result<ReconcileCounts> TamReconciler::RunOnce() {
     if (!status) continue;
     if (Deploying(r.state)) {
       TEEPNET_ASSIGN_OR_RETURN(size_t n, Installs(r, *status));
+      if (n == 0) {
+        TEEPNET_ASSIGN_OR_RETURN(n, RefusedWhileDeploying(r, *status));
+      }
       counts.events += n;
     } else {
       TEEPNET_ASSIGN_OR_RETURN(size_t n, Attestation(r, *status));
@@ -69,6 +72,18 @@ Result<size_t> TamReconciler::Installs(const Request& r, const tam::DeviceStatus
     if (accepted) ++events;
   }
   return events;
+}
+
+Result<size_t> TamReconciler::RefusedWhileDeploying(const Request& r,
+                                                    const tam::DeviceStatus& status) {
+  // Only a refusal from this step on: an older one may predate a fix of the device.
+  if (!status.appraisal || status.appraisal->affirming) return size_t{0};
+  const tam::AppraisalRecord& a = *status.appraisal;
+  if (a.appraised_at < StepStartedAt(r)) return size_t{0};
+  TEEPNET_ASSIGN_OR_RETURN(
+      bool accepted, Deliver(r, Event::Contraindicated(
+                                    r.device_id, a.reason.empty() ? "not affirming" : a.reason)));
+  return accepted ? size_t{1} : size_t{0};
 }
 
 Result<size_t> TamReconciler::Attestation(const Request& r, const tam::DeviceStatus& status) {

@@ -41,6 +41,9 @@ class TamReconciler {
 
  private:
   Result<size_t> Installs(const Request& request, const tam::DeviceStatus& status);
+  // A device whose evidence the TAM refused while the request's packages wait to be installed:
+  // the TAM will not install them, so the request fails now rather than at its deadline.
+  Result<size_t> RefusedWhileDeploying(const Request& r, const tam::DeviceStatus& status);
   Result<size_t> Attestation(const Request& request, const tam::DeviceStatus& status);
   Result<bool> Deliver(const Request& request, const Event& event);
 

@@ -43,6 +43,7 @@ std::string_view DomainName(Domain domain) {
     case Domain::kBroker: return "broker";
     case Domain::kChannel: return "channel";
     case Domain::kMoc: return "moc";
+    case Domain::kWorkload: return "workload";
   }
   return "unknown";
 }

@@ -61,6 +61,9 @@ enum class Domain : uint8_t {
   kBroker,
   kChannel,
   kMoc,
+  // The Appendix-B workload libraries (teepnet/workloads/*): each takes its own range of
+  // reason values so that Error::Is never confuses two of them.
+  kWorkload,
 };
 
 std::string_view DomainName(Domain domain);

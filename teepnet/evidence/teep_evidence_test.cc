@@ -391,7 +391,7 @@ TEST_F(TeepEvidenceTest, AnInstalledTcBecomesAnAttestedInstanceThatOpensThePdAnd
 
   // The instance's receipt, checked with the key and measurement the EAR named.
   channel::Receipt receipt{"req-7", name, crypto::Sha256(opened->content.view()),
-                           identity->measurement};
+                           identity->measurement, std::nullopt};
   auto signed_receipt = channel::SignReceipt(receipt, identity->proof);
   TEEPNET_ASSERT_OK(signed_receipt);
   auto checked = channel::VerifyReceipt(*signed_receipt, *recipient->receipt_key);

@@ -57,7 +57,8 @@ struct TestDevice {
   static Bytes Receipt(const crypto::PrivateKey& key, std::string request_id, std::string instance,
                        Bytes measurement) {
     channel::Receipt r{std::move(request_id), std::move(instance),
-                       crypto::Sha256(AsBytes(std::string_view("the PD"))), std::move(measurement)};
+                       crypto::Sha256(AsBytes(std::string_view("the PD"))), std::move(measurement),
+                       std::nullopt};
     return *channel::SignReceipt(r, key);
   }
   Bytes InstanceReceipt(std::string request_id, std::string instance) const {

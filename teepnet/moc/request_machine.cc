@@ -323,6 +323,16 @@ Result<Transition> OnInstall(Request& r, const Event& e, Stepper& s) {
 Result<Transition> OnAttestation(Request& r, const Event& e, Stepper& s) {
   TEEPNET_RETURN_IF_ERROR(CheckDevice(r, e));
   if (IsTerminal(r.state) || !r.ear.empty()) return Ignored();
+  const bool deploying = r.state == RequestState::kDeployingUa ||
+                         r.state == RequestState::kDeployingTa ||
+                         r.state == RequestState::kDeployingUaTa;
+  if (!e.success && deploying) {
+    // The TAM appraises before any Update and installs nothing on a device whose evidence it
+    // refused (issue 4 item 5), so waiting for the install would only run into the deadline.
+    s.Fail("the TEEP Agent on " + s.DeviceText() +
+           " did not attest, so the TAM installs nothing on it: " + e.detail);
+    return s.Applied();
+  }
   if (r.state != RequestState::kAttestingAgent) {
     // An appraisal from before the TA was in place does not vouch for the TA's keys.
     return WrongState(r, "an attestation result");

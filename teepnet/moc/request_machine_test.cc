@@ -225,6 +225,16 @@ TEST(RequestMachine, FailsWhenAttestationIsNotAffirming) {
   EXPECT_TRUE(m.request().ear.empty());
 }
 
+TEST(RequestMachine, FailsWhileDeployingWhenTheAgentDoesNotAttestAndWithdrawsThePackages) {
+  Machine m(3, std::nullopt, kTa);
+  m.Must(Event::Placed(kDev, Architecture::kTdx));
+  ASSERT_EQ(m.request().state, RequestState::kDeployingTa);
+  const std::vector<Action> actions = m.Must(Event::Contraindicated(kDev, "debug mode enabled"));
+  EXPECT_THAT(Kinds(actions), ElementsAre(ActionKind::kRemovePackages, ActionKind::kFailRequest));
+  EXPECT_EQ(m.request().state, RequestState::kFailed);
+  EXPECT_NE(m.request().error.find("debug mode enabled"), std::string::npos);
+}
+
 TEST(RequestMachine, FailsAStepOnlyOnceItsDeadlinePassed) {
   Machine m(1, std::nullopt, std::nullopt);
   m.Must(Event::Placed(kDev, Architecture::kTdx));

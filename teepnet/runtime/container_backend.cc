@@ -270,10 +270,7 @@ class ContainerInstance final : public Instance {
 }  // namespace
 
 std::string ContainerProbe::ToString() const {
-  auto line = [](const char* what, const Capability& c) {
-    return std::string(what) + ": " + (c.available ? "yes" : "no") +
-           (c.reason.empty() ? "" : " (" + c.reason + ")");
-  };
+  auto line = [](const char* what, const Capability& c) { return c.Line(what); };
   return line("container runtime", runtime) + "\n" + line("umoci", umoci) + "\n" +
          line("user namespace with 65536 ids", user_namespace);
 }

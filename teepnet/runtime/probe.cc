@@ -25,6 +25,12 @@
 #include "teepnet/runtime/secret_memory.h"
 
 namespace teepnet::runtime {
+
+std::string Capability::Line(const char* what) const {
+  return std::string(what) + ": " + (available ? "yes" : "no") +
+         (reason.empty() ? "" : " (" + reason + ")");
+}
+
 namespace {
 
 Capability Yes(std::string detail = {}) {

@@ -12,6 +12,9 @@ namespace teepnet::runtime {
 struct Capability {
   bool available = false;
   std::string reason;  // why not, when !available (may carry a detail when available)
+
+  // "what: yes" / "what: no (reason)": one line of a probe's ToString().
+  std::string Line(const char* what) const;
 };
 
 struct ProbeReport {

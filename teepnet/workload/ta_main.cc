@@ -33,6 +33,10 @@ const SecretBytes* Inputs::Get(std::string_view role) const {
   return it == by_role.end() ? nullptr : &it->second;
 }
 
+bool Inputs::WantsOutput(std::string_view role) const {
+  return wants_output.find(role) != wants_output.end();
+}
+
 Result<Bytes> ProcessSealedPd(std::string_view workload, ByteView sealed, ByteView hpke_private_key,
                               ByteView proof_private_key, const runtime::DeliveryContext& context,
                               const Compute& compute, int64_t now_unix, Random& random) {
@@ -67,6 +71,7 @@ Result<Bytes> ProcessSealedPd(std::string_view workload, ByteView sealed, ByteVi
       return opened.error().WithContext("workload: the input of " + part.role);
     }
     inputs.by_role.emplace(part.role, std::move(opened->content));
+    if (part.reply_key) inputs.wants_output.insert(part.role);
     parts.emplace(part.role, &part);
   }
 

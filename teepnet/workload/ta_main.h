@@ -21,6 +21,7 @@
 #include <functional>
 #include <map>
 #include <optional>
+#include <set>
 #include <string>
 #include <string_view>
 
@@ -40,6 +41,10 @@ struct Inputs {
 
   // The opened input of `role`, or nullptr when no such part came.
   const SecretBytes* Get(std::string_view role) const;
+  // True when `role` sent a reply key, i.e. may be given an output.
+  bool WantsOutput(std::string_view role) const;
+
+  std::set<std::string, std::less<>> wants_output;
 };
 
 // role => plaintext output. Only roles that sent a reply key may get one; each at most

@@ -110,7 +110,7 @@ class FakeMoc {
       auto bundle = channel::DecodeBundle(opened->content.view());
       if (!bundle.ok()) return Json(400, {{"error", {{"code", "x"}, {"message", "no"}}}});
       channel::Receipt receipt{"req-1", "", crypto::Sha256(bundle->pd.view()),
-                               crypto::Sha256(bundle->ta)};
+                               crypto::Sha256(bundle->ta), std::nullopt};
       if (twist_ == Twist::kReceiptOverOtherPd) receipt.pd_digest = crypto::Sha256(kTa);
       const crypto::PrivateKey signer = twist_ == Twist::kReceiptByOtherKey
                                             ? *crypto::PrivateKey::Generate(crypto::KeyType::kP256)

@@ -24,6 +24,7 @@
 #include "teepnet/crypto/random.h"
 #include "teepnet/runtime/container_backend.h"
 #include "teepnet/runtime/oci_image.h"
+#include "teepnet/runtime/vm_backend.h"
 #include "teepnet/testing/matchers.h"
 #include "tests/e2e/harness.h"
 
@@ -122,6 +123,9 @@ class UseCasesEndToEndTest : public ::testing::Test {
     if (std::find(instance_types.begin(), instance_types.end(), "container") !=
         instance_types.end()) {
       args.insert(args.end(), {"--container-state-dir", dir_ / ("containers/" + arch)});
+    }
+    if (std::find(instance_types.begin(), instance_types.end(), "vm") != instance_types.end()) {
+      args.insert(args.end(), {"--vm-state-dir", dir_ / ("vms/" + arch)});
     }
     devices_.emplace(name, Program::Start(args, dir_ / (name + ".log")));
     std::string id;
@@ -401,6 +405,39 @@ TEST_F(UseCasesEndToEndTest, CompletesARequestOnceWhenTheMocIsKilledAndRestarted
   }
   EXPECT_EQ(done, 1) << request.dump(2);
   EXPECT_EQ(relayed, 1) << request.dump(2);
+}
+
+TEST_F(UseCasesEndToEndTest, RunsCases3And4InConfidentialVmsAndKeepsThePdFromTheHost) {
+  // The Agent finds the guest agent next to itself; the probe here is told where that is.
+  runtime::VmOptions options;
+  options.guest_agent_path = TEEPNET_GUEST_AGENT;
+  const runtime::VmProbe probe = runtime::ProbeVms(options);
+  if (!probe.usable()) GTEST_SKIP() << "confidential VMs cannot run here: " << probe.ToString();
+  StartDevice("sev-snp", "sim-snp", false, {"vm"});
+  std::vector<std::string> markers;
+  for (int use_case : {3, 4}) {
+    SCOPED_TRACE("case " + std::to_string(use_case) + " in a VM on sev-snp");
+    const std::string marker = NewMarker();
+    markers.push_back(marker);
+    int status = -1;
+    json r = RunRequest(RequestArgs(use_case, "sev-snp", marker, "vm"), &status);
+    EXPECT_EQ(status, 0) << r.dump(2);
+    EXPECT_EQ(r.value("ok", false), true) << r.dump(2);
+    EXPECT_EQ(r.value("state", ""), "done");
+    EXPECT_EQ(r.value("ear_status", ""), "affirming");
+    // The Agent ran the TA in a qemu guest, not in a process or container.
+    const std::string log = devices_.at("device-sev-snp").Log();
+    EXPECT_NE(log.find("\"backend\":\"vm\""), std::string::npos);
+  }
+  moc_->Stop();
+  for (auto& [name, device] : devices_) device.Stop();
+  for (const std::string& marker : markers) {
+    EXPECT_FALSE(AppearsUnder(dir_ / "moc", marker));
+    EXPECT_FALSE(AppearsUnder(dir_ / "moc.log", marker));
+    EXPECT_FALSE(AppearsUnder(dir_ / "vms", marker));
+    EXPECT_FALSE(AppearsUnder(dir_ / "device-sev-snp", marker));
+    EXPECT_FALSE(AppearsUnder(dir_ / "device-sev-snp.log", marker));
+  }
 }
 
 }  // namespace
