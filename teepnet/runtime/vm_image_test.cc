@@ -166,8 +166,9 @@ Bytes FakeElf(uint32_t note_type) {
 TEST(PvhEntry, IsFoundOnlyInTheXenPhys32EntryNote) {
   EXPECT_TRUE(HasPvhEntry(FakeElf(18)));
   EXPECT_FALSE(HasPvhEntry(FakeElf(17)));
-  Bytes truncated = FakeElf(18);
-  truncated.resize(truncated.size() - 10);
+  const Bytes full = FakeElf(18);
+  ASSERT_GT(full.size(), 10u);
+  const Bytes truncated(full.begin(), full.begin() + static_cast<std::ptrdiff_t>(full.size() - 10));
   EXPECT_FALSE(HasPvhEntry(truncated));
   EXPECT_FALSE(HasPvhEntry(AsBytes("not an elf at all, not at all")));
 }
