@@ -102,6 +102,32 @@ class DeliveryTest : public ::testing::Test {
   }
 
   // What a Network User sends for cases 2 and 3: the PD sealed to the instance's HPKE key.
+  // Delivers a case-4 bundle to the Agent and a case-3 PD to the TA instance, both run as
+  // `type`, and checks each receipt: the Agent's key over the bundle's PD and TA bytes, the
+  // instance's proof key over the PD and the attested measurement.
+  void DeliverToBothTargets(Delivery& delivery, InstanceType type, const std::string& where,
+                            const std::string& id_prefix) {
+    const Bytes pd = ToBytes("case-4 personalization in " + where);
+    DeliverSealed to_agent = ToAgent(id_prefix + "1", channel::EncodeBundle(image_, pd));
+    to_agent.instance_type = type;
+    auto delivered = delivery.Deliver(to_agent);
+    TEEPNET_ASSERT_OK(delivered);
+    auto receipt = channel::VerifyReceipt(delivered->receipt, teep_key_.public_key());
+    TEEPNET_ASSERT_OK(receipt);
+    EXPECT_EQ(receipt->pd_digest, crypto::Sha256(pd));
+    EXPECT_EQ(receipt->measurement, crypto::Sha256(image_));
+
+    const Bytes ta_pd = ToBytes("case-3 personalization in " + where);
+    DeliverSealed to_ta = ToTa(id_prefix + "2", ta_pd);
+    to_ta.instance_type = type;
+    auto to_instance = delivery.Deliver(to_ta);
+    TEEPNET_ASSERT_OK(to_instance);
+    auto ta_receipt = channel::VerifyReceipt(to_instance->receipt, identity_->proof.public_key());
+    TEEPNET_ASSERT_OK(ta_receipt);
+    EXPECT_EQ(ta_receipt->pd_digest, crypto::Sha256(ta_pd));
+    EXPECT_EQ(ta_receipt->measurement, identity_->measurement);
+  }
+
   DeliverSealed ToTa(const std::string& request_id, ByteView pd) {
     DeliverSealed d;
     d.request_id = request_id;
@@ -349,25 +375,8 @@ class ContainerDeliveryTest : public DeliveryTest {
 TEST_F(ContainerDeliveryTest, BothTargetsRunTheirTaInAContainerAndTheReceiptNamesTheTaBytes) {
   auto delivery = MakeDelivery(WithContainers());
   ASSERT_NE(delivery, nullptr);
-  const Bytes pd = ToBytes(std::string_view("case-4 personalization in a container"));
-  DeliverSealed to_agent = ToAgent("req-c1", channel::EncodeBundle(image_, pd));
-  to_agent.instance_type = InstanceType::kContainer;
-  auto delivered = delivery->Deliver(to_agent);
-  TEEPNET_ASSERT_OK(delivered);
-  auto receipt = channel::VerifyReceipt(delivered->receipt, teep_key_.public_key());
-  TEEPNET_ASSERT_OK(receipt);
-  EXPECT_EQ(receipt->pd_digest, crypto::Sha256(pd));
-  EXPECT_EQ(receipt->measurement, crypto::Sha256(image_));
-
-  const Bytes ta_pd = ToBytes(std::string_view("case-3 personalization in a container"));
-  DeliverSealed to_ta = ToTa("req-c2", ta_pd);
-  to_ta.instance_type = InstanceType::kContainer;
-  auto to_instance = delivery->Deliver(to_ta);
-  TEEPNET_ASSERT_OK(to_instance);
-  auto ta_receipt = channel::VerifyReceipt(to_instance->receipt, identity_->proof.public_key());
-  TEEPNET_ASSERT_OK(ta_receipt);
-  EXPECT_EQ(ta_receipt->pd_digest, crypto::Sha256(ta_pd));
-  EXPECT_EQ(ta_receipt->measurement, identity_->measurement);
+  DeliverToBothTargets(*delivery, InstanceType::kContainer, "a container", "req-c");
+  if (HasFatalFailure()) return;
 
   // Both run as containers (bundles under the container state directory, none in the
   // process backend's), made by one backend; destroying the Delivery removes them.
@@ -417,25 +426,8 @@ TEST_F(VmDeliveryTest, BothTargetsRunTheirTaInAVmAndTheReceiptNamesTheTaBytes) {
   };
   auto delivery = MakeDelivery(options);
   ASSERT_NE(delivery, nullptr);
-  const Bytes pd = ToBytes(std::string_view("case-4 personalization in a VM"));
-  DeliverSealed to_agent = ToAgent("req-v1", channel::EncodeBundle(image_, pd));
-  to_agent.instance_type = InstanceType::kVm;
-  auto delivered = delivery->Deliver(to_agent);
-  TEEPNET_ASSERT_OK(delivered);
-  auto receipt = channel::VerifyReceipt(delivered->receipt, teep_key_.public_key());
-  TEEPNET_ASSERT_OK(receipt);
-  EXPECT_EQ(receipt->pd_digest, crypto::Sha256(pd));
-  EXPECT_EQ(receipt->measurement, crypto::Sha256(image_));
-
-  const Bytes ta_pd = ToBytes(std::string_view("case-3 personalization in a VM"));
-  DeliverSealed to_ta = ToTa("req-v2", ta_pd);
-  to_ta.instance_type = InstanceType::kVm;
-  auto to_instance = delivery->Deliver(to_ta);
-  TEEPNET_ASSERT_OK(to_instance);
-  auto ta_receipt = channel::VerifyReceipt(to_instance->receipt, identity_->proof.public_key());
-  TEEPNET_ASSERT_OK(ta_receipt);
-  EXPECT_EQ(ta_receipt->pd_digest, crypto::Sha256(ta_pd));
-  EXPECT_EQ(ta_receipt->measurement, identity_->measurement);
+  DeliverToBothTargets(*delivery, InstanceType::kVm, "a VM", "req-v");
+  if (HasFatalFailure()) return;
 
   EXPECT_EQ(delivery->running(), 2u);
   EXPECT_EQ(VmDirs(), 2u);
