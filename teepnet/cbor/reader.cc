@@ -2,6 +2,8 @@
 
 #include <cmath>
 #include <string>
+#include <type_traits>
+#include <utility>
 
 #include "teepnet/cbor/float_bits.h"
 #include "teepnet/cbor/utf8.h"
@@ -15,6 +17,239 @@ std::string MajorName(uint8_t major) {
       "unsigned integer", "negative integer", "byte string", "text string", "array", "map", "tag",
       "simple/float"};
   return kNames[major & 7];
+}
+
+// RFC 8949 §4.1: the smallest argument each of the heads 24..27 may carry in preferred
+// serialization (anything smaller fits a shorter head).
+constexpr uint64_t kMinimumArgument[] = {24, uint64_t{1} << 8, uint64_t{1} << 16,
+                                         uint64_t{1} << 32};
+
+// --- Fast paths ----------------------------------------------------------------------------
+//
+// Most items in protocol messages are small and well formed, so Next() and the schema
+// helpers first try to take the whole item from a view of the remaining input, and change
+// the reader's state (consume the bytes, count the item, update the container stack) only
+// once every check has passed. Anything else -- the sticky error, an indefinite length, a
+// break, a chunk, a limit, an argument or string that runs past the input, a non-preferred
+// head, invalid UTF-8, a type mismatch -- goes to the general path, which therefore starts
+// from the untouched state and reports exactly what it always did (same Errc, offset,
+// message and reader state). A fast path only ever accepts what the general path accepts.
+
+// A head whose argument is complete in the input: definite (additional information < 28)
+// and, for major types 0..6 when preferred serialization is required, in its shortest form.
+// Major type 7 is returned as is (simple values and floats have their own rules).
+struct Head {
+  uint8_t major;
+  uint8_t info;
+  size_t size;  // bytes in the head
+  uint64_t argument;
+};
+
+[[gnu::always_inline]] inline bool ParseHead(ByteView rest, bool require_preferred, Head* h) {
+  if (rest.empty()) return false;
+  const uint8_t initial = rest[0];
+  h->major = initial >> 5;
+  h->info = initial & 0x1f;
+  if (h->info < 24) {
+    h->size = 1;
+    h->argument = h->info;
+    return true;
+  }
+  if (h->info > 27) return false;
+  const size_t width = size_t{1} << (h->info - 24);
+  if (rest.size() <= width) return false;
+  const uint8_t* p = rest.data() + 1;
+  uint64_t v = 0;
+  switch (width) {
+    case 1: v = p[0]; break;
+    case 2: v = (uint64_t{p[0]} << 8) | p[1]; break;
+    case 4:
+      v = (uint64_t{p[0]} << 24) | (uint64_t{p[1]} << 16) | (uint64_t{p[2]} << 8) | p[3];
+      break;
+    default:
+      for (size_t i = 0; i < 8; ++i) v = (v << 8) | p[i];
+      break;
+  }
+  if (require_preferred && h->major != 7 && v < kMinimumArgument[h->info - 24]) return false;
+  h->size = 1 + width;
+  h->argument = v;
+  return true;
+}
+
+// The value and width of a float head (info 25..27) from its bits; false when preferred
+// serialization is required and the float is not in it.
+bool DecodeFloat(uint8_t info, uint64_t bits, bool require_preferred, double* value,
+                 FloatWidth* width) {
+  switch (info) {
+    case 25:
+      *width = FloatWidth::kHalf;
+      *value = HalfToDouble(static_cast<uint16_t>(bits));
+      break;
+    case 26:
+      *width = FloatWidth::kSingle;
+      *value = SingleToDouble(static_cast<uint32_t>(bits));
+      break;
+    default:
+      *width = FloatWidth::kDouble;
+      *value = DoubleFromBits(bits);
+      break;
+  }
+  if (!require_preferred) return true;
+  // RFC 8949 §4.2.2 (and §4.1): a float is encoded in the shortest width that preserves
+  // its value; NaN uses the half-precision quiet NaN f9 7e00.
+  if (std::isnan(*value)) return info == 25 && bits == 0x7e00;
+  return ShortestWidth(*value) == *width;
+}
+
+// A definite string head (major type 2 or 3) whose contents are within the limit, complete
+// in the input and, for text, valid UTF-8 when the options ask.
+[[gnu::always_inline]] inline bool StringFits(const Head& h, ByteView rest,
+                                              const DecodeOptions& options) {
+  if (h.argument > options.limits.max_string_length || h.argument > rest.size() - h.size) {
+    return false;
+  }
+  if (h.major != 3 || !options.validate_utf8) return true;
+  size_t bad = 0;
+  return IsValidUtf8(rest.subspan(h.size, static_cast<size_t>(h.argument)), &bad);
+}
+
+// An array or map head (major type 4 or 5) within the entry limit whose members can fit the
+// rest of the input; *members is the count of items that follow (two per map pair).
+[[gnu::always_inline]] inline bool ContainerFits(const Head& h, ByteView rest, const Limits& limits,
+                                                 uint64_t* members) {
+  const unsigned per_entry_shift = h.major == 4 ? 0 : 1;  // one item per entry, two per pair
+  if (h.argument > limits.max_container_items ||
+      h.argument > (rest.size() - h.size) >> per_entry_shift) {
+    return false;
+  }
+  *members = h.argument << per_entry_shift;
+  return true;
+}
+
+// The next item as a fast path takes it: its head, its encoded size and the items it opens
+// (an array, map or tag head; 0 for anything else).
+struct FastItem {
+  Head head;
+  size_t size;
+  uint64_t members;
+};
+
+// True when a fast path may take the next item as far as its head goes: the reader has not
+// failed, may count one more item and is not inside an indefinite string (whose chunks
+// follow their own rules), and the head is definite and complete (ParseHead).
+template <typename Stack, typename Kind = decltype(std::declval<Stack>().back().kind)>
+[[gnu::always_inline]] inline bool PeekFast(bool failed, uint64_t total_items, const Stack& stack,
+                                            ByteView rest, const DecodeOptions& options,
+                                            FastItem* f) {
+  if (failed || total_items >= options.limits.max_total_items) return false;
+  if (!stack.empty() &&
+      (stack.back().kind == Kind::kBytesChunks || stack.back().kind == Kind::kTextChunks)) {
+    return false;
+  }
+  return ParseHead(rest, options.require_preferred, &f->head);
+}
+
+// True when the item PeekFast found passes every check the general path makes for it
+// (limits, depth, input length, preferred serialization, UTF-8, simple values); fills in
+// its size and the items it opens and, when `item` is given, its type and type-specific
+// fields. The schema helpers test the major type before calling it, so that only that case
+// is compiled into them.
+[[gnu::always_inline]] inline bool CheckFast(ByteView rest, const DecodeOptions& options,
+                                             size_t depth, FastItem* f, Item* item) {
+  const Head& h = f->head;
+  f->size = h.size;
+  f->members = 0;
+  switch (h.major) {
+    case 0:
+      if (item != nullptr) item->type = ItemType::kUnsigned;
+      return true;
+    case 1:
+      if (item != nullptr) item->type = ItemType::kNegative;
+      return true;
+    case 2:
+    case 3:
+      if (!StringFits(h, rest, options)) return false;
+      f->size += static_cast<size_t>(h.argument);
+      if (item != nullptr) {
+        item->type = h.major == 2 ? ItemType::kBytes : ItemType::kText;
+        item->bytes = rest.subspan(h.size, static_cast<size_t>(h.argument));
+      }
+      return true;
+    case 4:
+    case 5:
+      if (item != nullptr) item->type = h.major == 4 ? ItemType::kArray : ItemType::kMap;
+      return ContainerFits(h, rest, options.limits, &f->members) &&
+             (f->members == 0 || depth < options.limits.max_depth);
+    case 6:
+      if (item != nullptr) item->type = ItemType::kTag;
+      f->members = 1;
+      return depth < options.limits.max_depth;
+    default:  // 7
+      break;
+  }
+  if (h.info >= 25) {
+    double value = 0;
+    FloatWidth width = FloatWidth::kDouble;
+    if (!DecodeFloat(h.info, h.argument, options.require_preferred, &value, &width)) {
+      return false;
+    }
+    if (item != nullptr) {
+      item->type = ItemType::kFloat;
+      item->float_value = value;
+      item->float_width = width;
+    }
+    return true;
+  }
+  // RFC 8949 §3.3: f8 followed by a value below 32 is not well-formed.
+  if (h.info == 24 && h.argument < 32) return false;
+  if (item != nullptr) {
+    switch (h.argument) {
+      case 20: item->type = ItemType::kFalse; break;
+      case 21: item->type = ItemType::kTrue; break;
+      case 22: item->type = ItemType::kNull; break;
+      case 23: item->type = ItemType::kUndefined; break;
+      default: item->type = ItemType::kSimple; break;
+    }
+  }
+  return true;
+}
+
+// The contents of a string item CheckFast accepted.
+[[gnu::always_inline]] inline ByteView Contents(const FastItem& f, ByteView rest) {
+  return rest.subspan(f.head.size, static_cast<size_t>(f.head.argument));
+}
+
+// Records that one complete item was read and closes every definite container (and tag)
+// that it completes. Indefinite containers close only at their break. (The body of
+// Reader::ItemDone, here so that the fast paths inline it.)
+template <typename Stack>
+[[gnu::always_inline]] inline void CompleteItem(Stack& stack) {
+  while (!stack.empty()) {
+    auto& top = stack.back();
+    if (top.indefinite) {
+      ++top.seen;
+      return;
+    }
+    if (--top.remaining > 0) return;
+    stack.pop_back();
+  }
+}
+
+// Takes an item CheckFast accepted: consumes its bytes and counts it; an array, map or tag
+// head opens a frame for its members, anything else completes the containers it completes.
+template <typename Stack>
+[[gnu::always_inline]] inline void Commit(ByteReader& in, uint64_t& total_items, Stack& stack,
+                                          const FastItem& f) {
+  in.Skip(f.size);
+  ++total_items;
+  if (f.members == 0) {
+    CompleteItem(stack);
+    return;
+  }
+  using Frame = std::remove_reference_t<decltype(stack.back())>;
+  using Kind = decltype(Frame::kind);
+  const Kind kind = f.head.major == 4 ? Kind::kArray : f.head.major == 5 ? Kind::kMap : Kind::kTag;
+  stack.push_back(Frame{kind, false, f.members, 0});
 }
 
 }  // namespace
@@ -55,18 +290,8 @@ Status Reader::Push(Frame frame, size_t offset) {
   return OkStatus();
 }
 
-// Records that one complete item was read and closes every definite container (and tag)
-// that it completes. Indefinite containers close only at their break.
 void Reader::ItemDone() {
-  while (!stack_.empty()) {
-    Frame& top = stack_.back();
-    if (top.indefinite) {
-      ++top.seen;
-      return;
-    }
-    if (--top.remaining > 0) return;
-    stack_.pop_back();
-  }
+  CompleteItem(stack_);
 }
 
 Status Reader::ReadHeadArgument(uint8_t info, size_t offset, uint64_t* argument,
@@ -83,9 +308,7 @@ Status Reader::ReadHeadArgument(uint8_t info, size_t offset, uint64_t* argument,
   }
   *head_size = 1 + width;
   // RFC 8949 §4.1: preferred serialization uses the shortest form of the argument.
-  static constexpr uint64_t kMinimum[] = {24, uint64_t{1} << 8, uint64_t{1} << 16,
-                                          uint64_t{1} << 32};
-  if (options_.require_preferred && *argument < kMinimum[info - 24]) {
+  if (options_.require_preferred && *argument < kMinimumArgument[info - 24]) {
     return Fail(Errc::kNonPreferredEncoding, offset,
                 "argument " + std::to_string(*argument) + " in a longer head than needed");
   }
@@ -100,34 +323,29 @@ Status Reader::ReadFloatBits(uint8_t info, size_t offset, Item* item) {
   head_size = 1 + width;
   item->head_size = head_size;
   item->type = ItemType::kFloat;
-  switch (info) {
-    case 25:
-      item->float_width = FloatWidth::kHalf;
-      item->float_value = HalfToDouble(static_cast<uint16_t>(bits));
-      break;
-    case 26:
-      item->float_width = FloatWidth::kSingle;
-      item->float_value = SingleToDouble(static_cast<uint32_t>(bits));
-      break;
-    default:
-      item->float_width = FloatWidth::kDouble;
-      item->float_value = DoubleFromBits(bits);
-      break;
-  }
-  if (options_.require_preferred) {
-    // RFC 8949 §4.2.2 (and §4.1): a float is encoded in the shortest width that preserves
-    // its value; NaN uses the half-precision quiet NaN f9 7e00.
-    const bool is_nan = std::isnan(item->float_value);
-    const bool preferred = is_nan ? (info == 25 && bits == 0x7e00)
-                                  : ShortestWidth(item->float_value) == item->float_width;
-    if (!preferred) {
-      return Fail(Errc::kNonPreferredEncoding, offset, "float in a longer form than needed");
-    }
+  if (!DecodeFloat(info, bits, options_.require_preferred, &item->float_value,
+                   &item->float_width)) {
+    return Fail(Errc::kNonPreferredEncoding, offset, "float in a longer form than needed");
   }
   return OkStatus();
 }
 
 Result<Item> Reader::Next() {
+  {
+    const ByteView rest = in_.Rest();
+    FastItem f;
+    Item item;
+    if (PeekFast(failed(), total_items_, stack_, rest, options_, &f) &&
+        CheckFast(rest, options_, stack_.size(), &f, &item)) {
+      item.offset = in_.position();
+      item.head_size = f.head.size;
+      item.head = rest.first(f.head.size);
+      // A float's argument stays 0, as in the general path.
+      if (item.type != ItemType::kFloat) item.argument = f.head.argument;
+      Commit(in_, total_items_, stack_, f);
+      return item;
+    }
+  }
   if (error_) return *error_;
   Item item;
   item.offset = in_.position();
@@ -360,7 +578,20 @@ Status CheckNextType(const Reader& r, std::initializer_list<ItemType> allowed,
 }
 }  // namespace
 
+// Each schema helper first tries its fast path: the item is taken straight from the input,
+// without building an Item or a Result; the general path (peek, then Next()) decides
+// everything else.
+
 Status Reader::ReadInteger(bool* negative, uint64_t* argument) {
+  const ByteView rest = in_.Rest();
+  FastItem f;
+  if (PeekFast(failed(), total_items_, stack_, rest, options_, &f) && f.head.major <= 1 &&
+      CheckFast(rest, options_, stack_.size(), &f, nullptr)) {
+    Commit(in_, total_items_, stack_, f);
+    *negative = f.head.major == 1;
+    *argument = f.head.argument;
+    return OkStatus();
+  }
   TEEPNET_RETURN_IF_ERROR(
       CheckNextType(*this, {ItemType::kUnsigned, ItemType::kNegative}, "an integer", offset()));
   TEEPNET_ASSIGN_OR_RETURN(Item item, Next());
@@ -370,6 +601,14 @@ Status Reader::ReadInteger(bool* negative, uint64_t* argument) {
 }
 
 Status Reader::ReadUint(uint64_t* out) {
+  const ByteView rest = in_.Rest();
+  FastItem f;
+  if (PeekFast(failed(), total_items_, stack_, rest, options_, &f) && f.head.major == 0 &&
+      CheckFast(rest, options_, stack_.size(), &f, nullptr)) {
+    Commit(in_, total_items_, stack_, f);
+    *out = f.head.argument;
+    return OkStatus();
+  }
   TEEPNET_RETURN_IF_ERROR(
       CheckNextType(*this, {ItemType::kUnsigned}, "an unsigned integer", offset()));
   TEEPNET_ASSIGN_OR_RETURN(Item item, Next());
@@ -378,6 +617,16 @@ Status Reader::ReadUint(uint64_t* out) {
 }
 
 Status Reader::ReadInt(int64_t* out) {
+  const ByteView rest = in_.Rest();
+  FastItem f;
+  if (PeekFast(failed(), total_items_, stack_, rest, options_, &f) && f.head.major <= 1 &&
+      f.head.argument <= static_cast<uint64_t>(INT64_MAX) &&
+      CheckFast(rest, options_, stack_.size(), &f, nullptr)) {
+    Commit(in_, total_items_, stack_, f);
+    const auto value = static_cast<int64_t>(f.head.argument);
+    *out = f.head.major == 1 ? -1 - value : value;
+    return OkStatus();
+  }
   const size_t start = offset();
   bool negative = false;
   uint64_t argument = 0;
@@ -393,6 +642,14 @@ Status Reader::ReadInt(int64_t* out) {
 }
 
 Status Reader::ReadBytes(ByteView* out) {
+  const ByteView rest = in_.Rest();
+  FastItem f;
+  if (PeekFast(failed(), total_items_, stack_, rest, options_, &f) && f.head.major == 2 &&
+      CheckFast(rest, options_, stack_.size(), &f, nullptr)) {
+    Commit(in_, total_items_, stack_, f);
+    *out = Contents(f, rest);
+    return OkStatus();
+  }
   TEEPNET_RETURN_IF_ERROR(CheckNextType(*this, {ItemType::kBytes}, "a byte string", offset()));
   TEEPNET_ASSIGN_OR_RETURN(Item item, Next());
   if (item.indefinite) {
@@ -404,6 +661,14 @@ Status Reader::ReadBytes(ByteView* out) {
 }
 
 Status Reader::ReadText(std::string_view* out) {
+  const ByteView rest = in_.Rest();
+  FastItem f;
+  if (PeekFast(failed(), total_items_, stack_, rest, options_, &f) && f.head.major == 3 &&
+      CheckFast(rest, options_, stack_.size(), &f, nullptr)) {
+    Commit(in_, total_items_, stack_, f);
+    *out = AsChars(Contents(f, rest));
+    return OkStatus();
+  }
   TEEPNET_RETURN_IF_ERROR(CheckNextType(*this, {ItemType::kText}, "a text string", offset()));
   TEEPNET_ASSIGN_OR_RETURN(Item item, Next());
   if (item.indefinite) {
@@ -415,6 +680,14 @@ Status Reader::ReadText(std::string_view* out) {
 }
 
 Status Reader::ReadArrayHeader(size_t* n) {
+  const ByteView rest = in_.Rest();
+  FastItem f;
+  if (PeekFast(failed(), total_items_, stack_, rest, options_, &f) && f.head.major == 4 &&
+      CheckFast(rest, options_, stack_.size(), &f, nullptr)) {
+    Commit(in_, total_items_, stack_, f);
+    *n = static_cast<size_t>(f.head.argument);
+    return OkStatus();
+  }
   TEEPNET_RETURN_IF_ERROR(CheckNextType(*this, {ItemType::kArray}, "an array", offset()));
   TEEPNET_ASSIGN_OR_RETURN(Item item, Next());
   *n = item.indefinite ? kIndefiniteLength : static_cast<size_t>(item.argument);
@@ -422,6 +695,14 @@ Status Reader::ReadArrayHeader(size_t* n) {
 }
 
 Status Reader::ReadMapHeader(size_t* n) {
+  const ByteView rest = in_.Rest();
+  FastItem f;
+  if (PeekFast(failed(), total_items_, stack_, rest, options_, &f) && f.head.major == 5 &&
+      CheckFast(rest, options_, stack_.size(), &f, nullptr)) {
+    Commit(in_, total_items_, stack_, f);
+    *n = static_cast<size_t>(f.head.argument);
+    return OkStatus();
+  }
   TEEPNET_RETURN_IF_ERROR(CheckNextType(*this, {ItemType::kMap}, "a map", offset()));
   TEEPNET_ASSIGN_OR_RETURN(Item item, Next());
   *n = item.indefinite ? kIndefiniteLength : static_cast<size_t>(item.argument);
@@ -434,6 +715,14 @@ Status Reader::ReadBreak() {
 }
 
 Status Reader::ReadTag(uint64_t* tag) {
+  const ByteView rest = in_.Rest();
+  FastItem f;
+  if (PeekFast(failed(), total_items_, stack_, rest, options_, &f) && f.head.major == 6 &&
+      CheckFast(rest, options_, stack_.size(), &f, nullptr)) {
+    Commit(in_, total_items_, stack_, f);
+    *tag = f.head.argument;
+    return OkStatus();
+  }
   TEEPNET_RETURN_IF_ERROR(CheckNextType(*this, {ItemType::kTag}, "a tag", offset()));
   TEEPNET_ASSIGN_OR_RETURN(Item item, Next());
   *tag = item.argument;
@@ -441,6 +730,15 @@ Status Reader::ReadTag(uint64_t* tag) {
 }
 
 Status Reader::ReadBool(bool* out) {
+  const ByteView rest = in_.Rest();
+  FastItem f;
+  if (PeekFast(failed(), total_items_, stack_, rest, options_, &f) && f.head.major == 7 &&
+      (f.head.info == 20 || f.head.info == 21) &&
+      CheckFast(rest, options_, stack_.size(), &f, nullptr)) {
+    Commit(in_, total_items_, stack_, f);
+    *out = f.head.info == 21;
+    return OkStatus();
+  }
   TEEPNET_RETURN_IF_ERROR(
       CheckNextType(*this, {ItemType::kFalse, ItemType::kTrue}, "a bool", offset()));
   TEEPNET_ASSIGN_OR_RETURN(Item item, Next());
@@ -449,6 +747,13 @@ Status Reader::ReadBool(bool* out) {
 }
 
 Status Reader::ReadNull() {
+  const ByteView rest = in_.Rest();
+  FastItem f;
+  if (PeekFast(failed(), total_items_, stack_, rest, options_, &f) && f.head.major == 7 &&
+      f.head.info == 22 && CheckFast(rest, options_, stack_.size(), &f, nullptr)) {
+    Commit(in_, total_items_, stack_, f);
+    return OkStatus();
+  }
   TEEPNET_RETURN_IF_ERROR(CheckNextType(*this, {ItemType::kNull}, "null", offset()));
   return Next().ok() ? OkStatus() : Status(*error_);
 }
@@ -459,6 +764,16 @@ Status Reader::ReadUndefined() {
 }
 
 Status Reader::ReadFloat(double* out, FloatWidth* width) {
+  const ByteView rest = in_.Rest();
+  FastItem f;
+  Item decoded;
+  if (PeekFast(failed(), total_items_, stack_, rest, options_, &f) && f.head.major == 7 &&
+      f.head.info >= 25 && CheckFast(rest, options_, stack_.size(), &f, &decoded)) {
+    Commit(in_, total_items_, stack_, f);
+    *out = decoded.float_value;
+    if (width != nullptr) *width = decoded.float_width;
+    return OkStatus();
+  }
   TEEPNET_RETURN_IF_ERROR(CheckNextType(*this, {ItemType::kFloat}, "a float", offset()));
   TEEPNET_ASSIGN_OR_RETURN(Item item, Next());
   *out = item.float_value;
@@ -477,6 +792,14 @@ Status Reader::SkipItem() {
   }
   const size_t depth_before = stack_.size();
   do {
+    // Next() without building an Item where its fast path applies.
+    const ByteView rest = in_.Rest();
+    FastItem f;
+    if (PeekFast(failed(), total_items_, stack_, rest, options_, &f) &&
+        CheckFast(rest, options_, stack_.size(), &f, nullptr)) {
+      Commit(in_, total_items_, stack_, f);
+      continue;
+    }
     Result<Item> item = Next();
     if (!item.ok()) return std::move(item).TakeError();
   } while (stack_.size() > depth_before);
