@@ -1,5 +1,6 @@
 #include "teepnet/cbor/reader.h"
 
+#include <algorithm>
 #include <cmath>
 #include <string>
 #include <type_traits>
@@ -135,15 +136,17 @@ struct FastItem {
 };
 
 // True when a fast path may take the next item as far as its head goes: the reader has not
-// failed, may count one more item and is not inside an indefinite string (whose chunks
-// follow their own rules), and the head is definite and complete (ParseHead).
+// failed, may count one more item, is not inside an indefinite string (whose chunks follow
+// their own rules) nor, when key order is checked, directly inside a map (Next() checks it),
+// and the head is definite and complete (ParseHead).
 template <typename Stack, typename Kind = decltype(std::declval<Stack>().back().kind)>
 [[gnu::always_inline]] inline bool PeekFast(bool failed, uint64_t total_items, const Stack& stack,
                                             ByteView rest, const DecodeOptions& options,
                                             FastItem* f) {
   if (failed || total_items >= options.limits.max_total_items) return false;
   if (!stack.empty() &&
-      (stack.back().kind == Kind::kBytesChunks || stack.back().kind == Kind::kTextChunks)) {
+      (stack.back().kind == Kind::kBytesChunks || stack.back().kind == Kind::kTextChunks ||
+       (options.require_sorted_map_keys && stack.back().kind == Kind::kMap))) {
     return false;
   }
   return ParseHead(rest, options.require_preferred, &f->head);
@@ -249,7 +252,7 @@ template <typename Stack>
   using Frame = std::remove_reference_t<decltype(stack.back())>;
   using Kind = decltype(Frame::kind);
   const Kind kind = f.head.major == 4 ? Kind::kArray : f.head.major == 5 ? Kind::kMap : Kind::kTag;
-  stack.push_back(Frame{kind, false, f.members, 0});
+  stack.push_back(Frame{kind, false, f.members, 0, 0, 0, 0});
 }
 
 }  // namespace
@@ -274,7 +277,31 @@ std::string_view ItemTypeName(ItemType type) {
   return "unknown";
 }
 
-Reader::Reader(ByteView input, const DecodeOptions& options) : in_(input), options_(options) {}
+Reader::Reader(ByteView input, const DecodeOptions& options)
+    : input_(input), in_(input), options_(options) {}
+
+Status Reader::CheckKeyOrder(size_t offset) {
+  Frame& map = stack_.back();
+  const bool at_key = map.indefinite ? map.seen % 2 == 0 : map.remaining % 2 == 0;
+  if (at_key) {
+    map.key_begin = offset;
+    return OkStatus();
+  }
+  const ByteView key = input_.subspan(map.key_begin, offset - map.key_begin);
+  if (map.prev_key_end != 0) {
+    const ByteView prev = input_.subspan(map.prev_key_begin, map.prev_key_end - map.prev_key_begin);
+    if (std::equal(key.begin(), key.end(), prev.begin(), prev.end())) {
+      return Fail(Errc::kDuplicateMapKey, map.key_begin, "map key repeated");
+    }
+    if (std::lexicographical_compare(key.begin(), key.end(), prev.begin(), prev.end())) {
+      return Fail(Errc::kUnsortedMapKeys, map.key_begin,
+                  "map key out of deterministic order (RFC 8949 §4.2.1)");
+    }
+  }
+  map.prev_key_begin = map.key_begin;
+  map.prev_key_end = offset;
+  return OkStatus();
+}
 
 Error Reader::Fail(Errc reason, size_t offset, std::string message) {
   if (!error_) error_ = Error(reason, std::move(message), offset);
@@ -347,6 +374,10 @@ Result<Item> Reader::Next() {
     }
   }
   if (error_) return *error_;
+  if (options_.require_sorted_map_keys && !stack_.empty() &&
+      stack_.back().kind == FrameKind::kMap && !AtBreak()) {
+    TEEPNET_RETURN_IF_ERROR(CheckKeyOrder(in_.position()));
+  }
   Item item;
   item.offset = in_.position();
   const size_t offset = item.offset;
@@ -416,7 +447,7 @@ Result<Item> Reader::Next() {
                                            FrameKind::kArray, FrameKind::kMap};
     item.type = kTypes[major - 2];
     item.head = in_.Consumed(offset);
-    TEEPNET_RETURN_IF_ERROR(Push(Frame{kKinds[major - 2], true, 0, 0}, offset));
+    TEEPNET_RETURN_IF_ERROR(Push(Frame{kKinds[major - 2], true, 0, 0, 0, 0, 0}, offset));
     return item;
   }
 
@@ -513,12 +544,12 @@ Result<Item> Reader::Next() {
         return item;
       }
       const FrameKind kind = major == 4 ? FrameKind::kArray : FrameKind::kMap;
-      TEEPNET_RETURN_IF_ERROR(Push(Frame{kind, false, members, 0}, offset));
+      TEEPNET_RETURN_IF_ERROR(Push(Frame{kind, false, members, 0, 0, 0, 0}, offset));
       return item;
     }
     default:  // 6
       item.type = ItemType::kTag;
-      TEEPNET_RETURN_IF_ERROR(Push(Frame{FrameKind::kTag, false, 1, 0}, offset));
+      TEEPNET_RETURN_IF_ERROR(Push(Frame{FrameKind::kTag, false, 1, 0, 0, 0, 0}, offset));
       return item;
   }
 }

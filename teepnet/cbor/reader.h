@@ -15,6 +15,11 @@
 //   ...
 //   TEEPNET_RETURN_IF_ERROR(r.ExpectEnd());
 //
+// With options.require_sorted_map_keys (DecodeOptions::Deterministic) the reader itself checks
+// that every map's keys come in bytewise lexicographic order of their encodings, which also
+// rules out a repeated key, so a schema decoder reading a map pair by pair gets the same
+// guarantee as Decode().
+//
 // WARNING: views returned (Item::bytes, ReadBytes, ReadText, ReadRawItem) point into the
 // input; the input must outlive them. Nothing is copied.
 //
@@ -102,6 +107,12 @@ class Reader {
     bool indefinite;
     uint64_t remaining;  // definite: items still to come (map: 2 per pair)
     uint64_t seen;       // indefinite: items read so far
+    // Maps under options.require_sorted_map_keys: where the current key began and the
+    // encoded bytes of the previous key ([prev_key_begin, prev_key_end) of the input;
+    // prev_key_end == 0 before the first pair, as no key can end at offset 0).
+    size_t key_begin;
+    size_t prev_key_begin;
+    size_t prev_key_end;
   };
 
   Error Fail(Errc reason, size_t offset, std::string message);
@@ -110,7 +121,12 @@ class Reader {
   Status ReadHeadArgument(uint8_t info, size_t offset, uint64_t* argument, size_t* head_size);
   Status ReadFloatBits(uint8_t info, size_t offset, Item* item);
   Status ExpectType(const Item& item, ItemType type, std::string_view what);
+  // RFC 8949 §4.2.1 key order for the map on top of the stack, called at the start of each of
+  // its members: a key's start is recorded; at its value's start the key is complete and
+  // must sort strictly after the previous key (equal: kDuplicateMapKey).
+  Status CheckKeyOrder(size_t offset);
 
+  ByteView input_;
   ByteReader in_;
   DecodeOptions options_;
   // The open-container stack. Protocol messages nest a few levels deep, so the first frames

@@ -215,6 +215,56 @@ TEST(ReaderTest, UnsortedMapKeysAreRejectedUnderDeterministicOptions) {
       Decode(H("a5 0a 00 18 64 00 20 00 61 7a 00 62 61 61 00"), DecodeOptions::Deterministic()));
 }
 
+// Reads a map of uint keys to uint values pair by pair, as a schema decoder does.
+Status ReadUintMap(ByteView in, const DecodeOptions& options) {
+  Reader r(in, options);
+  size_t n = 0;
+  TEEPNET_RETURN_IF_ERROR(r.ReadMapHeader(&n));
+  for (size_t i = 0; i < n; ++i) {
+    uint64_t key = 0, value = 0;
+    TEEPNET_RETURN_IF_ERROR(r.ReadUint(&key));
+    TEEPNET_RETURN_IF_ERROR(r.ReadUint(&value));
+  }
+  return r.ExpectEnd();
+}
+
+TEST(ReaderTest, ThePullReaderChecksKeyOrderUnderDeterministicOptions) {
+  const DecodeOptions det = DecodeOptions::Deterministic();
+  TEEPNET_EXPECT_OK(ReadUintMap(H("a3 01 00 02 00 03 00"), det));
+  EXPECT_TRUE(FailsWith(ReadUintMap(H("a2 03 00 01 00"), det), Errc::kUnsortedMapKeys));
+  EXPECT_TRUE(FailsWith(ReadUintMap(H("a2 01 00 01 07"), det), Errc::kDuplicateMapKey));
+  // Strict (preferred serialization only) leaves key order to the schema.
+  TEEPNET_EXPECT_OK(ReadUintMap(H("a2 03 00 01 00"), DecodeOptions::Strict()));
+  // The error names the offending key's offset.
+  Status s = ReadUintMap(H("a2 03 00 01 00"), det);
+  ASSERT_FALSE(s.ok());
+  EXPECT_EQ(s.error().offset(), 3u);
+}
+
+TEST(ReaderTest, KeyOrderIsCheckedInNestedMapsAndForKeysThatAreContainers) {
+  const DecodeOptions det = DecodeOptions::Deterministic();
+  // {1: {2: 0, 1: 0}}: the inner map is out of order, found by SkipItem as by Next().
+  const Bytes nested = H("a1 01 a2 02 00 01 00");
+  Reader skip(nested, det);
+  EXPECT_TRUE(FailsWith(skip.SkipItem(), Errc::kUnsortedMapKeys));
+  Reader walk(nested, det);
+  Result<Item> item = walk.Next();
+  while (item.ok() && !walk.AtEnd()) item = walk.Next();
+  EXPECT_TRUE(FailsWith(item, Errc::kUnsortedMapKeys));
+  // Keys that are arrays compare by their whole encodings: [1] (81 01) < [1, 0] (82 01 00),
+  // and the same array twice is a repeated key.
+  TEEPNET_EXPECT_OK(Decode(H("a2 81 01 00 82 01 00 00"), det));
+  Reader sorted(H("a2 81 01 00 82 01 00 00"), det);
+  TEEPNET_EXPECT_OK(sorted.SkipItem());
+  Reader repeated(H("a2 81 01 00 81 01 00"), det);
+  EXPECT_TRUE(FailsWith(repeated.SkipItem(), Errc::kDuplicateMapKey));
+  // The order is that of the encodings, not of the values: 24 (18 18) before -1 (20).
+  Reader by_encoding(H("a2 18 18 00 20 00"), det);
+  TEEPNET_EXPECT_OK(by_encoding.SkipItem());
+  Reader reversed(H("a2 20 00 18 18 00"), det);
+  EXPECT_TRUE(FailsWith(reversed.SkipItem(), Errc::kUnsortedMapKeys));
+}
+
 TEST(ReaderTest, NestingDeeperThanTheLimitFails) {
   DecodeOptions o;
   o.limits.max_depth = 4;
