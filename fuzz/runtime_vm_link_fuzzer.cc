@@ -28,6 +28,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
       if ((*frame)->payload.size() > runtime::kMaxLinkPayload) std::abort();
       if ((*frame)->kind == runtime::LinkKind::kTaExit)
         (void)runtime::DecodeTaExit((*frame)->payload);
+      if ((*frame)->kind == runtime::LinkKind::kEvidence)
+        (void)runtime::DecodeEvidenceReply((*frame)->payload);
     }
   }
   // A guest config that decodes re-encodes to the same bytes (one encoding per config).

@@ -18,6 +18,7 @@
 #include "services/common/flags.h"
 #include "services/common/json_log.h"
 #include "teepnet/agent/agent_core.h"
+#include "teepnet/attest/locked_platform.h"
 #include "teepnet/attest/real_platform.h"
 #include "teepnet/base/clock.h"
 #include "teepnet/base/file.h"
@@ -26,6 +27,7 @@
 #include "teepnet/crypto/hash.h"
 #include "teepnet/crypto/random.h"
 #include "teepnet/evidence/agent_evidence.h"
+#include "teepnet/evidence/guest_appraiser.h"
 #include "teepnet/evidence/sim_installation.h"
 #include "teepnet/runtime/confidential_backend.h"
 #include "teepnet/runtime/container_backend.h"
@@ -215,7 +217,8 @@ int Run(std::span<char* const> args) {
                       : evidence::OpenSimPlatform({o.platform, o.data + "/platform", o.sim_vendors,
                                                    o.sim_debug, clock.NowUnixSeconds()});
     if (!opened.ok()) return fail("platform", opened.error());
-    platform = *std::move(opened);
+    // Serialised: confidential VMs' relay threads ask it for guest evidence too.
+    platform = std::make_unique<attest::LockedPlatform>(*std::move(opened));
     // USE-CASES "TA instances": each installed TC's HPKE and proof keys, generated here inside
     // the TEE, kept 0600 beside the Agent's own keys and listed in its evidence.
     auto keyring = FileInstanceKeyring::Open(o.data + "/instances");
@@ -277,11 +280,33 @@ int Run(std::span<char* const> args) {
       };
       // Requests for a confidential VM: likewise, on the first one (probing qemu, the kernel,
       // busybox and the guest agent; KVM only when asked for and a probe boot works).
+      // A VM guest is its own TEE (runtime/vm_guest_key.h): this device's platform signs the
+      // guest's evidence (the host's secure processor, simulated), and this Agent appraises it
+      // against the installation's public endorsements before releasing anything into it.
+      attest::Platform* guest_platform = platform.get();
+      if (platform != nullptr && evidence::IsSimPlatform(o.platform)) {
+        auto appraiser = evidence::GuestAppraiser::FromDirectory(o.sim_vendors + "/public");
+        if (appraiser.ok()) {
+          delivery_options.appraise_guest =
+              [shared = std::shared_ptr<evidence::GuestAppraiser>(*std::move(appraiser)), &clock](
+                  ByteView evidence, ByteView report_data, ByteView launch) {
+                return shared->Appraise(evidence, report_data, launch, clock.NowUnixSeconds());
+              };
+        } else {
+          log.Warn("no-guest-appraiser", {{"error", appraiser.error().ToString()}});
+        }
+      }
       delivery_options.make_vm_backend =
-          [vm_dir, &o, &log]() -> Result<std::unique_ptr<runtime::InstanceBackend>> {
+          [vm_dir, &o, &log,
+           guest_platform]() -> Result<std::unique_ptr<runtime::InstanceBackend>> {
         if (vm_dir.empty()) return Error(common::Errc::kBadConfig, "no VM state directory");
         runtime::VmOptions vm_options;
         vm_options.state_dir = vm_dir;
+        if (guest_platform != nullptr) {
+          vm_options.guest_evidence = [guest_platform](ByteView report_data, ByteView launch) {
+            return guest_platform->GetGuestEvidence(report_data, launch);
+          };
+        }
         vm_options.kernel_path = o.vm_kernel;
         vm_options.guest_agent_path = o.vm_guest_agent;
         vm_options.try_kvm = o.vm_try_kvm;

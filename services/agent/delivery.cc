@@ -23,8 +23,10 @@
 #include "teepnet/cose/cose_key.h"
 #include "teepnet/cose/encrypt0.h"
 #include "teepnet/crypto/hash.h"
+#include "teepnet/crypto/random.h"
 #include "teepnet/runtime/log_tail.h"
 #include "teepnet/runtime/ta_wire.h"
+#include "teepnet/runtime/vm_guest_key.h"
 #include "teepnet/suit/component_id.h"
 
 namespace teepnet::agentd {
@@ -283,6 +285,10 @@ Result<Bytes> Delivery::StartAndAwait(ByteView executable, InstanceType type, By
     Bytes& b;
     ~Wipe() { SecureWipe(b.data(), b.size()); }
   } wipe{pd_payload};
+  if (type == InstanceType::kVm && !options_.appraise_guest) {
+    return Error(common::Errc::kBadConfig,
+                 "this Agent cannot appraise confidential VM evidence (no simulated platform)");
+  }
   TEEPNET_ASSIGN_OR_RETURN(runtime::InstanceBackend * backend, BackendFor(type));
   MakeRoom();
   int fds[2];
@@ -306,7 +312,17 @@ Result<Bytes> Delivery::StartAndAwait(ByteView executable, InstanceType type, By
     return started.error().WithContext("start the TA");
   }
   Running r{*std::move(started), fds[0]};
-  Status sent = runtime::WriteFrame(r.host_fd, runtime::FrameType::kPd, pd_payload);
+  Result<Bytes> frame_payload = pd_payload;
+  if (type == InstanceType::kVm) {
+    frame_payload = ReleaseIntoGuest(r.host_fd, *r.instance, pd_payload, spec.log_path);
+    if (!frame_payload.ok()) {
+      ::close(r.host_fd);
+      r.instance->Stop(kStopGraceMs);
+      return frame_payload.error().WithContext("nothing released into the VM");
+    }
+  }
+  Status sent = runtime::WriteFrame(r.host_fd, runtime::FrameType::kPd, *frame_payload);
+  if (type == InstanceType::kVm) SecureWipe(frame_payload->data(), frame_payload->size());
   auto answer = sent.ok() ? AwaitResponse(r.host_fd) : Result<Bytes>(sent.error());
   if (!answer.ok()) {
     ::close(r.host_fd);
@@ -328,6 +344,40 @@ Result<Bytes> Delivery::StartAndAwait(ByteView executable, InstanceType type, By
   }
   running_.push_back(std::move(r));
   return answer;
+}
+
+Result<Bytes> Delivery::ReleaseIntoGuest(int fd, const runtime::Instance& instance,
+                                         ByteView pd_payload, const std::string& log_path) {
+  pollfd p{fd, POLLIN, 0};
+  const int ready = ::poll(&p, 1, options_.guest_key_timeout_ms);
+  if (ready <= 0) {
+    return Error(common::Errc::kTimeout, "the guest announced no key within " +
+                                             std::to_string(options_.guest_key_timeout_ms) + " ms" +
+                                             LastLogLine(log_path));
+  }
+  TEEPNET_ASSIGN_OR_RETURN(runtime::Frame frame,
+                           runtime::ReadFrame(fd, runtime::kMaxGuestEvidenceBytes + 8192));
+  if (frame.type != runtime::FrameType::kGuestKey) {
+    return Error(common::Errc::kBadResponse, "the guest's first frame is not its key");
+  }
+  TEEPNET_ASSIGN_OR_RETURN(runtime::GuestKey key, runtime::DecodeGuestKey(frame.payload));
+  if (key.evidence.empty()) {
+    return Error(common::Errc::kBadResponse, "the guest brought no evidence: " + key.reason);
+  }
+  const Bytes report_data = runtime::GuestReportData(key.public_key);
+  if (Status appraised = options_.appraise_guest(key.evidence, report_data, instance.measurement());
+      !appraised.ok()) {
+    return appraised.error().WithContext("appraise the guest");
+  }
+  TEEPNET_ASSIGN_OR_RETURN(crypto::PublicKey guest,
+                           crypto::PublicKey::FromRaw(crypto::KeyType::kX25519, key.public_key));
+  if (options_.log != nullptr) {
+    options_.log->Info("guest-attested", {{"instance", std::string(instance.name())},
+                                          {"launch_measurement", ToHex(instance.measurement())},
+                                          {"evidence_sha256", ToHex(crypto::Sha256(key.evidence))},
+                                          {"guest_key", ToHex(key.public_key)}});
+  }
+  return runtime::SealPdForGuest(guest, pd_payload, crypto::SystemRandom::Get());
 }
 
 Result<Bytes> Delivery::AwaitResponse(int fd) {

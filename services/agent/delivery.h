@@ -21,6 +21,12 @@
 // configuration) name the whole image, not the TA, so the Agent checks SHA-256 of the bytes it
 // handed to the backend instead and logs the instance's launch measurement.
 //
+// A confidential VM is its own TEE (runtime/vm_guest_key.h): its guest agent announces a key it
+// made at boot with the platform's evidence for it, and the Agent releases the PD into the guest
+// only after options.appraise_guest accepted that evidence (the launch digest of exactly this VM,
+// the key bound); the PD frame then travels sealed to the guest key, so neither the VM backend
+// nor anything else on the host sees the PD or, for cases 2 and 3, the instance's keys.
+//
 // Every failure is an error value with a precise reason; an instance that failed is stopped and
 // its state removed before Deliver returns. A bundle the Agent opened stays consumed by its
 // replay guard even when the delivery then fails (the user seals again); a TA delivery is
@@ -91,6 +97,14 @@ struct DeliveryOptions {
   // Start returns once the guest agent is up, so the answer deadline excludes the boot). Unset:
   // VM deliveries are refused.
   std::function<Result<std::unique_ptr<runtime::InstanceBackend>>()> make_vm_backend;
+  // Appraises a VM guest's evidence before anything is released into it: OkStatus when
+  // `evidence` verifies, binds `report_data` and names `launch_measurement`
+  // (evidence::GuestAppraiser). Unset: VM deliveries fail (nothing goes to an unattested
+  // guest).
+  std::function<Status(ByteView evidence, ByteView report_data, ByteView launch_measurement)>
+      appraise_guest;
+  // How long a booted guest has to announce its key (it asks the platform first).
+  int guest_key_timeout_ms = 30'000;
   // Launches are logged here when set (the container measurement, which no receipt carries).
   const common::JsonLog* log = nullptr;
 };
@@ -144,6 +158,9 @@ class Delivery final : public SealedDeliverer {
   Result<Bytes> StartAndAwait(ByteView executable, InstanceType type, Bytes& pd_payload,
                               Bytes* measurement);
   Result<Bytes> AwaitResponse(int fd);
+  // A VM guest's key announcement, appraised; the PD payload sealed to the guest's key.
+  Result<Bytes> ReleaseIntoGuest(int fd, const runtime::Instance& instance, ByteView pd_payload,
+                                 const std::string& log_path);
   void Reap();
   void MakeRoom();
   static void StopRunning(Running& r);

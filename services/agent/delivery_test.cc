@@ -8,6 +8,7 @@
 #include <ctime>
 #include <filesystem>
 #include <memory>
+#include <optional>
 #include <string>
 
 #include "services/agent/file_instance_keyring.h"
@@ -19,6 +20,8 @@
 #include "teepnet/channel/sealed.h"
 #include "teepnet/crypto/hash.h"
 #include "teepnet/crypto/random.h"
+#include "teepnet/evidence/guest_appraiser.h"
+#include "teepnet/evidence/sim_installation.h"
 #include "teepnet/runtime/confidential_backend.h"
 #include "teepnet/runtime/container_backend.h"
 #include "teepnet/runtime/errc.h"
@@ -388,7 +391,9 @@ TEST_F(ContainerDeliveryTest, BothTargetsRunTheirTaInAContainerAndTheReceiptName
   EXPECT_EQ(Bundles(), 0u);
 }
 
-// Confidential VMs: the same two targets, each TA booted in its own qemu guest.
+// Confidential VMs: the same two targets, each TA booted in its own qemu guest, which is its own
+// TEE: a simulated SEV-SNP host signs the guest's evidence, and the Agent appraises it with the
+// installation's public endorsements before releasing anything into the guest.
 class VmDeliveryTest : public DeliveryTest {
  protected:
   void SetUp() override {
@@ -397,13 +402,47 @@ class VmDeliveryTest : public DeliveryTest {
     const runtime::VmProbe probe = runtime::ProbeVms(VmOptions());
     if (!probe.usable()) GTEST_SKIP() << "VMs cannot run here: " << probe.ToString();
     if (!runtime::IsStaticElf(image_)) GTEST_SKIP() << "hello_ta is not static in this build";
+    auto platform =
+        evidence::OpenSimPlatform({"sim-snp", dir_.path() + "/platform", dir_.path() + "/vendors",
+                                   false, static_cast<int64_t>(std::time(nullptr))});
+    TEEPNET_ASSERT_OK(platform);
+    platform_ = *std::move(platform);
+    auto appraiser = evidence::GuestAppraiser::FromDirectory(dir_.path() + "/vendors/public");
+    TEEPNET_ASSERT_OK(appraiser);
+    appraiser_ = *std::move(appraiser);
   }
   runtime::VmOptions VmOptions() const {
     runtime::VmOptions vm;
     vm.state_dir = vms_dir();
     vm.guest_agent_path = TEEPNET_GUEST_AGENT;
+    if (platform_ != nullptr) {
+      vm.guest_evidence = [p = platform_.get()](ByteView report_data, ByteView launch) {
+        return p->GetGuestEvidence(report_data, launch);
+      };
+    }
     return vm;
   }
+  // The Agent's appraisal; `launch_override` replaces the launch measurement it expects.
+  DeliveryOptions WithVms(int* made, std::optional<Bytes> launch_override = std::nullopt) {
+    DeliveryOptions options;
+    options.make_vm_backend = [this, made]() -> Result<std::unique_ptr<runtime::InstanceBackend>> {
+      ++*made;
+      TEEPNET_ASSIGN_OR_RETURN(std::unique_ptr<runtime::VmBackend> backend,
+                               runtime::VmBackend::Create(VmOptions()));
+      return std::unique_ptr<runtime::InstanceBackend>(std::move(backend));
+    };
+    options.appraise_guest = [this, launch_override](ByteView evidence, ByteView report_data,
+                                                     ByteView launch) {
+      ++appraisals_;
+      return appraiser_->Appraise(evidence, report_data,
+                                  launch_override ? ByteView(*launch_override) : launch,
+                                  static_cast<int64_t>(std::time(nullptr)));
+    };
+    return options;
+  }
+  std::unique_ptr<attest::Platform> platform_;
+  std::unique_ptr<evidence::GuestAppraiser> appraiser_;
+  int appraisals_ = 0;
   std::string vms_dir() const { return dir_.path() + "/vms"; }
   size_t VmDirs() const {
     std::error_code ec;
@@ -415,25 +454,50 @@ class VmDeliveryTest : public DeliveryTest {
   }
 };
 
-TEST_F(VmDeliveryTest, BothTargetsRunTheirTaInAVmAndTheReceiptNamesTheTaBytes) {
-  DeliveryOptions options;
+TEST_F(VmDeliveryTest, BothTargetsRunTheirTaInAnAttestedVmAndTheReceiptNamesTheTaBytes) {
   int made = 0;
-  options.make_vm_backend = [&]() -> Result<std::unique_ptr<runtime::InstanceBackend>> {
-    ++made;
-    TEEPNET_ASSIGN_OR_RETURN(std::unique_ptr<runtime::VmBackend> backend,
-                             runtime::VmBackend::Create(VmOptions()));
-    return std::unique_ptr<runtime::InstanceBackend>(std::move(backend));
-  };
-  auto delivery = MakeDelivery(options);
+  auto delivery = MakeDelivery(WithVms(&made));
   ASSERT_NE(delivery, nullptr);
   DeliverToBothTargets(*delivery, InstanceType::kVm, "a VM", "req-v");
   if (HasFatalFailure()) return;
 
+  EXPECT_EQ(appraisals_, 2);  // each guest's SEV-SNP report, before its PD went in
   EXPECT_EQ(delivery->running(), 2u);
   EXPECT_EQ(VmDirs(), 2u);
   EXPECT_EQ(Entries(instances_dir()), 0u);
   EXPECT_EQ(made, 1);
   delivery.reset();
+  EXPECT_EQ(VmDirs(), 0u);
+}
+
+TEST_F(VmDeliveryTest, AGuestWhoseEvidenceNamesAnotherLaunchGetsNothingAndIsStopped) {
+  int made = 0;
+  // The Agent expects another VM than the one that booted (as if the image were swapped).
+  auto delivery = MakeDelivery(WithVms(&made, Bytes(32, 0xee)));
+  ASSERT_NE(delivery, nullptr);
+  DeliverSealed to_ta = ToTa("req-v-wrong", AsBytes("never released"));
+  to_ta.instance_type = InstanceType::kVm;
+  auto delivered = delivery->Deliver(to_ta);
+  ASSERT_FALSE(delivered.ok());
+  EXPECT_NE(delivered.error().message().find("not the launch digest"), std::string::npos)
+      << delivered.error().ToString();
+  EXPECT_EQ(delivery->running(), 0u);
+  EXPECT_EQ(VmDirs(), 0u);
+}
+
+TEST_F(VmDeliveryTest, WithoutAGuestAppraisalNothingIsReleasedIntoAVm) {
+  int made = 0;
+  DeliveryOptions options = WithVms(&made);
+  options.appraise_guest = nullptr;
+  auto delivery = MakeDelivery(options);
+  ASSERT_NE(delivery, nullptr);
+  DeliverSealed to_ta = ToTa("req-v-none", AsBytes("never released"));
+  to_ta.instance_type = InstanceType::kVm;
+  auto delivered = delivery->Deliver(to_ta);
+  ASSERT_FALSE(delivered.ok());
+  EXPECT_NE(delivered.error().message().find("cannot appraise"), std::string::npos)
+      << delivered.error().ToString();
+  EXPECT_EQ(delivery->running(), 0u);
   EXPECT_EQ(VmDirs(), 0u);
 }
 

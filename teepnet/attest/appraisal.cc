@@ -1,6 +1,9 @@
 #include "teepnet/attest/appraisal.h"
 
 #include <algorithm>
+#include <string>
+
+#include "teepnet/attest/errc.h"
 
 namespace teepnet::attest {
 
@@ -44,6 +47,22 @@ Tier TrustVector::Overall() const {
     worst = std::max(worst, TierOf(v));
   }
   return worst;
+}
+
+Result<Bytes> Platform::GetGuestEvidence(ByteView, ByteView) {
+  return Error(Errc::kNoGuests, std::string(ArchitectureName(architecture())) +
+                                    " platform: no confidential VMs are launched on it");
+}
+
+Result<Bytes> PadMeasurement(ByteView measurement, size_t width) {
+  if (measurement.size() > width) {
+    return Error(Errc::kBadState, "a launch measurement of " + std::to_string(measurement.size()) +
+                                      " bytes does not fit a " + std::to_string(width) +
+                                      "-byte field");
+  }
+  Bytes out(measurement.begin(), measurement.end());
+  out.resize(width, 0);
+  return out;
 }
 
 }  // namespace teepnet::attest

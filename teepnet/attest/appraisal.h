@@ -26,14 +26,15 @@ std::string_view ArchitectureName(Architecture arch);  // "trustzone", "sgx", "s
 
 // The evidence wire formats teepnet parses.
 enum class EvidenceFormat : uint8_t {
-  kPsaToken,       // RFC 9783 PSA attestation token (COSE_Sign1)            -> TrustZone
-  kSgxQuoteV3,     // Intel DCAP ECDSA quote v3                              -> SGX
-  kSevSnpReport,   // AMD SEV-SNP ATTESTATION_REPORT (versions 2, 3, 5)      -> SEV-SNP
-  kCcaToken,       // Arm CCA attestation token (platform + realm, tag 399)   -> CCA
-  kTdxQuote,       // Intel DCAP quote v4 / v5 (TD 1.0 and TD 1.5 bodies)     -> TDX
-  kCsvReport,      // Hygon CSV attestation report                           -> CSV
+  kPsaToken,      // RFC 9783 PSA attestation token (COSE_Sign1)            -> TrustZone
+  kSgxQuoteV3,    // Intel DCAP ECDSA quote v3                              -> SGX
+  kSevSnpReport,  // AMD SEV-SNP ATTESTATION_REPORT (versions 2, 3, 5)      -> SEV-SNP
+  kCcaToken,      // Arm CCA attestation token (platform + realm, tag 399)   -> CCA
+  kTdxQuote,      // Intel DCAP quote v4 / v5 (TD 1.0 and TD 1.5 bodies)     -> TDX
+  kCsvReport,     // Hygon CSV attestation report                           -> CSV
 };
-std::string_view EvidenceFormatName(EvidenceFormat format);  // "psa", "sgx", "snp", "cca", "tdx", "csv"
+std::string_view EvidenceFormatName(
+    EvidenceFormat format);  // "psa", "sgx", "snp", "cca", "tdx", "csv"
 
 // AR4SI trustworthiness claim values (draft-ietf-rats-ar4si §2.3).
 enum class Tier : uint8_t { kNone, kAffirming, kWarning, kContraindicated };
@@ -56,17 +57,17 @@ struct TrustVector {
 // Well-known AR4SI values used by the appraisers.
 namespace ar4si {
 inline constexpr int8_t kNoClaim = 0;
-inline constexpr int8_t kAffirming = 2;           // generic "trustworthy"
-inline constexpr int8_t kWarning = 32;            // generic warning
-inline constexpr int8_t kContraindicated = 96;    // generic contraindication
-inline constexpr int8_t kCryptoValidationFailed = 99;  // signatures/chains did not verify
-inline constexpr int8_t kUnrecognizedInstance = 97;    // instance-identity: unknown identity
-inline constexpr int8_t kUnsafeConfig = 99;            // configuration: e.g. debug enabled
-inline constexpr int8_t kUnrecognizedExecutables = 33; // executables: not in reference values
+inline constexpr int8_t kAffirming = 2;                 // generic "trustworthy"
+inline constexpr int8_t kWarning = 32;                  // generic warning
+inline constexpr int8_t kContraindicated = 96;          // generic contraindication
+inline constexpr int8_t kCryptoValidationFailed = 99;   // signatures/chains did not verify
+inline constexpr int8_t kUnrecognizedInstance = 97;     // instance-identity: unknown identity
+inline constexpr int8_t kUnsafeConfig = 99;             // configuration: e.g. debug enabled
+inline constexpr int8_t kUnrecognizedExecutables = 33;  // executables: not in reference values
 inline constexpr int8_t kContraindicatedExecutables = 96;
 inline constexpr int8_t kHardwareGenuine = 2;
-inline constexpr int8_t kHardwareUnsafe = 32;          // genuine but out of date (TCB warning)
-inline constexpr int8_t kHardwareContraindicated = 96; // revoked / out of date beyond policy
+inline constexpr int8_t kHardwareUnsafe = 32;           // genuine but out of date (TCB warning)
+inline constexpr int8_t kHardwareContraindicated = 96;  // revoked / out of date beyond policy
 }  // namespace ar4si
 
 // What an appraiser learned from one piece of evidence. Identity fields are kept by name so the
@@ -104,7 +105,17 @@ class Platform {
   virtual Result<Bytes> GetEvidence(ByteView report_data) = 0;
   // The launch/instance measurement the evidence will carry, hex (for reference values).
   virtual std::string measurement_hex() const = 0;
+  // Evidence for a confidential VM launched on this platform (the whole guest is its own TEE,
+  // spec/instance-runtimes.md §3): the same format and signer as GetEvidence, with
+  // `launch_measurement` as the guest's measurement (SEV-SNP MEASUREMENT, TDX MRTD, CCA realm
+  // initial measurement, CSV measure; zero-padded to the field's width, at most that wide)
+  // and `report_data` chosen by the guest. kNoGuests where the architecture runs no
+  // confidential VMs (TrustZone, SGX) or the platform is not simulated.
+  virtual Result<Bytes> GetGuestEvidence(ByteView report_data, ByteView launch_measurement);
 };
+
+// `measurement` zero-padded to `width` bytes; kBadState when it is longer.
+Result<Bytes> PadMeasurement(ByteView measurement, size_t width);
 
 }  // namespace teepnet::attest
 

@@ -114,6 +114,14 @@ Result<Bytes> SimCcaPlatform::GetEvidence(ByteView report_data) {
   return EncodeCcaCollection(platform, realm);
 }
 
+Result<Bytes> SimCcaPlatform::GetGuestEvidence(ByteView report_data, ByteView launch_measurement) {
+  TEEPNET_ASSIGN_OR_RETURN(Bytes rim, PadMeasurement(launch_measurement, rim_.size()));
+  std::swap(rim_, rim);
+  Result<Bytes> evidence = GetEvidence(report_data);
+  std::swap(rim_, rim);
+  return evidence;
+}
+
 std::string SimCcaPlatform::measurement_hex() const {
   return ToHex(rim_);
 }

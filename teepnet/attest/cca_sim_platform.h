@@ -34,6 +34,8 @@ class SimCcaPlatform final : public Platform {
   // The realm challenge is `report_data` zero-padded to 64 bytes (RSI_ATTEST_TOKEN_INIT takes
   // a 64-byte challenge). kBadState for more than 64 bytes.
   Result<Bytes> GetEvidence(ByteView report_data) override;
+  // A realm with `launch_measurement` as its initial measurement, on this platform's CPAK.
+  Result<Bytes> GetGuestEvidence(ByteView report_data, ByteView launch_measurement) override;
   // The realm initial measurement, hex.
   std::string measurement_hex() const override;
 

@@ -1,5 +1,7 @@
 #include "teepnet/attest/csv_sim_platform.h"
 
+#include <utility>
+
 #include "teepnet/attest/csv_cert.h"
 #include "teepnet/attest/csv_report.h"
 #include "teepnet/attest/errc.h"
@@ -187,6 +189,15 @@ Result<Bytes> SimCsvPlatform::GetEvidence(ByteView report_data) {
   ByteView signed_body = ByteView(unsigned_wrapper).subspan(20, kCsvSignedSize);
   TEEPNET_ASSIGN_OR_RETURN(Bytes sig, crypto::SignSm2(keys_.pek, AsBytes(kPekUid), signed_body));
   return EncodeCsvReport(r, pek_cert_, sig);
+}
+
+Result<Bytes> SimCsvPlatform::GetGuestEvidence(ByteView report_data, ByteView launch_measurement) {
+  TEEPNET_ASSIGN_OR_RETURN(Bytes measure,
+                           PadMeasurement(launch_measurement, options_.measurement.size()));
+  std::swap(options_.measurement, measure);
+  Result<Bytes> evidence = GetEvidence(report_data);
+  std::swap(options_.measurement, measure);
+  return evidence;
 }
 
 std::string SimCsvPlatform::measurement_hex() const {

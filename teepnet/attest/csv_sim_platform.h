@@ -37,6 +37,8 @@ class SimCsvPlatform final : public Platform {
   Architecture architecture() const override { return Architecture::kCsv; }
   EvidenceFormat format() const override { return EvidenceFormat::kCsvReport; }
   Result<Bytes> GetEvidence(ByteView report_data) override;
+  // A guest of this host with `launch_measurement` as its measure, signed by the same PEK.
+  Result<Bytes> GetGuestEvidence(ByteView report_data, ByteView launch_measurement) override;
   std::string measurement_hex() const override;
 
   CsvEndorsements endorsements() const;

@@ -385,6 +385,15 @@ Result<Bytes> SimTdxPlatform::GetEvidence(ByteView report_data) {
   return Quote(*intel_, attestation_key_, 4, w.bytes(), 2);
 }
 
+Result<Bytes> SimTdxPlatform::GetGuestEvidence(ByteView report_data, ByteView launch_measurement) {
+  TEEPNET_ASSIGN_OR_RETURN(Bytes mrtd, PadMeasurement(launch_measurement, id_.mrtd.size()));
+  const auto own = id_.mrtd;
+  std::copy(mrtd.begin(), mrtd.end(), id_.mrtd.begin());
+  Result<Bytes> evidence = GetEvidence(report_data);
+  id_.mrtd = own;
+  return evidence;
+}
+
 std::string SimTdxPlatform::measurement_hex() const {
   return ToHex(id_.mrtd);
 }

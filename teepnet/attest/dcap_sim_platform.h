@@ -96,6 +96,8 @@ class SimTdxPlatform final : public Platform {
   Architecture architecture() const override { return Architecture::kTdx; }
   EvidenceFormat format() const override { return EvidenceFormat::kTdxQuote; }
   Result<Bytes> GetEvidence(ByteView report_data) override;
+  // A TD with `launch_measurement` as its MRTD (build-time measurement), quoted by the same QE.
+  Result<Bytes> GetGuestEvidence(ByteView report_data, ByteView launch_measurement) override;
   std::string measurement_hex() const override;
 
  private:

@@ -54,6 +54,7 @@ enum class Errc : uint16_t {
   kUnknownEvidenceFormat = 500,  // the bytes match none of the supported evidence formats
   kNoEndorsements,               // the Verifier holds no trust anchors for this format
   kReportDataTooLong,            // expected report data longer than the 64-byte field
+  kNoGuests,                     // this platform launches no confidential VMs (GetGuestEvidence)
 
   // --- real attester backends (600..699) ---
   kRealNotPresent = 600,  // the device or configfs directory does not exist / cannot be opened
@@ -88,6 +89,7 @@ struct ErrcTraits<attest::Errc> {
       case attest::Errc::kTsmUnknownProvider: return Code::kFailedPrecondition;
       case attest::Errc::kTsmConcurrentWriter: return Code::kAborted;
       case attest::Errc::kNoEndorsements: return Code::kFailedPrecondition;
+      case attest::Errc::kNoGuests: return Code::kUnimplemented;
       default: return Code::kInvalidArgument;
     }
   }
@@ -118,6 +120,7 @@ struct ErrcTraits<attest::Errc> {
       case attest::Errc::kUnknownEvidenceFormat: return "unknown-evidence-format";
       case attest::Errc::kNoEndorsements: return "no-endorsements";
       case attest::Errc::kReportDataTooLong: return "report-data-too-long";
+      case attest::Errc::kNoGuests: return "no-guests";
       case attest::Errc::kRealNotPresent: return "real-not-present";
       case attest::Errc::kRealIo: return "real-io";
       case attest::Errc::kRealBadArgument: return "real-bad-argument";

@@ -256,6 +256,9 @@ class IntelGuest final : public attest::Platform {
   Result<Bytes> GetEvidence(ByteView report_data) override {
     return inner_->GetEvidence(report_data);
   }
+  Result<Bytes> GetGuestEvidence(ByteView report_data, ByteView launch_measurement) override {
+    return inner_->GetGuestEvidence(report_data, launch_measurement);
+  }
   std::string measurement_hex() const override { return inner_->measurement_hex(); }
 
   const attest::SimIntelManufacturer& intel() const { return *intel_; }
@@ -361,6 +364,16 @@ class SnpGuest final : public attest::Platform {
     return host_->SignReport(std::move(report));
   }
   std::string measurement_hex() const override { return ToHex(id_.measurement); }
+  // A confidential VM this host launched: its own MEASUREMENT (the launch digest), the guest
+  // policy of this device, signed by the same VCEK.
+  Result<Bytes> GetGuestEvidence(ByteView report_data, ByteView launch_measurement) override {
+    TEEPNET_ASSIGN_OR_RETURN(attest::SnpReport report, host_->UnsignedReport(report_data));
+    TEEPNET_ASSIGN_OR_RETURN(Bytes measurement,
+                             attest::PadMeasurement(launch_measurement, report.measurement.size()));
+    std::copy(measurement.begin(), measurement.end(), report.measurement.begin());
+    if (id_.debug) report.policy |= attest::snp_policy_bits::kDebug;
+    return host_->SignReport(std::move(report));
+  }
 
  private:
   std::unique_ptr<attest::SimSevSnpPlatform> host_;

@@ -37,7 +37,7 @@ Result<size_t> ReadFull(int fd, std::span<uint8_t> out) {
 
 bool KnownType(uint8_t t) {
   return t >= static_cast<uint8_t>(FrameType::kPd) &&
-         t <= static_cast<uint8_t>(FrameType::kResponse);
+         t <= static_cast<uint8_t>(FrameType::kGuestKey);
 }
 
 }  // namespace

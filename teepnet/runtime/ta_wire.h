@@ -31,6 +31,7 @@ enum class FrameType : uint8_t {
   kFromUa = 2,    // launcher -> TA: bytes the UA sent to this TA (relayed by the REE)
   kToUa = 3,      // TA -> launcher: bytes for the UA
   kResponse = 4,  // TA -> launcher: the TA's answer to the Agent (e.g. after the PD)
+  kGuestKey = 5,  // VM guest agent -> Agent: the guest's key and evidence (vm_guest_key.h)
 };
 
 struct Frame {

@@ -168,11 +168,34 @@ struct RelayState {
   std::optional<TaExitReport> ta_exit;
 };
 
+// Answers a guest's kEvidenceRequest with the platform's evidence for it (vm_guest_key.h), or
+// with the reason there is none.
+Bytes AnswerEvidenceRequest(const GuestEvidenceFn& evidence, ByteView report_data,
+                            ByteView launch_measurement) {
+  EvidenceReply reply;
+  if (report_data.size() != kGuestReportDataSize) {
+    reply.reason = "the report data must be " + std::to_string(kGuestReportDataSize) + " bytes";
+  } else if (!evidence) {
+    reply.reason = "this host has no platform to attest its confidential VMs";
+  } else if (auto got = evidence(report_data, launch_measurement); !got.ok()) {
+    reply.reason = got.error().ToString();
+  } else if (got->size() + 1 > kMaxLinkPayload) {
+    reply.reason = "the platform's evidence does not fit one link frame";
+  } else {
+    reply.ok = true;
+    reply.evidence = *std::move(got);
+  }
+  return EncodeLinkFrame(LinkKind::kEvidence, EncodeEvidenceReply(reply));
+}
+
 // Carries the TA channel between the Agent's socket and the link until qemu closes the link
-// (or `stop` is signalled). `decoder` holds what arrived with the guest's hello.
-void RunRelay(int link, int agent, int stop, LinkDecoder decoder,
-              std::shared_ptr<RelayState> state) {
+// (or `stop` is signalled). `decoder` holds what arrived with the guest's hello. The guest's
+// evidence requests are answered here, on the host's side of the link, at most
+// kMaxEvidenceRequests times per instance.
+void RunRelay(int link, int agent, int stop, LinkDecoder decoder, std::shared_ptr<RelayState> state,
+              GuestEvidenceFn evidence, Bytes launch_measurement) {
   Bytes to_guest, to_agent;
+  int evidence_requests = 0;
   bool link_open = true;
   bool agent_open = agent >= 0;
   if (!agent_open) Append(to_guest, EncodeLinkFrame(LinkKind::kClose));
@@ -202,6 +225,9 @@ void RunRelay(int link, int agent, int stop, LinkDecoder decoder,
           std::lock_guard<std::mutex> lock(state->mu);
           state->ta_exit = *report;
         }
+      } else if (f.kind == LinkKind::kEvidenceRequest &&
+                 ++evidence_requests <= kMaxEvidenceRequests) {
+        Append(to_guest, AnswerEvidenceRequest(evidence, f.payload, launch_measurement));
       }
       // Repeated kHello frames (sent before the guest saw our kAck) are ignored.
     }
@@ -269,9 +295,10 @@ class VmInstance final : public Instance {
  public:
   // Takes ownership of `link`, `agent` and `stop` (an eventfd that ends the relay).
   VmInstance(std::unique_ptr<ProcessInstance> qemu, std::string qmp_path, int link, int agent,
-             int stop, LinkDecoder decoder)
+             int stop, LinkDecoder decoder, GuestEvidenceFn evidence)
       : qemu_(std::move(qemu)), qmp_path_(std::move(qmp_path)), stop_(stop) {
-    relay_ = std::thread(RunRelay, link, agent, stop_, std::move(decoder), state_);
+    relay_ = std::thread(RunRelay, link, agent, stop_, std::move(decoder), state_,
+                         std::move(evidence), qemu_->measurement());
   }
   ~VmInstance() override {
     StopRelay();
@@ -667,8 +694,8 @@ Result<std::unique_ptr<Instance>> VmBackend::Boot(const InstanceSpec& spec, bool
       return Error(Errc::kSystem, std::string("dup channel: ") + std::strerror(errno));
     }
   }
-  return std::unique_ptr<Instance>(
-      new VmInstance(std::move(qemu), qmp_path, link[0], agent, stop, std::move(decoder)));
+  return std::unique_ptr<Instance>(new VmInstance(std::move(qemu), qmp_path, link[0], agent, stop,
+                                                  std::move(decoder), options_.guest_evidence));
 }
 
 Status VmBackend::CleanupStale() {

@@ -23,7 +23,10 @@
 // status and powers off, and qemu exits.
 //
 // Measurement = the launch digest of vm_image.h over kernel, initramfs (which contains the TA),
-// command line and VM configuration.
+// command line and VM configuration. The guest asks for evidence of its own key over the link
+// (kEvidenceRequest, vm_guest_key.h); the relay answers with options.guest_evidence, the
+// device platform playing the guest's secure processor, with this launch digest as the
+// guest's measurement.
 //
 // What this does not give: under TCG (or KVM without SEV-SNP/TDX) the guest's memory is plain
 // host memory that root can read; the initramfs is a host file under state_dir until the
@@ -31,6 +34,7 @@
 #ifndef TEEPNET_RUNTIME_VM_BACKEND_H_
 #define TEEPNET_RUNTIME_VM_BACKEND_H_
 
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <set>
@@ -50,6 +54,15 @@ inline constexpr const char* kGuestAgentName = "teepnet-guest-agent";
 inline constexpr size_t kMaxVmInputBytes = 128u << 20;
 // The uncompressed kernel (the Debian 6.1 vmlinux is 66 MB).
 inline constexpr size_t kMaxVmKernelBytes = 512u << 20;
+// A guest asks once at boot (vm_guest_key.h); a few more are answered, then none.
+inline constexpr int kMaxEvidenceRequests = 4;
+inline constexpr size_t kGuestReportDataSize = 64;
+
+// The platform's evidence for a guest: `report_data` as the guest chose it, the instance's
+// launch measurement as the guest's measurement (attest::Platform::GetGuestEvidence). Called
+// on the instance's relay thread.
+using GuestEvidenceFn =
+    std::function<Result<Bytes>(ByteView report_data, ByteView launch_measurement)>;
 
 struct VmOptions {
   // Per-instance directories (initramfs, QMP socket, qemu pid) and the kernel copy live here.
@@ -81,6 +94,10 @@ struct VmOptions {
   int kvm_probe_timeout_ms = 20'000;
   // From qemu's launch to the guest agent's hello; then the boot counts as failed.
   int boot_timeout_ms = 60'000;
+  // Answers the guests' evidence requests. Unset: every request is answered with "no
+  // platform", the guest announces its key without evidence, and an Agent that requires
+  // evidence releases nothing into it.
+  GuestEvidenceFn guest_evidence;
 };
 
 // What the machine offers VMs. KVM is only ever "yes" after a probe boot (VmBackend::Create

@@ -1,5 +1,6 @@
 // Real confidential VMs: qemu (TCG) boots the host's Debian kernel with the initramfs the
-// backend builds around hello_ta (examples/), and the test plays the Agent over the channel.
+// backend builds around hello_ta (examples/), and the test plays the Agent over the channel and
+// the platform that answers the guest's evidence request (runtime/vm_guest_key.h).
 // Skipped with the probe's reason where qemu, a kernel, static busybox or the static guest agent
 // is missing, or where hello_ta is not a static executable (sanitizer builds).
 #include "teepnet/runtime/vm_backend.h"
@@ -26,6 +27,7 @@
 #include "teepnet/runtime/instance_test_util.h"
 #include "teepnet/runtime/oci_image.h"
 #include "teepnet/runtime/ta_wire.h"
+#include "teepnet/runtime/vm_guest_key.h"
 #include "teepnet/testing/matchers.h"
 
 namespace teepnet::runtime {
@@ -48,12 +50,26 @@ size_t InstanceDirs(const std::string& state_dir) {
   return n;
 }
 
+// What the test's stand-in platform returns as a guest's evidence: a marker, the report data and
+// the launch measurement it was asked to sign, so the test sees exactly what the guest asked.
+constexpr std::string_view kFakeEvidence = "fake evidence:";
+
+Bytes FakeEvidence(ByteView report_data, ByteView launch_measurement) {
+  Bytes out = ToBytes(kFakeEvidence);
+  Append(out, report_data);
+  Append(out, launch_measurement);
+  return out;
+}
+
 class VmBackendTest : public ::testing::Test {
  protected:
   void SetUp() override {
     options_.state_dir = dir_.path() + "/vms";
     options_.guest_agent_path = TEEPNET_GUEST_AGENT;
     options_.boot_timeout_ms = kBootTimeoutMs;
+    options_.guest_evidence = [](ByteView report_data, ByteView launch) -> Result<Bytes> {
+      return FakeEvidence(report_data, launch);
+    };
     const VmProbe probe = ProbeVms(options_);
     if (!probe.usable()) GTEST_SKIP() << "VMs cannot run here: " << probe.ToString();
     auto ta = ReadFile(HELLO_TA);
@@ -79,6 +95,19 @@ class VmBackendTest : public ::testing::Test {
     return instance;
   }
 
+  // The guest's first frame: its key, with the (fake) platform's evidence for it, which must
+  // bind that key and name the VM's launch measurement.
+  crypto::PublicKey AwaitGuestKey(int host, const Instance& vm) {
+    auto frame = ReadFrame(host);
+    EXPECT_TRUE(frame.ok()) << Log();
+    if (!frame.ok()) return crypto::PrivateKey::Generate(crypto::KeyType::kX25519)->public_key();
+    EXPECT_EQ(frame->type, FrameType::kGuestKey);
+    auto key = DecodeGuestKey(frame->payload);
+    EXPECT_TRUE(key.ok());
+    EXPECT_EQ(key->evidence, FakeEvidence(GuestReportData(key->public_key), vm.measurement()));
+    return *crypto::PublicKey::FromRaw(crypto::KeyType::kX25519, key->public_key);
+  }
+
   std::string Log() {
     auto log = ReadFile(dir_.path() + "/hello-vm.log");
     return log.ok() ? std::string(log->begin(), log->end()) : "";
@@ -100,9 +129,12 @@ TEST_F(VmBackendTest, BootsHelloTaAndDeliversAPlaintextPdOverTheSerialLink) {
   EXPECT_TRUE((*vm)->isolation().Applied("separate guest kernel"));
   EXPECT_EQ(InstanceDirs(options_.state_dir), 1u);
 
+  const crypto::PublicKey guest = AwaitGuestKey(channel.host(), **vm);
   const std::string pd = "personalization for the VM";
   const int64_t sent = MonotonicMs();
-  TEEPNET_ASSERT_OK(WriteFrame(channel.host(), FrameType::kPd, EncodePlaintextPd(AsBytes(pd))));
+  auto sealed = SealPdForGuest(guest, EncodePlaintextPd(AsBytes(pd)), crypto::SystemRandom::Get());
+  TEEPNET_ASSERT_OK(sealed);
+  TEEPNET_ASSERT_OK(WriteFrame(channel.host(), FrameType::kPd, *sealed));
   auto response = ReadFrame(channel.host());
   RecordProperty("pd_delivery_ms", std::to_string(MonotonicMs() - sent));
   TEEPNET_ASSERT_OK(response) << Log();
@@ -142,9 +174,14 @@ TEST_F(VmBackendTest, TheTaInTheVmOpensASealedPdAndSignsItsReceipt) {
   ASSERT_TRUE(channel.ok());
   auto vm = StartHelloTa(channel);
   TEEPNET_ASSERT_OK(vm);
-  TEEPNET_ASSERT_OK(WriteFrame(
-      channel.host(), FrameType::kPd,
-      EncodeSealedPd(*sealed, hpke->RawPrivate().view(), proof->RawPrivate().view(), context)));
+  const crypto::PublicKey guest = AwaitGuestKey(channel.host(), **vm);
+  // The instance's keys go into the guest only sealed to the guest's attested key.
+  auto form3 = SealPdForGuest(
+      guest,
+      EncodeSealedPd(*sealed, hpke->RawPrivate().view(), proof->RawPrivate().view(), context),
+      crypto::SystemRandom::Get());
+  TEEPNET_ASSERT_OK(form3);
+  TEEPNET_ASSERT_OK(WriteFrame(channel.host(), FrameType::kPd, *form3));
   auto response = ReadFrame(channel.host());
   TEEPNET_ASSERT_OK(response) << Log();
   ASSERT_EQ(response->type, FrameType::kResponse);
@@ -173,9 +210,47 @@ TEST_F(VmBackendTest, NoticesAKilledQemuAndRemovesItsState) {
   EXPECT_EQ(exit->signal, SIGKILL);
   EXPECT_FALSE((*vm)->GetStatus().running);
   EXPECT_EQ(InstanceDirs(options_.state_dir), 0u);
-  // The Agent's end of the channel sees the VM go.
+  // The Agent's end of the channel sees the VM go (after the guest's key, if it came first).
   auto frame = ReadFrame(channel.host());
+  if (frame.ok() && frame->type == FrameType::kGuestKey) frame = ReadFrame(channel.host());
   EXPECT_TRUE(teepnet::testing::FailsWith(frame, Errc::kPeerClosed));
+}
+
+TEST_F(VmBackendTest, TheGuestRefusesAPdThatIsNotSealedToItsKey) {
+  Channel channel;
+  ASSERT_TRUE(channel.ok());
+  auto vm = StartHelloTa(channel);
+  TEEPNET_ASSERT_OK(vm);
+  AwaitGuestKey(channel.host(), **vm);
+  // A host that hands the TA a plaintext PD of its own (form 1): the guest agent refuses it and
+  // powers the VM off before the TA sees a byte.
+  TEEPNET_ASSERT_OK(
+      WriteFrame(channel.host(), FrameType::kPd, EncodePlaintextPd(AsBytes("host's own PD"))));
+  EXPECT_TRUE(teepnet::testing::FailsWith(ReadFrame(channel.host()), Errc::kPeerClosed));
+  auto exit = (*vm)->Wait(kExitTimeoutMs);
+  TEEPNET_ASSERT_OK(exit) << Log();
+  EXPECT_NE(Log().find("PD refused"), std::string::npos) << Log();
+  EXPECT_EQ(Log().find("PD received"), std::string::npos) << Log();
+}
+
+TEST_F(VmBackendTest, WithoutAPlatformTheGuestAnnouncesItsKeyWithTheReasonAndNoEvidence) {
+  options_.state_dir = dir_.path() + "/vms-no-platform";
+  options_.guest_evidence = nullptr;
+  auto backend = VmBackend::Create(options_);
+  TEEPNET_ASSERT_OK(backend);
+  backend_ = *std::move(backend);
+  Channel channel;
+  ASSERT_TRUE(channel.ok());
+  auto vm = StartHelloTa(channel);
+  TEEPNET_ASSERT_OK(vm);
+  auto frame = ReadFrame(channel.host());
+  TEEPNET_ASSERT_OK(frame) << Log();
+  ASSERT_EQ(frame->type, FrameType::kGuestKey);
+  auto key = DecodeGuestKey(frame->payload);
+  TEEPNET_ASSERT_OK(key);
+  EXPECT_TRUE(key->evidence.empty());
+  EXPECT_NE(key->reason.find("no platform"), std::string::npos) << key->reason;
+  (*vm)->Stop(5'000);
 }
 
 TEST_F(VmBackendTest, TheMeasurementCoversTheInitrdAndTheCommandLine) {

@@ -22,7 +22,7 @@ constexpr std::array<uint32_t, 256> kCrcTable = MakeCrcTable();
 
 bool KnownKind(uint8_t kind) {
   return kind >= static_cast<uint8_t>(LinkKind::kHello) &&
-         kind <= static_cast<uint8_t>(LinkKind::kTaExit);
+         kind <= static_cast<uint8_t>(LinkKind::kEvidence);
 }
 
 void WriteString(ByteWriter& w, const std::string& s) {
@@ -144,6 +144,27 @@ Result<TaExitReport> DecodeTaExit(ByteView payload) {
   }
   report.signaled = signaled == 1;
   return report;
+}
+
+Bytes EncodeEvidenceReply(const EvidenceReply& reply) {
+  ByteWriter w;
+  w.WriteU8(reply.ok ? 0 : 1);
+  w.WriteBytes(reply.ok ? ByteView(reply.evidence) : AsBytes(reply.reason));
+  return std::move(w).Take();
+}
+
+Result<EvidenceReply> DecodeEvidenceReply(ByteView payload) {
+  if (payload.empty() || payload[0] > 1) {
+    return Error(Errc::kBadFrame, "vm link: malformed evidence reply");
+  }
+  EvidenceReply reply;
+  reply.ok = payload[0] == 0;
+  if (reply.ok) {
+    reply.evidence = ToBytes(payload.subspan(1));
+  } else {
+    reply.reason = std::string(AsChars(payload.subspan(1)));
+  }
+  return reply;
 }
 
 Bytes EncodeGuestConfig(const GuestConfig& config) {

@@ -46,6 +46,11 @@ enum class LinkKind : uint8_t {
   kData = 3,    // both ways: bytes of the TA channel
   kClose = 4,   // host -> guest: the Agent closed its end of the channel (empty)
   kTaExit = 5,  // guest -> host: u8 signaled (0/1) | u32 exit code or signal number
+  // guest -> host: the 64 bytes of report data the guest wants its evidence to bind
+  // (vm_guest_key.h); the host's platform plays the guest's secure processor.
+  kEvidenceRequest = 6,
+  // host -> guest: u8 status (0: evidence follows; 1: none, a reason in UTF-8 follows).
+  kEvidence = 7,
 };
 
 struct LinkFrame {
@@ -86,6 +91,16 @@ struct TaExitReport {
 };
 Bytes EncodeTaExit(const TaExitReport& report);
 Result<TaExitReport> DecodeTaExit(ByteView payload);
+
+// kEvidence: the platform's evidence for the guest, or why there is none.
+struct EvidenceReply {
+  bool ok = false;
+  Bytes evidence;      // when ok
+  std::string reason;  // when !ok
+};
+Bytes EncodeEvidenceReply(const EvidenceReply& reply);
+// kBadFrame for an empty payload or an unknown status.
+Result<EvidenceReply> DecodeEvidenceReply(ByteView payload);
 
 // /config: what the guest agent runs as the TA.
 //   config = u32 argc | argc * string | u32 envc | envc * string

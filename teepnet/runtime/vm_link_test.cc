@@ -96,6 +96,22 @@ TEST(LinkDecoder, RefusesAnUnknownKind) {
   EXPECT_TRUE(FailsWith(decoder.Next(), Errc::kBadFrame));
 }
 
+TEST(EvidenceReply, RoundTripsEvidenceAndReasonsAndRefusesUnknownStatus) {
+  EvidenceReply ok{true, Bytes{1, 2, 3}, ""};
+  auto decoded = DecodeEvidenceReply(EncodeEvidenceReply(ok));
+  TEEPNET_ASSERT_OK(decoded);
+  EXPECT_TRUE(decoded->ok);
+  EXPECT_EQ(decoded->evidence, (Bytes{1, 2, 3}));
+  EvidenceReply none{false, {}, "no platform"};
+  decoded = DecodeEvidenceReply(EncodeEvidenceReply(none));
+  TEEPNET_ASSERT_OK(decoded);
+  EXPECT_FALSE(decoded->ok);
+  EXPECT_EQ(decoded->reason, "no platform");
+  EXPECT_TRUE(FailsWith(DecodeEvidenceReply({}), Errc::kBadFrame));
+  const uint8_t unknown[] = {2, 'x'};
+  EXPECT_TRUE(FailsWith(DecodeEvidenceReply(unknown), Errc::kBadFrame));
+}
+
 TEST(LinkDecoder, RefusesALengthAboveTheLimitBeforeThePayloadArrives) {
   const Bytes header{0x7E, 0x56, 3, 0x00, 0x01, 0x00, 0x01};  // 65537 bytes announced
   LinkDecoder decoder;

@@ -5,7 +5,15 @@
 // descriptor 3 on one end of a socketpair and relays the TA channel between that socketpair and
 // the link. When the TA exits it reports how, and powers the VM off.
 //
-// Statically linked (libc and teepnet_base): the initramfs holds nothing it could load.
+// The guest is its own TEE (runtime/vm_guest_key.h): before the TA starts, the agent makes the
+// guest's X25519 key, asks the platform over the link for evidence binding it (the host plays
+// the guest's secure processor) and announces key and evidence to the Agent as the channel's
+// first frame. Every PD then arrives sealed to that key (form 3); the agent opens it and hands
+// the TA the inner payload. A PD in any other form is refused: the host must not be able to
+// give the TA keys or data of its own choosing.
+//
+// Statically linked (libc, teepnet_base and static copies of crypto/hpke): the initramfs holds
+// nothing it could load.
 #include <fcntl.h>
 #include <grp.h>
 #include <poll.h>
@@ -28,8 +36,11 @@
 #include <string>
 #include <vector>
 
+#include "teepnet/base/byte_reader.h"
 #include "teepnet/base/file.h"
+#include "teepnet/crypto/keys.h"
 #include "teepnet/runtime/ta_wire.h"
+#include "teepnet/runtime/vm_guest_key.h"
 #include "teepnet/runtime/vm_link.h"
 
 namespace {
@@ -155,6 +166,88 @@ void Handshake(int link, rt::LinkDecoder& decoder) {
   }
 }
 
+// Asks the host's platform for evidence binding `report_data`. Frames other than the answer
+// that arrive meanwhile (kData for the TA, kClose) are kept in `early` for the relay. There is
+// no timeout on the guest's side: under TCG with -icount the guest's clock jumps ahead while it
+// waits, so a guest timer says nothing about real time. The Agent bounds the wait in real time
+// (it stops a VM that announces no key) and a host that never answers gets nothing either.
+rt::EvidenceReply RequestEvidence(int link, rt::LinkDecoder& decoder, ByteView report_data,
+                                  std::vector<rt::LinkFrame>& early) {
+  const Bytes request = rt::EncodeLinkFrame(rt::LinkKind::kEvidenceRequest, report_data);
+  if (!WriteLinkAll(link, request)) Fail("write evidence request");
+  uint8_t buffer[4096];
+  for (;;) {
+    for (;;) {
+      auto frame = decoder.Next();
+      if (!frame.ok()) {
+        Say("host link: %s", frame.error().ToString().c_str());
+        PowerOff();
+      }
+      if (!frame->has_value()) break;
+      if ((*frame)->kind == rt::LinkKind::kEvidence) {
+        auto reply = rt::DecodeEvidenceReply((*frame)->payload);
+        if (reply.ok()) return *std::move(reply);
+        return rt::EvidenceReply{false, {}, "the host's evidence reply is malformed"};
+      }
+      if ((*frame)->kind != rt::LinkKind::kAck) early.push_back(std::move(**frame));
+    }
+    pollfd p{link, POLLIN, 0};
+    if (::poll(&p, 1, -1) <= 0) continue;
+    const ssize_t n = ::read(link, buffer, sizeof buffer);
+    if (n > 0) decoder.Feed(ByteView(buffer, static_cast<size_t>(n)));
+  }
+}
+
+// The host -> TA direction of the channel, parsed frame by frame: kPd frames must be sealed to
+// the guest key (form 3) and reach the TA opened; every other frame passes unchanged.
+class HostToTa {
+ public:
+  explicit HostToTa(const teepnet::crypto::PrivateKey& guest_key) : guest_key_(guest_key) {}
+
+  // Appends the frames completed by `bytes` to `out`; false (with the reason said) when the
+  // host sent something the TA must not get.
+  bool Feed(ByteView bytes, Bytes& out) {
+    teepnet::Append(pending_, bytes);
+    for (;;) {
+      if (pending_.size() < rt::kFrameHeaderBytes) return true;
+      auto header = rt::ParseFrameHeader(ByteView(pending_).first(rt::kFrameHeaderBytes));
+      if (!header.ok()) {
+        Say("channel from the host: %s", header.error().ToString().c_str());
+        return false;
+      }
+      const size_t total = rt::kFrameHeaderBytes + header->length;
+      if (pending_.size() < total) return true;
+      const ByteView payload = ByteView(pending_).subspan(rt::kFrameHeaderBytes, header->length);
+      if (header->type == rt::FrameType::kPd) {
+        auto opened = rt::OpenPdInGuest(guest_key_, payload);
+        if (!opened.ok()) {
+          Say("PD refused: %s", opened.error().ToString().c_str());
+          return false;
+        }
+        AppendFrame(out, rt::FrameType::kPd, opened->view());
+      } else if (header->type == rt::FrameType::kFromUa) {
+        teepnet::Append(out, ByteView(pending_).first(total));
+      } else {
+        Say("channel from the host: a frame of type %d is not for the TA",
+            static_cast<int>(header->type));
+        return false;
+      }
+      pending_.erase(pending_.begin(), pending_.begin() + static_cast<std::ptrdiff_t>(total));
+    }
+  }
+
+ private:
+  static void AppendFrame(Bytes& out, rt::FrameType type, ByteView payload) {
+    out.push_back(static_cast<uint8_t>(type));
+    const auto n = static_cast<uint32_t>(payload.size());
+    for (int shift = 24; shift >= 0; shift -= 8) out.push_back(static_cast<uint8_t>(n >> shift));
+    teepnet::Append(out, payload);
+  }
+
+  const teepnet::crypto::PrivateKey& guest_key_;
+  Bytes pending_;
+};
+
 std::vector<char*> CStrings(std::vector<std::string>& strings) {
   std::vector<char*> out;
   for (std::string& s : strings) out.push_back(s.data());
@@ -217,8 +310,9 @@ rt::TaExitReport ReportOf(int status) {
   return report;
 }
 
-[[noreturn]] void Relay(int link, rt::LinkDecoder& decoder, int channel, pid_t ta, int sigfd) {
-  Bytes to_ta, to_host;
+[[noreturn]] void Relay(int link, rt::LinkDecoder& decoder, std::vector<rt::LinkFrame> early,
+                        HostToTa& from_host, int channel, pid_t ta, int sigfd, Bytes to_host) {
+  Bytes to_ta;
   bool ta_open = true;         // the TA's end may still send
   bool close_pending = false;  // the host closed: shut the TA's input once to_ta is written
   bool input_shut = false;
@@ -226,6 +320,18 @@ rt::TaExitReport ReportOf(int status) {
   int ta_status = 0;
   std::vector<uint8_t> buffer(kReadChunk);
   // Frames for the TA; kClose; late kAck repeats are ignored.
+  auto take = [&](rt::LinkFrame& f) {
+    if (f.kind == rt::LinkKind::kData && !close_pending) {
+      if (to_ta.size() + f.payload.size() > kMaxQueuedBytes) {
+        Say("host link: the host sent more than the TA takes");
+        PowerOff();
+      }
+      // A refused PD ends the guest: the TA never sees what the host made up.
+      if (!from_host.Feed(f.payload, to_ta)) PowerOff();
+    } else if (f.kind == rt::LinkKind::kClose) {
+      close_pending = true;
+    }
+  };
   auto drain = [&] {
     for (;;) {
       auto frame = decoder.Next();
@@ -234,19 +340,11 @@ rt::TaExitReport ReportOf(int status) {
         PowerOff();
       }
       if (!frame->has_value()) return;
-      rt::LinkFrame& f = **frame;
-      if (f.kind == rt::LinkKind::kData && !close_pending) {
-        if (to_ta.size() + f.payload.size() > kMaxQueuedBytes) {
-          Say("host link: the host sent more than the TA takes");
-          PowerOff();
-        }
-        teepnet::Append(to_ta, f.payload);
-      } else if (f.kind == rt::LinkKind::kClose) {
-        close_pending = true;
-      }
+      take(**frame);
     }
   };
-  drain();  // what came with the kAck
+  for (rt::LinkFrame& f : early) take(f);  // what came before the evidence
+  drain();                                 // and after it
   for (;;) {
     if (ta_exited && !ta_open) break;
     pollfd fds[3];
@@ -336,10 +434,40 @@ int main() {
   const int link = OpenLink();
   rt::LinkDecoder decoder;
   Handshake(link, decoder);
+
+  // The guest's own key, made here (the kernel's RNG is seeded from RDRAND/virtio-less jitter
+  // by now; getrandom blocks until it is), and the platform's evidence for it.
+  auto guest_key = teepnet::crypto::PrivateKey::Generate(teepnet::crypto::KeyType::kX25519);
+  if (!guest_key.ok()) {
+    Say("guest key: %s", guest_key.error().ToString().c_str());
+    PowerOff();
+  }
+  rt::GuestKey announce;
+  announce.public_key = guest_key->public_key().RawPublic();
+  std::vector<rt::LinkFrame> early;
+  rt::EvidenceReply reply =
+      RequestEvidence(link, decoder, rt::GuestReportData(announce.public_key), early);
+  if (reply.ok) {
+    announce.evidence = std::move(reply.evidence);
+  } else {
+    announce.reason = reply.reason;
+    Say("no evidence for the guest key: %s", reply.reason.c_str());
+  }
+  // The announcement is the channel's first frame, ahead of anything the TA sends.
+  const Bytes payload = rt::EncodeGuestKey(announce);
+  Bytes frame{static_cast<uint8_t>(rt::FrameType::kGuestKey)};
+  for (int shift = 24; shift >= 0; shift -= 8) {
+    frame.push_back(static_cast<uint8_t>(payload.size() >> shift));
+  }
+  teepnet::Append(frame, payload);
+  Bytes to_host;
+  rt::AppendDataFrames(to_host, frame);
+
   int sv[2];
   if (::socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) != 0) Fail("socketpair");
   const pid_t ta = StartTa(sv[1], config);
   if (ta < 0) Fail("fork");
   ::close(sv[1]);
-  Relay(link, decoder, sv[0], ta, sigfd);
+  HostToTa from_host(*guest_key);
+  Relay(link, decoder, std::move(early), from_host, sv[0], ta, sigfd, std::move(to_host));
 }
