@@ -10,7 +10,7 @@ PACKAGES=(
   libgtest-dev libgmock-dev libbenchmark-dev
   nlohmann-json3-dev libboost-dev libsqlite3-dev
   postgresql libpq-dev libseccomp-dev
-  runc umoci tar
+  runc crun umoci tar
   qemu-system-x86 linux-image-amd64 busybox-static cpio
 )
 

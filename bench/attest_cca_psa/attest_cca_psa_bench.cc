@@ -2,9 +2,12 @@
 // raw keys held in memory: there is no chain to cache in these formats), side by side with
 // the bare OpenSSL verification of the same signatures over the same Sig_structure bytes
 // (crypto/bench_baseline.h): one ES256 verify for PSA, two ES384 verifies for CCA (platform +
-// realm). Target: appraisal throughput >= 90% of the bare-verify throughput. Also EAR issuance
-// and Relying Party acceptance (JWT and CWT, ES256).
+// realm). Target: appraisal throughput >= 90% of the bare-verify throughput; for PSA the
+// paired benchmark (both timed in alternation inside one loop) is the figure to read. Also EAR
+// issuance and Relying Party acceptance (JWT and CWT, ES256).
 #include <benchmark/benchmark.h>
+
+#include <time.h>
 
 #include <cstdio>
 #include <cstdlib>
@@ -113,6 +116,61 @@ void BM_PsaBareEs256Verify(benchmark::State& state) {
 }
 BENCHMARK(BM_PsaBareEs256Verify)->Unit(benchmark::kMicrosecond);
 
+// This thread's CPU time in nanoseconds (other processes on the shared cores do not count).
+double ThreadCpuNs() {
+  timespec ts{};
+  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+  return static_cast<double>(ts.tv_sec) * 1e9 + static_cast<double>(ts.tv_nsec);
+}
+
+// An appraisal and its bare bound measured paired: each iteration times a few appraisals and
+// a few bare verifies back to back (alternating which goes first), so both see the same load,
+// clock and caches. Run one after the other, as the benchmarks above and below do, the two
+// gave PSA ratios from 0.77 to 1.01 on this shared machine; the paired "ratio" counter
+// (appraisals/s over bare-verify rounds/s) is the figure the target refers to.
+template <typename Appraise, typename Bare>
+void Paired(benchmark::State& state, Appraise appraise, Bare bare) {
+  constexpr int kBatch = 4;
+  auto appraise_batch = [&] {
+    for (int i = 0; i < kBatch; ++i) appraise();
+  };
+  auto bare_batch = [&] {
+    for (int i = 0; i < kBatch; ++i) bare();
+  };
+  double appraise_ns = 0, bare_ns = 0;
+  bool appraise_first = true;
+  for (auto _ : state) {
+    const double t0 = ThreadCpuNs();
+    appraise_first ? appraise_batch() : bare_batch();
+    const double t1 = ThreadCpuNs();
+    appraise_first ? bare_batch() : appraise_batch();
+    const double t2 = ThreadCpuNs();
+    appraise_ns += appraise_first ? t1 - t0 : t2 - t1;
+    bare_ns += appraise_first ? t2 - t1 : t1 - t0;
+    appraise_first = !appraise_first;
+  }
+  const double n = static_cast<double>(state.iterations()) * kBatch;
+  state.counters["appraisals_per_s"] = n / (appraise_ns * 1e-9);
+  state.counters["bare_per_s"] = n / (bare_ns * 1e-9);
+  state.counters["ratio"] = bare_ns / appraise_ns;
+}
+
+void BM_PsaAppraiseVsBareVerifyPaired(benchmark::State& state) {
+  PsaFixture& f = Psa();
+  crypto::baseline::BareVerifier v(f.platform->iak_public(), crypto::HashAlgorithm::kSha256);
+  Paired(
+      state,
+      [&f] {
+        auto a = AppraisePsa(f.token, f.endorsements, f.policy, kNow);
+        if (!a.ok() || a->Overall() != Tier::kAffirming) Die("PSA appraisal not affirming");
+        benchmark::DoNotOptimize(a->trust);
+      },
+      [&f, &v] {
+        if (!v.VerifyDer(f.part.to_be_signed, f.part.der_signature)) Die("bare verify failed");
+      });
+}
+BENCHMARK(BM_PsaAppraiseVsBareVerifyPaired)->Unit(benchmark::kMicrosecond);
+
 void BM_CcaAppraise(benchmark::State& state) {
   CcaFixture& f = Cca();
   for (auto _ : state) {
@@ -138,6 +196,26 @@ void BM_CcaBareTwoEs384Verifies(benchmark::State& state) {
   state.SetItemsProcessed(static_cast<int64_t>(state.iterations()));
 }
 BENCHMARK(BM_CcaBareTwoEs384Verifies)->Unit(benchmark::kMicrosecond);
+
+void BM_CcaAppraiseVsBareVerifiesPaired(benchmark::State& state) {
+  CcaFixture& f = Cca();
+  crypto::baseline::BareVerifier pv(f.platform->cpak_public(), crypto::HashAlgorithm::kSha384);
+  crypto::baseline::BareVerifier rv(f.rak, crypto::HashAlgorithm::kSha384);
+  Paired(
+      state,
+      [&f] {
+        auto a = AppraiseCca(f.token, f.endorsements, f.policy, kNow);
+        if (!a.ok() || a->Overall() != Tier::kAffirming) Die("CCA appraisal not affirming");
+        benchmark::DoNotOptimize(a->trust);
+      },
+      [&f, &pv, &rv] {
+        if (!pv.VerifyDer(f.platform_part.to_be_signed, f.platform_part.der_signature) ||
+            !rv.VerifyDer(f.realm_part.to_be_signed, f.realm_part.der_signature)) {
+          Die("bare ES384 verify failed");
+        }
+      });
+}
+BENCHMARK(BM_CcaAppraiseVsBareVerifiesPaired)->Unit(benchmark::kMicrosecond);
 
 eat::Ear SampleEar() {
   eat::Ear e;

@@ -5,9 +5,12 @@
 //   start_ms    InstanceBackend::Start() from call to return: for a process the sealed memfd
 //               is running, for a container runc has started it, for a VM the guest agent has
 //               greeted the host over its link (the boot is over);
-//   deliver_ms  the rest of Deliver(): the PD frame to the TA, the TA opening it (target ta:
-//               HPKE open inside the TA; target agent: the Agent opens the bundle first), and
-//               the signed receipt back, verified here as the Network User would;
+//   deliver_ms  the rest of Deliver(): for a VM first the guest's key announcement with its
+//               platform evidence (a simulated SEV-SNP report naming the launch digest) and
+//               the Agent's appraisal of it, then the PD frame to the TA (sealed to the guest
+//               key for a VM), the TA opening it (target ta: HPKE open inside the TA; target
+//               agent: the Agent opens the bundle first), and the signed receipt back,
+//               verified here as the Network User would;
 //   total       the iteration time Google Benchmark reports (manual time = the whole Deliver).
 //
 // Each iteration seals a fresh PD (the replay guards would refuse a repeat) and stops the
@@ -32,6 +35,8 @@
 #include "teepnet/channel/sealed.h"
 #include "teepnet/crypto/hash.h"
 #include "teepnet/crypto/random.h"
+#include "teepnet/evidence/guest_appraiser.h"
+#include "teepnet/evidence/sim_installation.h"
 #include "teepnet/runtime/confidential_backend.h"
 #include "teepnet/runtime/container_backend.h"
 #include "teepnet/runtime/oci_image.h"
@@ -79,6 +84,8 @@ struct Device {
   crypto::PrivateKey hpke_key = *crypto::PrivateKey::Generate(crypto::KeyType::kX25519);
   Bytes device_id;
   std::unique_ptr<runtime::InstanceBackend> process, container, vm;
+  std::unique_ptr<attest::Platform> platform;  // sim-snp: signs the VM guests' evidence
+  std::unique_ptr<evidence::GuestAppraiser> appraiser;
   std::string process_why, container_why, vm_why;
   std::string setup_error;
   uint64_t next_request = 0;
@@ -144,7 +151,20 @@ struct Device {
     runtime::VmOptions v;
     v.state_dir = dir + "/vms";
     v.guest_agent_path = TEEPNET_GUEST_AGENT;
-    if (!is_static) {
+    auto sim =
+        evidence::OpenSimPlatform({"sim-snp", dir + "/platform", dir + "/vendors", false, Now()});
+    auto appraised = sim.ok() ? evidence::GuestAppraiser::FromDirectory(dir + "/vendors/public")
+                              : Result<std::unique_ptr<evidence::GuestAppraiser>>(sim.error());
+    if (sim.ok() && appraised.ok()) {
+      platform = *std::move(sim);
+      appraiser = *std::move(appraised);
+      v.guest_evidence = [p = platform.get()](ByteView report_data, ByteView launch) {
+        return p->GetGuestEvidence(report_data, launch);
+      };
+    }
+    if (!appraised.ok()) {
+      vm_why = "no simulated platform: " + appraised.error().message();
+    } else if (!is_static) {
       vm_why = "hello_ta is not static in this build";
     } else if (auto b = runtime::VmBackend::Create(v); !b.ok()) {
       vm_why = b.error().message();
@@ -157,6 +177,7 @@ struct Device {
     process.reset();
     container.reset();
     vm.reset();
+    platform.reset();
     std::error_code ec;
     if (!dir.empty()) std::filesystem::remove_all(dir, ec);
   }
@@ -249,6 +270,11 @@ void BM_StartAndDeliver(benchmark::State& state) {
   options.make_vm_backend = [&]() -> Result<std::unique_ptr<runtime::InstanceBackend>> {
     return std::unique_ptr<runtime::InstanceBackend>(new TimedBackend(*d.vm, &start_s));
   };
+  if (d.appraiser != nullptr) {
+    options.appraise_guest = [&d](ByteView evidence, ByteView report_data, ByteView launch) {
+      return d.appraiser->Appraise(evidence, report_data, launch, d.Now());
+    };
+  }
   SystemClock clock;
   for (auto _ : state) {
     auto delivery = Delivery::Create(d.teep_key, &d.hpke_key, timed_process, d.keyring.get(),

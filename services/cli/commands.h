@@ -25,6 +25,10 @@ int RunRequest(std::span<char* const> args);
 // `teepnet package --key PEM --name NAME EXE -o OUT` (package.cc): a signed TA/UA package.
 int RunPackage(std::span<char* const> args);
 
+// `teepnet package image --from DIR --entrypoint PATH -o OUT.tar ...` (package_image.cc): an
+// OCI image for a confidential container, optionally wrapped in the signed envelope.
+int RunPackageImage(std::span<char* const> args);
+
 // `teepnet attest verify|verify-ear ...` (attest_verify.cc, attest_verify_ear.cc).
 int RunAttest(std::span<char* const> args);
 

@@ -28,14 +28,14 @@ Result<MocClient> MocClient::Create(const std::string& url, const std::string& c
 
 Result<MocReply> MocClient::Call(std::string_view method, const std::string& target,
                                  std::string_view content_type, ByteView body, Retry retry,
-                                 Deadline deadline, int retry_ms) {
-  net::HeaderList headers = {{"Authorization", "Bearer " + token_}};
+                                 Deadline deadline, int retry_ms, net::HeaderList headers) {
+  headers.emplace_back("Authorization", "Bearer " + token_);
   if (!content_type.empty()) headers.emplace_back("Content-Type", std::string(content_type));
   for (;;) {
     auto reply = http_->Send(method, target, headers, body);
     // A refused connection (kUnavailable) or one cut mid-answer (kDataLoss) is what an M/OC
     // that is restarting looks like; 503 is its "nothing committed, retry".
-    const bool transient = reply.ok() ? reply->status == 503
+    const bool transient = reply.ok() ? reply->status == 503 && retry != Retry::kTransportOnly
                                       : (reply.error().code() == Code::kUnavailable ||
                                          reply.error().code() == Code::kDataLoss);
     if (!transient || retry == Retry::kNo ||

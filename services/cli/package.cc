@@ -15,6 +15,8 @@
 namespace teepnet::cli {
 
 int RunPackage(std::span<char* const> args) {
+  // `teepnet package image ...` builds an OCI image for a container instead (package_image.cc).
+  if (!args.empty() && std::string(args[0]) == "image") return RunPackageImage(args.subspan(1));
   std::string key_path;
   std::string name;
   std::string out;
@@ -22,7 +24,8 @@ int RunPackage(std::span<char* const> args) {
   common::FlagSet flags("teepnet package --key PEM --name NAME [--sequence N] EXE -o OUT",
                         "Builds a signed SUIT envelope that installs EXE as the trusted component\n"
                         "[\"TEEP-Device\", \"SecureFS\", NAME] and prints its TA instance name.\n"
-                        "A higher --sequence updates an installed component.");
+                        "A higher --sequence updates an installed component.\n"
+                        "`teepnet package image --help`: an OCI image for a container.");
   flags.String("key", &key_path, "PEM", "the signer's private key (P-256 or Ed25519)", true);
   flags.String("name", &name, "NAME", "the component's last path segment, e.g. hello.ta", true);
   flags.Int("sequence", &sequence, "N", "the manifest sequence number", 0, INT64_C(1) << 53);

@@ -174,10 +174,23 @@ class Flow {
       Step("upload", detail + ", TA instance " + r_.instance_name.substr(0, 19) + "…");
     }
     const std::string text = spec.dump();
-    // Not retried: a second POST would be a second request.
-    auto reply = Call("POST", "/api/v1/requests", "application/json", AsBytes(text), Retry::kNo);
+    // A fresh key per run names this one request: a POST whose connection failed (the M/OC
+    // restarting, the answer lost) is sent again with the same key, and the M/OC answers with
+    // the request the first one created, if it did, instead of creating a second (openapi.yaml
+    // "Idempotency-Key"). 503 answers (no capacity) are final here, as before.
+    Bytes key(16);
+    if (Status filled = crypto::SystemRandom::Get().Fill(key); !filled.ok()) {
+      return Refuse("making an Idempotency-Key: " + filled.error().ToString());
+    }
+    const auto post_deadline =
+        std::min(deadline_, Clock::now() + std::chrono::milliseconds(kPostRetryMs));
+    auto reply = client_->Call("POST", "/api/v1/requests", "application/json", AsBytes(text),
+                               Retry::kTransportOnly, post_deadline, in_.poll_interval_ms,
+                               {{"Idempotency-Key", ToHex(key)}});
     if (!reply.ok()) return Refuse("creating the request: " + reply.error().ToString());
-    if (reply->status != 201) return Refuse("the M/OC refused the request: " + reply->ErrorText());
+    if (reply->status != 201 && reply->status != 200) {
+      return Refuse("the M/OC refused the request: " + reply->ErrorText());
+    }
     return Absorb(reply->Json());
   }
 

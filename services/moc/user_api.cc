@@ -14,6 +14,7 @@ net::HttpResponse UserApi::Handle(const net::HttpRequest& request) {
   in.target = request.target;
   in.authorization = std::string(request.Header("authorization"));
   in.body = request.body;
+  in.idempotency_key = std::string(request.Header("idempotency-key"));
   ApiResponse out = router_.Handle(in);
   net::HttpResponse response =
       net::HttpResponse::WithBody(out.status, std::move(out.content_type), std::move(out.body));

@@ -163,6 +163,9 @@ CsvVerifier::ChainResult CsvVerifier::CheckChain(const CsvEndorsements& e, const
   result.pek_key = std::move(pek_key);
   if (use_cache) {
     std::lock_guard<std::mutex> lock(mu_);
+    if (cache_.size() >= kMaxCachedChains && cache_.find(key) == cache_.end()) {
+      cache_.erase(cache_.begin());
+    }
     cache_.insert_or_assign(std::move(key), result);
   }
   return result;

@@ -43,9 +43,13 @@ struct CsvEndorsements {
 Result<Appraisal> AppraiseCsv(ByteView evidence, const CsvEndorsements& endorsements,
                               const CsvPolicy& policy, int64_t at_unix_time);
 
-// Caches the outcome of verifying HRK → HSK → CEK → PEK per distinct set of certificates.
+// Caches the outcome of verifying HRK → HSK → CEK → PEK per distinct set of certificates,
+// with the PEK's public key parsed once. Bounded: at most kMaxCachedChains sets; when full an
+// arbitrary entry makes room (verified again if it comes back).
 class CsvVerifier {
  public:
+  static constexpr size_t kMaxCachedChains = 256;
+
   Result<Appraisal> Appraise(ByteView evidence, const CsvEndorsements& endorsements,
                              const CsvPolicy& policy, int64_t at_unix_time);
   size_t cached_chains() const;

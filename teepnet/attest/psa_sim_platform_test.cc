@@ -5,6 +5,7 @@
 #include "teepnet/attest/errc.h"
 #include "teepnet/attest/psa_appraiser.h"
 #include "teepnet/attest/psa_token.h"
+#include "teepnet/crypto/hash.h"
 #include "teepnet/testing/matchers.h"
 
 namespace teepnet::attest {
@@ -112,6 +113,36 @@ TEST(SimPsaPlatformTest, ModifiedFirmwareIsContraindicatedExecutables) {
   TEEPNET_ASSERT_OK(b);
   EXPECT_EQ(b->trust.executables, ar4si::kUnrecognizedExecutables);
   EXPECT_EQ(b->Overall(), Tier::kWarning);
+}
+
+// The claim checks run before the signature check (for cache locality); what they find must
+// not survive a signature that fails, even when they found something to report.
+TEST(SimPsaPlatformTest, FailedSignatureKeepsNothingTheClaimChecksFound) {
+  auto p = SimPsaPlatform::Create();
+  auto q = SimPsaPlatform::Create();
+  TEEPNET_ASSERT_OK(p);
+  TEEPNET_ASSERT_OK(q);
+  p->set_lifecycle(0x4000);  // debug: the claim checks alone would contraindicate configuration
+  const Bytes nonce(32, 9);
+  auto token = p->GetEvidence(nonce);
+  TEEPNET_ASSERT_OK(token);
+  PsaEndorsements swapped;
+  swapped.AddTrustAnchor(PsaTrustAnchor{p->implementation_id(), p->instance_id(), q->iak_public()});
+  PsaPolicy policy;
+  policy.policy_id = "psa-test";
+  policy.nonce = Bytes(32, 8);  // and a stale nonce
+  auto a = AppraisePsa(*token, swapped, policy, kNow);
+  TEEPNET_ASSERT_OK(a);
+  EXPECT_EQ(a->trust.instance_identity, ar4si::kCryptoValidationFailed);
+  EXPECT_EQ(a->trust.configuration, ar4si::kNoClaim);
+  EXPECT_EQ(a->trust.executables, ar4si::kNoClaim);
+  EXPECT_EQ(a->trust.hardware, ar4si::kNoClaim);
+  ASSERT_EQ(a->notes.size(), 1u) << ::testing::PrintToString(a->notes);
+  EXPECT_EQ(a->claims.size(), 2u) << ::testing::PrintToString(a->claims);
+  EXPECT_EQ(a->claims.at("policy_id"), "psa-test");
+  EXPECT_EQ(a->claims.at("evaluated_at"), std::to_string(kNow));
+  EXPECT_EQ(a->report_data, nonce);
+  EXPECT_EQ(a->evidence_digest, crypto::Sha256(*token));
 }
 
 }  // namespace

@@ -301,9 +301,45 @@ Result<SnpVerifier::Leaf> SnpVerifier::VerifiedLeaf(const SnpEndorsements& e, in
   }
   if (use_cache) {
     std::lock_guard<std::mutex> lock(mu_);
+    if (cache_.size() >= kMaxCachedChains && cache_.find(key) == cache_.end()) {
+      cache_.erase(cache_.begin());
+    }
     cache_.insert_or_assign(std::move(key), leaf);
   }
   return leaf;
+}
+
+bool SnpVerifier::DerLess::operator()(ByteView a, ByteView b) const {
+  return std::lexicographical_compare(a.begin(), a.end(), b.begin(), b.end());
+}
+
+bool SnpVerifier::LeafMatchesChip(const crypto::Certificate& leaf, ByteView chip_id) {
+  const ByteView der = leaf.der();
+  std::optional<Bytes> hw_id;
+  bool known = false;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    auto it = leaf_hw_ids_.find(der);
+    if (it != leaf_hw_ids_.end()) {
+      hw_id = it->second;
+      known = true;
+    }
+  }
+  if (!known) {
+    auto info = ReadSnpVcekInfo(leaf);
+    if (info.ok()) hw_id = std::move(info->hw_id);
+    std::lock_guard<std::mutex> lock(mu_);
+    if (leaf_hw_ids_.size() >= kMaxCachedLeaves) leaf_hw_ids_.erase(leaf_hw_ids_.begin());
+    leaf_hw_ids_.emplace(Bytes(der.begin(), der.end()), hw_id);
+  }
+  // VCEK spec 57230 §3: Turin hwIDs are 8 bytes, the first 8 bytes of CHIP_ID.
+  if (!hw_id || hw_id->empty() || hw_id->size() > chip_id.size()) return false;
+  return std::equal(hw_id->begin(), hw_id->end(), chip_id.begin());
+}
+
+size_t SnpVerifier::cached_leaves() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  return leaf_hw_ids_.size();
 }
 
 Result<Appraisal> SnpVerifier::AppraiseImpl(ByteView evidence, const SnpEndorsements& e,

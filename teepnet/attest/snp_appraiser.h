@@ -54,13 +54,32 @@ Result<Appraisal> AppraiseSnp(ByteView evidence, const SnpEndorsements& endorsem
 // An appraiser that remembers verified endorsement chains: a chain is verified once, and later
 // reports that present the same certificates are checked against the cached leaf key while
 // `at_unix_time` lies inside every certificate's (and CRL's) validity period. Thread-safe.
+//
+// Both caches are bounded: at most kMaxCachedChains chains and kMaxCachedLeaves leaf
+// certificates; when one is full an arbitrary entry makes room (it is verified or read again
+// if it comes back).
 class SnpVerifier {
  public:
+  static constexpr size_t kMaxCachedChains = 256;
+  static constexpr size_t kMaxCachedLeaves = 4096;
+
   Result<Appraisal> Appraise(ByteView evidence, const SnpEndorsements& endorsements,
                              const SnpPolicy& policy, int64_t at_unix_time);
   size_t cached_chains() const;
 
+  // Whether `leaf` carries an hwID that is this CHIP_ID (VCEK spec 57230 §3: Turin hwIDs are
+  // the first 8 bytes of CHIP_ID); false for a VLEK, a certificate without hwID or one whose
+  // extensions do not read. The hwID is read once per certificate and kept with it, keyed by
+  // the exact DER, so picking the leaf for a report among many parses no extension again.
+  bool LeafMatchesChip(const crypto::Certificate& leaf, ByteView chip_id);
+  size_t cached_leaves() const;
+
  private:
+  // Orders DER byte strings, and lets the caches be searched with a view (no key copy).
+  struct DerLess {
+    using is_transparent = void;
+    bool operator()(ByteView a, ByteView b) const;
+  };
   struct Leaf {
     crypto::PublicKey key;
     SnpVcekInfo info;
@@ -75,6 +94,8 @@ class SnpVerifier {
 
   mutable std::mutex mu_;
   std::map<Bytes, Leaf> cache_;
+  // Per leaf certificate (exact DER): its hwID, nullopt when it has none or does not read.
+  std::map<Bytes, std::optional<Bytes>, DerLess> leaf_hw_ids_;
 };
 
 }  // namespace teepnet::attest

@@ -138,5 +138,25 @@ TEST(SnpAppraiserTest, GuestSvnAndHostDataAreChecked) {
   EXPECT_EQ(TierOf(a->trust.configuration), Tier::kContraindicated);
 }
 
+TEST(SnpVerifierTest, ReadsEachLeafsHwIdOnceAndComparesItWithEveryChipId) {
+  SnpVerifier verifier;
+  const SnpEndorsements e = Platform().endorsements();
+  const Bytes chip = Platform().chip_id();
+  Bytes other_chip = chip;
+  other_chip[5] ^= 1;
+  EXPECT_TRUE(verifier.LeafMatchesChip(*e.leaf, chip));
+  EXPECT_EQ(verifier.cached_leaves(), 1u);
+  // From the cache now: the same answers, no second entry.
+  EXPECT_FALSE(verifier.LeafMatchesChip(*e.leaf, other_chip));
+  EXPECT_TRUE(verifier.LeafMatchesChip(*e.leaf, chip));
+  EXPECT_FALSE(verifier.LeafMatchesChip(*e.leaf, Bytes(64, 0)));
+  EXPECT_EQ(verifier.cached_leaves(), 1u);
+  // The ASK has no hwID: it names no chip, and that is remembered too.
+  ASSERT_FALSE(e.intermediates.empty());
+  EXPECT_FALSE(verifier.LeafMatchesChip(e.intermediates[0], chip));
+  EXPECT_FALSE(verifier.LeafMatchesChip(e.intermediates[0], chip));
+  EXPECT_EQ(verifier.cached_leaves(), 2u);
+}
+
 }  // namespace
 }  // namespace teepnet::attest

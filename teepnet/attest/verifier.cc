@@ -165,15 +165,6 @@ Status ParsePolicy(EvidenceFormat format, std::string_view json, ParsedPolicies&
   return Status();
 }
 
-bool HwIdMatches(const crypto::Certificate& leaf, ByteView chip_id) {
-  auto info = ReadSnpVcekInfo(leaf);
-  if (!info.ok() || !info->hw_id) return false;
-  const Bytes& hw = *info->hw_id;
-  // VCEK spec 57230 §3: Turin hwIDs are 8 bytes, the first 8 bytes of CHIP_ID.
-  if (hw.empty() || hw.size() > chip_id.size()) return false;
-  return std::equal(hw.begin(), hw.end(), chip_id.begin());
-}
-
 }  // namespace
 
 Result<EvidenceFormat> DetectFormat(ByteView evidence) {
@@ -309,7 +300,7 @@ Result<Verdict> Verifier::Verify(ByteView evidence, std::optional<EvidenceFormat
       // contraindication wins.
       std::vector<const crypto::Certificate*> candidates;
       for (const auto& leaf : c.snp->leaves) {
-        if (HwIdMatches(leaf, report.chip_id)) candidates.push_back(&leaf);
+        if (state_->snp.LeafMatchesChip(leaf, report.chip_id)) candidates.push_back(&leaf);
       }
       if (candidates.empty()) {
         for (const auto& leaf : c.snp->leaves) candidates.push_back(&leaf);

@@ -134,30 +134,43 @@ Status InitContext(EVP_MD_CTX* ctx, EVP_PKEY* pkey, SignatureAlgorithm alg, Byte
 }
 
 // ECDSA verification hashes the message itself and verifies the digest with a key context
-// kept per thread for the last key: EVP_DigestVerifyInit fetches the signature and digest
+// kept per thread for the last few keys: EVP_DigestVerifyInit fetches the signature and digest
 // implementations and builds a fresh key context on every call, which costs several µs
-// (appraisers verify token after token under the same endorsed key). The result is the same
-// check: EVP_DigestVerify is this digest followed by this EVP_PKEY_verify. The context holds a
-// reference to its key, so no other key can take that address while it is cached.
+// (appraisers verify token after token under the same endorsed key; an Agent alternates
+// between its TAM's key and its TC signer's, a TAM between a few devices' keys). The result is
+// the same check: EVP_DigestVerify is this digest followed by this EVP_PKEY_verify. Each
+// context holds a reference to its key, so no other key can take that address while it is
+// cached.
 struct EcdsaVerifyCache {
-  internal::EvpPkeyCtxPtr ctx;
-  SignatureAlgorithm alg = SignatureAlgorithm::kEcdsaSha256;
+  // A handful: enough for the keys one exchange alternates between, small enough that the
+  // linear search and the keys kept alive stay negligible.
+  static constexpr size_t kEntries = 4;
+  struct Entry {
+    internal::EvpPkeyCtxPtr ctx;
+    SignatureAlgorithm alg = SignatureAlgorithm::kEcdsaSha256;
+  };
+  Entry entries[kEntries];
+  size_t next = 0;  // the entry a miss replaces (round robin)
 };
 
 EVP_PKEY_CTX* EcdsaVerifyContext(EVP_PKEY* pkey, SignatureAlgorithm alg) {
   thread_local EcdsaVerifyCache cache;
-  if (cache.ctx && EVP_PKEY_CTX_get0_pkey(cache.ctx.get()) == pkey && cache.alg == alg) {
-    return cache.ctx.get();
+  for (auto& entry : cache.entries) {
+    if (entry.ctx && EVP_PKEY_CTX_get0_pkey(entry.ctx.get()) == pkey && entry.alg == alg) {
+      return entry.ctx.get();
+    }
   }
-  cache.ctx.reset();
+  auto& slot = cache.entries[cache.next];
+  cache.next = (cache.next + 1) % EcdsaVerifyCache::kEntries;
+  slot.ctx.reset();
   internal::EvpPkeyCtxPtr ctx(EVP_PKEY_CTX_new_from_pkey(nullptr, pkey, nullptr));
   if (!ctx || EVP_PKEY_verify_init(ctx.get()) != 1 ||
       EVP_PKEY_CTX_set_signature_md(ctx.get(), MdFor(alg)) != 1) {
     return nullptr;
   }
-  cache.ctx = std::move(ctx);
-  cache.alg = alg;
-  return cache.ctx.get();
+  slot.ctx = std::move(ctx);
+  slot.alg = alg;
+  return slot.ctx.get();
 }
 
 Status VerifyEcdsaDigest(EVP_PKEY* pkey, SignatureAlgorithm alg, ByteView message,

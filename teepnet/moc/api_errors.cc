@@ -7,7 +7,7 @@ namespace teepnet::moc {
 namespace {
 
 // 404 for another tenant's object as for a missing one, so existence does not leak.
-constexpr std::array<ApiErrorEntry, 27> kTable = {{
+constexpr std::array<ApiErrorEntry, 29> kTable = {{
     {Errc::kUnauthenticated, "unauthenticated", 401},
     {Errc::kAdminOnly, "admin_only", 403},
     {Errc::kTenantOnly, "tenant_only", 403},
@@ -35,6 +35,8 @@ constexpr std::array<ApiErrorEntry, 27> kTable = {{
     {Errc::kStoreFailure, "store_failure", 503},
     {Errc::kReceiptInvalid, "receipt_invalid", 400},
     {Errc::kNoVerifierKey, "no_verifier_key", 404},
+    {Errc::kInvalidIdempotencyKey, "invalid_idempotency_key", 400},
+    {Errc::kIdempotencyKeyReused, "idempotency_key_reused", 409},
 }};
 
 }  // namespace

@@ -21,6 +21,8 @@ struct ApiRequest {
   std::string target;         // path and query, as sent
   std::string authorization;  // the Authorization header's value, "" when absent
   Bytes body;
+  // The Idempotency-Key header's value, "" when absent (only POST /requests reads it).
+  std::string idempotency_key = {};
 };
 
 struct ApiResponse {

@@ -47,6 +47,9 @@ enum class Errc : uint16_t {
   // The device channel (USE-CASES "Device channel API").
   kReceiptInvalid,  // a receipt that does not verify against a key the request's EAR names
   kNoVerifierKey,   // the M/OC issues no EARs (attestation off): there is no key to pin
+  // Idempotent request creation (openapi.yaml, "Idempotency-Key").
+  kInvalidIdempotencyKey,  // empty, too long, or not printable ASCII
+  kIdempotencyKeyReused,   // the tenant used the key for a request with another body
 };
 
 }  // namespace teepnet::moc
@@ -74,7 +77,8 @@ struct ErrcTraits<moc::Errc> {
       case moc::Errc::kChannelAlreadyUsed:
       case moc::Errc::kRequestFinished: return Code::kFailedPrecondition;
       case moc::Errc::kConcurrentUpdate: return Code::kAborted;
-      case moc::Errc::kAlreadyExists: return Code::kAlreadyExists;
+      case moc::Errc::kAlreadyExists:
+      case moc::Errc::kIdempotencyKeyReused: return Code::kAlreadyExists;
       default: return Code::kInvalidArgument;
     }
   }
@@ -107,6 +111,8 @@ struct ErrcTraits<moc::Errc> {
       case moc::Errc::kStoreFailure: return "store-failure";
       case moc::Errc::kReceiptInvalid: return "receipt-invalid";
       case moc::Errc::kNoVerifierKey: return "no-verifier-key";
+      case moc::Errc::kInvalidIdempotencyKey: return "invalid-idempotency-key";
+      case moc::Errc::kIdempotencyKeyReused: return "idempotency-key-reused";
     }
     return "unknown";
   }

@@ -104,6 +104,14 @@ Result<std::vector<Request>> InMemoryMocStore::ListInFlightRequests() const {
   return out;
 }
 
+Result<std::optional<IdempotencyRecord>> InMemoryMocStore::FindIdempotencyKey(
+    std::string_view tenant_id, std::string_view key) const {
+  std::lock_guard lock(mu_);
+  auto it = state_.idempotency.find({std::string(tenant_id), std::string(key)});
+  if (it == state_.idempotency.end()) return std::optional<IdempotencyRecord>();
+  return std::optional<IdempotencyRecord>(it->second);
+}
+
 Result<std::vector<RelayBlob>> InMemoryMocStore::PendingRelay(std::string_view device_id) const {
   std::lock_guard lock(mu_);
   std::vector<RelayBlob> out;
@@ -127,6 +135,11 @@ Status InMemoryMocStore::Commit(const MocTransaction& txn) {
     return Error(Errc::kStoreFailure, "the store is unavailable (injected)");
   }
   // Check everything first, so a refusal changes nothing.
+  if (txn.idempotency &&
+      state_.idempotency.contains({txn.idempotency->tenant_id, txn.idempotency->key})) {
+    return Error(Errc::kIdempotencyKeyReused,
+                 "tenant " + txn.idempotency->tenant_id + " already used this Idempotency-Key");
+  }
   if (txn.request) {
     auto it = state_.requests.find(txn.request->id);
     const uint64_t stored = it == state_.requests.end() ? 0 : it->second.version;
@@ -147,6 +160,10 @@ Status InMemoryMocStore::Commit(const MocTransaction& txn) {
   }
   if (txn.release_slot && state_.devices.find(*txn.release_slot) == state_.devices.end()) {
     return Error(Errc::kNoSuitableDevice, "device " + *txn.release_slot + " is not known");
+  }
+  if (txn.idempotency) {
+    state_.idempotency.emplace(std::pair(txn.idempotency->tenant_id, txn.idempotency->key),
+                               *txn.idempotency);
   }
   if (txn.request) state_.requests[txn.request->id] = *txn.request;
   if (txn.reserve_slot) ++state_.devices.find(*txn.reserve_slot)->second.slots_used;

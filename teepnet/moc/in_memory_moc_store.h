@@ -7,6 +7,7 @@
 #include <map>
 #include <mutex>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "teepnet/moc/moc_store.h"
@@ -22,6 +23,8 @@ class InMemoryMocStore final : public MocStore {
     std::map<std::string, Request, std::less<>> requests;
     std::vector<RelayBlob> relay;
     std::vector<AuditEntry> audit;
+    // (tenant id, key) -> record
+    std::map<std::pair<std::string, std::string>, IdempotencyRecord> idempotency;
     size_t commits = 0;
 
     friend bool operator==(const State&, const State&) = default;
@@ -42,6 +45,8 @@ class InMemoryMocStore final : public MocStore {
   Result<std::optional<Request>> FindRequest(std::string_view request_id) const override;
   Result<std::vector<Request>> ListRequests(std::string_view tenant_id) const override;
   Result<std::vector<Request>> ListInFlightRequests() const override;
+  Result<std::optional<IdempotencyRecord>> FindIdempotencyKey(std::string_view tenant_id,
+                                                              std::string_view key) const override;
   Result<std::vector<RelayBlob>> PendingRelay(std::string_view device_id) const override;
   Result<std::vector<AuditEntry>> RecentAudit(size_t max_entries) const override;
   Status Commit(const MocTransaction& txn) override;

@@ -30,6 +30,9 @@ inline constexpr size_t kMaxInboxSealedBytes = 12 * 1024 * 1024;
 // POST .../receipts: {"request_id", "receipt"} with a receipt of at most
 // channel::kMaxReceiptBytes (a workload's sealed outputs included) in base64url, plus the JSON.
 inline constexpr size_t kMaxReceiptBodyBytes = (channel::kMaxReceiptBytes + 2) / 3 * 4 + 4096;
+// An Idempotency-Key header (openapi.yaml): printable ASCII, room for a UUID or 32 random bytes
+// in base64url, with a prefix.
+inline constexpr size_t kMaxIdempotencyKeyBytes = 128;
 // A device id or request id in a device API path or body (ids are 64 hex digits or shorter).
 inline constexpr size_t kMaxDeviceIdBytes = 128;
 

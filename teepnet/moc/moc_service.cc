@@ -38,6 +38,48 @@ Status CheckName(std::string_view name, std::string_view what) {
   return OkStatus();
 }
 
+// RFC 9110 §5.5 field values are visible ASCII and spaces; a key is an opaque token, so
+// neither spaces nor anything a log could misread are allowed.
+Status CheckIdempotencyKey(std::string_view key) {
+  if (key.empty() || key.size() > kMaxIdempotencyKeyBytes) {
+    return Error(Errc::kInvalidIdempotencyKey, "the Idempotency-Key must be 1 to " +
+                                                   std::to_string(kMaxIdempotencyKeyBytes) +
+                                                   " characters long");
+  }
+  for (char c : key) {
+    if (c < 0x21 || c > 0x7e) {
+      return Error(Errc::kInvalidIdempotencyKey,
+                   "the Idempotency-Key may hold printable ASCII characters only, no spaces");
+    }
+  }
+  return OkStatus();
+}
+
+// What "the same request body" means for an Idempotency-Key: the spec as parsed, so a client
+// that re-serialises its JSON (member order, spaces) still repeats the same request. Each
+// field is length-prefixed, so no two specs share an encoding.
+Bytes SpecFingerprint(const RequestSpec& spec) {
+  std::string text = "teepnet-request-spec-v1";
+  auto field = [&text](std::string_view name, std::optional<std::string_view> value) {
+    text += '|';
+    text += name;
+    if (!value) {
+      text += '-';
+      return;
+    }
+    text += '=' + std::to_string(value->size()) + ':';
+    text += *value;
+  };
+  field("use_case", std::to_string(spec.use_case));
+  field("instance", InstanceTypeName(spec.instance));
+  field("hardware", spec.hardware
+                        ? std::optional<std::string_view>(ArchitectureName(*spec.hardware))
+                        : std::nullopt);
+  field("ua", spec.ua_package ? std::optional<std::string_view>(*spec.ua_package) : std::nullopt);
+  field("ta", spec.ta_package ? std::optional<std::string_view>(*spec.ta_package) : std::nullopt);
+  return crypto::Sha256(AsBytes(text));
+}
+
 }  // namespace
 
 Result<Principal> MocService::Authenticate(std::string_view bearer_token) const {
@@ -147,7 +189,37 @@ Result<std::vector<Package>> MocService::ListPackages(const Principal& who) cons
 }
 
 Result<Request> MocService::CreateRequest(const Principal& who, const RequestSpec& spec) {
+  TEEPNET_ASSIGN_OR_RETURN(CreatedRequest created, CreateRequestWithKey(who, spec, ""));
+  return std::move(created.request);
+}
+
+Result<std::optional<Request>> MocService::Replay(const Principal& who, std::string_view key,
+                                                  ByteView fingerprint) const {
+  TEEPNET_ASSIGN_OR_RETURN(std::optional<IdempotencyRecord> record,
+                           store_.FindIdempotencyKey(who.tenant_id, key));
+  if (!record) return std::optional<Request>();
+  if (!Equal(record->fingerprint, fingerprint)) {
+    return Error(Errc::kIdempotencyKeyReused,
+                 "the Idempotency-Key was already used for request " + record->request_id +
+                     " with another body; use a new key for a new request");
+  }
+  TEEPNET_ASSIGN_OR_RETURN(Request request, OwnedRequest(who, record->request_id));
+  return std::optional<Request>(std::move(request));
+}
+
+Result<CreatedRequest> MocService::CreateRequestWithKey(const Principal& who,
+                                                        const RequestSpec& spec,
+                                                        std::string_view idempotency_key) {
   TEEPNET_RETURN_IF_ERROR(RequireTenant(who));
+  const bool keyed = !idempotency_key.empty();
+  Bytes fingerprint;
+  if (keyed) {
+    TEEPNET_RETURN_IF_ERROR(CheckIdempotencyKey(idempotency_key));
+    fingerprint = SpecFingerprint(spec);
+    TEEPNET_ASSIGN_OR_RETURN(std::optional<Request> earlier,
+                             Replay(who, idempotency_key, fingerprint));
+    if (earlier) return CreatedRequest{*std::move(earlier), true};
+  }
   TEEPNET_RETURN_IF_ERROR(CheckPackagesFitCase(spec.use_case, spec.ua_package.has_value(),
                                                spec.ta_package.has_value()));
   const std::pair<const std::optional<std::string>*, PackageKind> refs[] = {
@@ -191,13 +263,25 @@ Result<Request> MocService::CreateRequest(const Principal& who, const RequestSpe
     txn.audit.push_back(
         Audit(now, who.tenant_id, "request.create", request.id,
               "use case " + std::to_string(spec.use_case) + " placed on " + placement.device_id));
+    if (keyed) {
+      txn.idempotency = IdempotencyRecord{who.tenant_id, std::string(idempotency_key), fingerprint,
+                                          request.id, now};
+    }
     Status committed = store_.Commit(txn);
     if (committed.ok()) {
       Drain(request);
       // The step is committed: a failed re-read must not make it look refused.
       Result<Request> reloaded = OwnedRequest(who, request.id);
-      if (reloaded.ok()) return reloaded;
-      return request;
+      if (reloaded.ok()) return CreatedRequest{*std::move(reloaded), false};
+      return CreatedRequest{std::move(request), false};
+    }
+    // The same POST, repeated, committed first (on this replica or another): answer with
+    // what it created; nothing of this attempt was applied.
+    if (keyed && committed.error().Is(Errc::kIdempotencyKeyReused)) {
+      TEEPNET_ASSIGN_OR_RETURN(std::optional<Request> earlier,
+                               Replay(who, idempotency_key, fingerprint));
+      if (earlier) return CreatedRequest{*std::move(earlier), true};
+      return std::move(committed).TakeError();
     }
     // Another request took the last slot between ListDevices and Commit: place again.
     if (!committed.error().Is(Errc::kNoCapacity)) return std::move(committed).TakeError();

@@ -72,6 +72,13 @@ struct RequestSpec {
   std::optional<std::string> ta_package;
 };
 
+// What CreateRequestWithKey answers: the request, and whether an earlier POST with the same
+// Idempotency-Key and body created it (then nothing new was created).
+struct CreatedRequest {
+  Request request;
+  bool replayed = false;
+};
+
 class MocService {
  public:
   // `admin_token_hash` is SHA-256 of the admin token (token.h HashToken). All references must
@@ -101,6 +108,14 @@ class MocService {
   // Checks the packages against the use case, places the request (placement.h) and commits it
   // with its slot; an impossible placement is refused and nothing is stored.
   Result<Request> CreateRequest(const Principal& who, const RequestSpec& spec);
+  // The same under an Idempotency-Key (openapi.yaml): the key is stored with the request in
+  // its creating commit, per tenant. A key the tenant used before with the same spec answers
+  // the request it created (replayed, nothing created), also after a restart or on another
+  // replica sharing the store; with another spec it is refused with kIdempotencyKeyReused.
+  // kInvalidIdempotencyKey for a key that is not 1 to kMaxIdempotencyKeyBytes printable ASCII
+  // characters. An empty key is no key: plain CreateRequest.
+  Result<CreatedRequest> CreateRequestWithKey(const Principal& who, const RequestSpec& spec,
+                                              std::string_view idempotency_key);
   Result<Request> GetRequest(const Principal& who, std::string_view request_id) const;
   Result<std::vector<Request>> ListRequests(const Principal& who) const;
   // The user's sealed bytes, opaque to the M/OC, queued for the placed device's relay.
@@ -136,6 +151,10 @@ class MocService {
   Status RequireAdmin(const Principal& who) const;
   Result<Request> OwnedRequest(const Principal& who, std::string_view request_id) const;
   Result<Package> OwnedPackage(const Principal& who, std::string_view package_id) const;
+  // The request the tenant created under `key`, if any; kIdempotencyKeyReused when that one
+  // was created from a spec with another fingerprint.
+  Result<std::optional<Request>> Replay(const Principal& who, std::string_view key,
+                                        ByteView fingerprint) const;
   // Steps 1-4 above for a stored request.
   Result<Transition> Step(std::string_view request_id, const Event& event, std::string_view actor,
                           std::optional<RelayBlob> blob = {});

@@ -9,6 +9,7 @@
 //   relay     per device: sealed blobs waiting for the device's Broker, in order, until the
 //             request's receipt commits (or the request ends)
 //   audit     append-only log of who did what
+//   idempotency keys  (tenant, key) -> the request a POST with that key created
 //
 // A request step changes state through exactly one Commit(MocTransaction), which applies all of
 // it or none of it, and request_service.h acknowledges the step only after Commit succeeded
@@ -42,6 +43,10 @@ struct MocTransaction {
   // ended): nothing is left for the Broker to pick up. Removing nothing is not an error.
   std::optional<std::string> dequeue;
   std::vector<AuditEntry> audit;
+  // Records the key a request is created under. Checked before anything else: refused with
+  // moc::Errc::kIdempotencyKeyReused when the tenant already used the key, whatever it named
+  // (the caller reads the stored record to tell a repeat from a reuse), and nothing applies.
+  std::optional<IdempotencyRecord> idempotency;
 };
 
 class MocStore {
@@ -71,6 +76,10 @@ class MocStore {
   virtual Result<std::vector<Request>> ListRequests(std::string_view tenant_id) const = 0;
   // Requests that are neither done nor failed, or still have actions in their outbox.
   virtual Result<std::vector<Request>> ListInFlightRequests() const = 0;
+
+  // The record of a tenant's Idempotency-Key, if the tenant used it.
+  virtual Result<std::optional<IdempotencyRecord>> FindIdempotencyKey(
+      std::string_view tenant_id, std::string_view key) const = 0;
 
   // --- Relay queue ---
   virtual Result<std::vector<RelayBlob>> PendingRelay(std::string_view device_id) const = 0;

@@ -389,6 +389,113 @@ TEST_P(MocStoreContractTest, KeepsEverythingAcrossARestart) {
   EXPECT_EQ(audit->size(), 1u);
 }
 
+TEST_P(MocStoreContractTest, StoresAnIdempotencyKeyOncePerTenantWithItsRequest) {
+  TEEPNET_ASSERT_OK(store().PutDeviceCapacity(MakeDevice("dev-1", 4)));
+  const IdempotencyRecord key{"tnt-a", "key-1", Bytes(32, 0x33), "req-1", 9};
+  MocTransaction first = Put(MakeRequest("req-1", "tnt-a", 1));
+  first.reserve_slot = "dev-1";
+  first.idempotency = key;
+  TEEPNET_ASSERT_OK(store().Commit(first));
+  auto found = store().FindIdempotencyKey("tnt-a", "key-1");
+  TEEPNET_ASSERT_OK(found);
+  ASSERT_TRUE(found->has_value());
+  EXPECT_EQ(**found, key);
+
+  // The same key again, whatever request it names, is refused and applies nothing: no second
+  // request, no second slot, no audit entry.
+  MocTransaction again = Put(MakeRequest("req-2", "tnt-a", 1));
+  again.reserve_slot = "dev-1";
+  again.idempotency = IdempotencyRecord{"tnt-a", "key-1", Bytes(32, 0x44), "req-2", 10};
+  again.audit = {AuditEntry{10, "tnt-a", "request.create", "req-2", ""}};
+  EXPECT_TRUE(FailsWith(store().Commit(again), Errc::kIdempotencyKeyReused));
+  auto second = store().FindRequest("req-2");
+  TEEPNET_ASSERT_OK(second);
+  EXPECT_FALSE(second->has_value());
+  auto device = store().FindDevice("dev-1");
+  TEEPNET_ASSERT_OK(device);
+  ASSERT_TRUE(device->has_value());
+  EXPECT_EQ((*device)->slots_used, 1u);
+  auto audit = store().RecentAudit(10);
+  TEEPNET_ASSERT_OK(audit);
+  EXPECT_TRUE(audit->empty());
+  found = store().FindIdempotencyKey("tnt-a", "key-1");
+  TEEPNET_ASSERT_OK(found);
+  ASSERT_TRUE(found->has_value());
+  EXPECT_EQ(**found, key);
+
+  // Keys are per tenant: another tenant's identical key is its own.
+  MocTransaction other = Put(MakeRequest("req-3", "tnt-b", 1));
+  other.idempotency = IdempotencyRecord{"tnt-b", "key-1", Bytes(32, 0x33), "req-3", 11};
+  TEEPNET_ASSERT_OK(store().Commit(other));
+  auto of_b = store().FindIdempotencyKey("tnt-b", "key-1");
+  TEEPNET_ASSERT_OK(of_b);
+  ASSERT_TRUE(of_b->has_value());
+  EXPECT_EQ((*of_b)->request_id, "req-3");
+  auto missing = store().FindIdempotencyKey("tnt-c", "key-1");
+  TEEPNET_ASSERT_OK(missing);
+  EXPECT_FALSE(missing->has_value());
+
+  // A refused request commit (stale version) does not keep its key either.
+  MocTransaction stale = Put(MakeRequest("req-1", "tnt-a", 1));
+  stale.idempotency = IdempotencyRecord{"tnt-a", "key-2", Bytes(32, 0x55), "req-1", 12};
+  EXPECT_TRUE(FailsWith(store().Commit(stale), Errc::kConcurrentUpdate));
+  auto unkept = store().FindIdempotencyKey("tnt-a", "key-2");
+  TEEPNET_ASSERT_OK(unkept);
+  EXPECT_FALSE(unkept->has_value());
+
+  TEEPNET_ASSERT_OK(harness_->Reopen());
+  found = store().FindIdempotencyKey("tnt-a", "key-1");
+  TEEPNET_ASSERT_OK(found);
+  ASSERT_TRUE(found->has_value());
+  EXPECT_EQ(**found, key);
+}
+
+// Two replicas creating a request under one key at once: exactly one request exists after.
+TEST_P(MocStoreContractTest, CreatesOneRequestWhenTwoReplicasRaceOnAnIdempotencyKey) {
+  auto replica = harness_->Replica();
+  TEEPNET_ASSERT_OK(replica);
+  MocStore* stores[2] = {&store(), *replica};
+  TEEPNET_ASSERT_OK(store().PutDeviceCapacity(MakeDevice("dev-1", 64)));
+  constexpr int kRounds = 8;
+  for (int round = 0; round < kRounds; ++round) {
+    const std::string key = "key-" + std::to_string(round);
+    std::atomic<int> wins{0};
+    std::atomic<int> unexpected{0};
+    std::vector<std::thread> threads;
+    for (int i = 0; i < 2; ++i) {
+      threads.emplace_back([&, i] {
+        const std::string id = "req-" + std::to_string(round) + "-" + std::to_string(i);
+        MocTransaction txn = Put(MakeRequest(id, "tnt-a", 1));
+        txn.reserve_slot = "dev-1";
+        txn.idempotency = IdempotencyRecord{"tnt-a", key, Bytes(32, 0x33), id, round};
+        Status st = stores[i]->Commit(txn);
+        if (st.ok()) {
+          ++wins;
+        } else if (!st.error().Is(Errc::kIdempotencyKeyReused)) {
+          ++unexpected;
+        }
+      });
+    }
+    for (std::thread& t : threads) t.join();
+    EXPECT_EQ(unexpected.load(), 0) << "round " << round;
+    EXPECT_EQ(wins.load(), 1) << "round " << round;
+    auto record = store().FindIdempotencyKey("tnt-a", key);
+    TEEPNET_ASSERT_OK(record);
+    ASSERT_TRUE(record->has_value());
+    // The key names the request that exists, and the loser's request does not.
+    for (int i = 0; i < 2; ++i) {
+      const std::string id = "req-" + std::to_string(round) + "-" + std::to_string(i);
+      auto found = store().FindRequest(id);
+      TEEPNET_ASSERT_OK(found);
+      EXPECT_EQ(found->has_value(), (*record)->request_id == id) << id;
+    }
+  }
+  auto device = store().FindDevice("dev-1");
+  TEEPNET_ASSERT_OK(device);
+  ASSERT_TRUE(device->has_value());
+  EXPECT_EQ((*device)->slots_used, static_cast<uint32_t>(kRounds));
+}
+
 // Two replicas acting on one request at once: exactly one commit of each version wins, and
 // the last free slot goes to exactly one of them.
 TEST_P(MocStoreContractTest, LetsExactlyOneOfTwoRacingReplicasWin) {

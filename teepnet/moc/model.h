@@ -200,6 +200,20 @@ struct RelayBlob {
   friend bool operator==(const RelayBlob&, const RelayBlob&) = default;
 };
 
+// The Idempotency-Key a tenant created a request under (openapi.yaml, POST /requests): the
+// same tenant, key and request body name the request created first, however often the POST is
+// repeated and on whichever replica. Stored in the commit that creates the request, so a
+// request and its key exist together or not at all.
+struct IdempotencyRecord {
+  std::string tenant_id;
+  std::string key;
+  Bytes fingerprint;  // SHA-256 over the request spec as parsed (moc_service.cc)
+  std::string request_id;
+  int64_t created_at = 0;
+
+  friend bool operator==(const IdempotencyRecord&, const IdempotencyRecord&) = default;
+};
+
 struct AuditEntry {
   int64_t at = 0;
   std::string actor;    // "admin", a tenant id, "device:<id>", "moc"

@@ -234,7 +234,12 @@ ApiResponse UserApiRouter::Handle(const ApiRequest& request) {
     if (!body.ok()) return ErrorResponse(body.error());
     Result<RequestSpec> spec = ParseRequestSpec(*body);
     if (!spec.ok()) return ErrorResponse(spec.error());
-    return Respond(service_.CreateRequest(*who, *spec), 201, RequestJson);
+    // openapi.yaml "Idempotency-Key": 201 for the request this POST created, 200 for the one
+    // an earlier POST with the same key and body created.
+    Result<CreatedRequest> created =
+        service_.CreateRequestWithKey(*who, *spec, request.idempotency_key);
+    if (!created.ok()) return ErrorResponse(created.error());
+    return JsonResponse(created->replayed ? 200 : 201, RequestJson(created->request));
   }
   if (collection == "requests" && parts.size() == 2) {
     if (!get) return ErrorResponse(MethodNotAllowed(method, path));

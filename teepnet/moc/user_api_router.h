@@ -8,7 +8,9 @@
 //   GET  /packages                     tenant                             -> 200 [package]
 //   GET  /packages/{id}                tenant                             -> 200 package
 //   POST /requests                     tenant  {"use_case","instance","hardware","packages"}
-//                                                                         -> 201 request
+//                                      [Idempotency-Key: K]              -> 201 request
+//                                      (200: the request an earlier POST with K and the same
+//                                      body created; 409 idempotency_key_reused: another body)
 //   GET  /requests                     tenant                             -> 200 [request]
 //   GET  /requests/{id}                tenant                             -> 200 request + steps
 //   GET  /requests/{id}/ear            tenant                             -> 200 the EAR

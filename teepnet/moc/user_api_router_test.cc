@@ -1,5 +1,6 @@
 #include "teepnet/moc/user_api_router.h"
 
+#include <algorithm>
 #include <cstdlib>
 #include <fstream>
 #include <set>
@@ -41,6 +42,12 @@ class UserApiTest : public ::testing::Test {
   ApiResponse Call(std::string method, std::string target, std::string_view auth, Bytes body = {}) {
     return router_.Handle(
         ApiRequest{std::move(method), std::move(target), std::string(auth), std::move(body)});
+  }
+  ApiResponse CallWithKey(std::string target, std::string_view auth, std::string body,
+                          std::string key) {
+    ApiRequest request{"POST", std::move(target), std::string(auth), ToBytes(body)};
+    request.idempotency_key = std::move(key);
+    return router_.Handle(request);
   }
   static json Body(const ApiResponse& r) { return json::parse(AsChars(r.body)); }
   static std::string ErrorCode(const ApiResponse& r) {
@@ -249,6 +256,90 @@ TEST_F(UserApiTest, BoundsBodiesBeforeReadingThem) {
   EXPECT_EQ(too_big.status, 413);
 }
 
+TEST_F(UserApiTest, AnswersARepeatedPostWithAnIdempotencyKeyWithTheRequestItCreated) {
+  const ApiResponse first =
+      CallWithKey("/api/v1/requests", alice_,
+                  R"({"use_case":1,"instance":"process","hardware":"sgx"})", "key-1");
+  ASSERT_EQ(first.status, 201) << AsChars(first.body);
+  const std::string id = Body(first).at("id").get<std::string>();
+  // The same spec in another member order and spacing is the same body.
+  const ApiResponse again =
+      CallWithKey("/api/v1/requests", alice_,
+                  R"({ "hardware":"sgx", "instance":"process", "use_case":1 })", "key-1");
+  ASSERT_EQ(again.status, 200) << AsChars(again.body);
+  EXPECT_EQ(Body(again).at("id").get<std::string>(), id);
+
+  // One request, one slot, one creation in the audit log.
+  const ApiResponse list = Call("GET", "/api/v1/requests", alice_);
+  EXPECT_EQ(Body(list).size(), 1u);
+  const InMemoryMocStore::State state = store_.Snapshot();
+  EXPECT_EQ(state.devices.at("sgx-1").slots_used, 1u);
+  EXPECT_EQ(std::count_if(state.audit.begin(), state.audit.end(),
+                          [](const AuditEntry& e) { return e.action == "request.create"; }),
+            1);
+
+  // A restarted M/OC over the same store answers the same.
+  InMemoryMocStore restarted_store(store_.Snapshot());
+  MocService restarted(restarted_store, clock_, random_, sink_, HashToken("admin-token-for-tests"));
+  UserApiRouter restarted_router(restarted);
+  ApiRequest repeat{"POST", "/api/v1/requests", alice_,
+                    ToBytes(R"({"use_case":1,"instance":"process","hardware":"sgx"})")};
+  repeat.idempotency_key = "key-1";
+  const ApiResponse after_restart = restarted_router.Handle(repeat);
+  ASSERT_EQ(after_restart.status, 200) << AsChars(after_restart.body);
+  EXPECT_EQ(Body(after_restart).at("id").get<std::string>(), id);
+  EXPECT_EQ(restarted_store.Snapshot().requests.size(), 1u);
+}
+
+TEST_F(UserApiTest, RefusesAnIdempotencyKeyReusedForAnotherBody) {
+  ASSERT_EQ(CallWithKey("/api/v1/requests", alice_,
+                        R"({"use_case":1,"instance":"process","hardware":"sgx"})", "key-1")
+                .status,
+            201);
+  for (const char* other : {R"({"use_case":4,"instance":"process","hardware":"sgx"})",
+                            R"({"use_case":1,"instance":"process"})",
+                            R"({"use_case":1,"instance":"container","hardware":"sgx"})"}) {
+    const ApiResponse r = CallWithKey("/api/v1/requests", alice_, other, "key-1");
+    EXPECT_EQ(r.status, 409) << other;
+    EXPECT_EQ(ErrorCode(r), "idempotency_key_reused") << other;
+  }
+  EXPECT_EQ(store_.Snapshot().requests.size(), 1u);
+}
+
+TEST_F(UserApiTest, KeepsIdempotencyKeysPerTenant) {
+  const std::string body = R"({"use_case":1,"instance":"process","hardware":"sgx"})";
+  const ApiResponse alice = CallWithKey("/api/v1/requests", alice_, body, "shared-key");
+  const ApiResponse bob = CallWithKey("/api/v1/requests", bob_, body, "shared-key");
+  ASSERT_EQ(alice.status, 201);
+  ASSERT_EQ(bob.status, 201) << AsChars(bob.body);
+  EXPECT_NE(Body(alice).at("id"), Body(bob).at("id"));
+  // Bob's repeat names Bob's request, never Alice's.
+  const ApiResponse bob_again = CallWithKey("/api/v1/requests", bob_, body, "shared-key");
+  ASSERT_EQ(bob_again.status, 200);
+  EXPECT_EQ(Body(bob_again).at("id"), Body(bob).at("id"));
+}
+
+TEST_F(UserApiTest, BoundsIdempotencyKeysAndStoresNoneForARefusedRequest) {
+  const std::string body = R"({"use_case":1,"instance":"process","hardware":"sgx"})";
+  for (const std::string& bad :
+       {std::string(kMaxIdempotencyKeyBytes + 1, 'k'), std::string("two words"),
+        std::string("tab	here"), std::string("cafÃ©")}) {
+    const ApiResponse r = CallWithKey("/api/v1/requests", alice_, body, bad);
+    EXPECT_EQ(r.status, 400) << bad;
+    EXPECT_EQ(ErrorCode(r), "invalid_idempotency_key") << bad;
+  }
+  EXPECT_TRUE(store_.Snapshot().requests.empty());
+  // An impossible placement is refused and keeps no key: the same key works once the
+  // request is possible.
+  const ApiResponse vm = CallWithKey("/api/v1/requests", alice_,
+                                     R"({"use_case":1,"instance":"vm","hardware":"sgx"})", "key-2");
+  EXPECT_EQ(vm.status, 422) << AsChars(vm.body);
+  EXPECT_TRUE(store_.Snapshot().idempotency.empty());
+  const ApiResponse longest =
+      CallWithKey("/api/v1/requests", alice_, body, std::string(kMaxIdempotencyKeyBytes, '~'));
+  EXPECT_EQ(longest.status, 201) << AsChars(longest.body);
+}
+
 TEST_F(UserApiTest, ListsDevicesWithTheirCapacity) {
   CreateCase1(alice_);
   const json devices = Body(Call("GET", "/api/v1/devices", bob_));
@@ -298,7 +389,7 @@ TEST(ApiErrors, AreTheCodesDocumentedInOpenApi) {
     EXPECT_EQ(static_cast<uint16_t>(entry.reason), expected++);
     EXPECT_EQ(ApiErrorFor(Error(entry.reason, "x")).code, entry.code);
   }
-  EXPECT_EQ(expected - 1, static_cast<uint16_t>(Errc::kNoVerifierKey));
+  EXPECT_EQ(expected - 1, static_cast<uint16_t>(Errc::kIdempotencyKeyReused));
 }
 
 }  // namespace

@@ -11,6 +11,7 @@
 #include "teepnet/runtime/errc.h"
 #include "teepnet/runtime/instance_internal.h"
 #include "teepnet/runtime/launcher.h"
+#include "teepnet/runtime/oci_build.h"
 #include "teepnet/runtime/oci_image.h"
 #include "teepnet/runtime/process_instance.h"
 #include "teepnet/runtime/tool.h"
@@ -137,7 +138,7 @@ Result<ImageProcess> ReadImageProcess(const std::string& config_path) {
 }
 
 json RuntimeConfig(const ContainerOptions& o, const ImageProcess& image, const InstanceSpec& spec,
-                   uint32_t uid, uint32_t gid) {
+                   uint32_t uid, uint32_t gid, json resources) {
   std::vector<std::string> args = image.args;
   args.insert(args.end(), spec.args.begin(), spec.args.end());
   // Nothing of the launcher's environment leaks; the image's own variables and the spec's do.
@@ -168,7 +169,7 @@ json RuntimeConfig(const ContainerOptions& o, const ImageProcess& image, const I
   }
   const json id_map =
       json::array({{{"containerID", 0}, {"hostID", o.id_map_base}, {"size", kIdRange}}});
-  return {
+  json config = {
       {"ociVersion", "1.0.2"},
       {"process",
        {{"terminal", false},
@@ -213,6 +214,8 @@ json RuntimeConfig(const ContainerOptions& o, const ImageProcess& image, const I
           "/proc/sysrq-trigger"}},
         {"seccomp", SeccompProfile()}}},
   };
+  if (!resources.empty()) config["linux"]["resources"] = std::move(resources);
+  return config;
 }
 
 Status MakeDir(const std::string& path, fs::perms perms) {
@@ -269,41 +272,6 @@ class ContainerInstance final : public Instance {
 
 }  // namespace
 
-std::string ContainerProbe::ToString() const {
-  auto line = [](const char* what, const Capability& c) { return c.Line(what); };
-  return line("container runtime", runtime) + "\n" + line("umoci", umoci) + "\n" +
-         line("user namespace with 65536 ids", user_namespace);
-}
-
-ContainerProbe ProbeContainers(const std::string& runtime) {
-  ContainerProbe probe;
-  if (auto path = FindTool(runtime)) {
-    auto version = RunTool({*path, "--version"}, 10'000);
-    if (version.ok() && version->exit_code == 0) {
-      std::string first = version->output.substr(0, version->output.find('\n'));
-      probe.runtime = Capability{true, first};
-    } else {
-      probe.runtime = Capability{false, runtime + " --version failed"};
-    }
-  } else {
-    probe.runtime = Capability{false, runtime + " is not installed (scripts/deps.sh installs it)"};
-  }
-  if (auto path = FindTool("umoci")) {
-    probe.umoci = Capability{true, *path};
-  } else {
-    probe.umoci = Capability{false, "umoci is not installed (scripts/deps.sh installs it)"};
-  }
-  const ProbeReport host = Probe();
-  if (!host.user_namespace.available) {
-    probe.user_namespace = host.user_namespace;
-  } else if (!host.id_range_map.available) {
-    probe.user_namespace = host.id_range_map;
-  } else {
-    probe.user_namespace = Capability{true, {}};
-  }
-  return probe;
-}
-
 ContainerBackend::ContainerBackend(ContainerOptions options, ContainerProbe probe,
                                    std::string runtime_path, std::string umoci_path)
     : options_(std::move(options)),
@@ -329,6 +297,7 @@ Result<std::unique_ptr<ContainerBackend>> ContainerBackend::Create(ContainerOpti
                                        p.string() + " is not searchable by others (chmod o+x)");
     }
   }
+  TEEPNET_RETURN_IF_ERROR(ValidateContainerLimits(options.limits));
   ContainerProbe probe = ProbeContainers(options.runtime);
   if (!probe.usable()) {
     return Error(Errc::kSetupFailed,
@@ -336,7 +305,7 @@ Result<std::unique_ptr<ContainerBackend>> ContainerBackend::Create(ContainerOpti
   }
   TEEPNET_RETURN_IF_ERROR(MakeDir(options.state_dir, kSearchOnly));
   TEEPNET_RETURN_IF_ERROR(MakeDir(options.state_dir + "/runtime", fs::perms::owner_all));
-  std::string runtime_path = *FindTool(options.runtime);
+  std::string runtime_path = *FindTool(probe.runtime_name);
   std::string umoci_path = *FindTool("umoci");
   return std::unique_ptr<ContainerBackend>(new ContainerBackend(
       std::move(options), std::move(probe), std::move(runtime_path), std::move(umoci_path)));
@@ -367,7 +336,17 @@ Result<std::unique_ptr<Instance>> ContainerBackend::Start(const InstanceSpec& sp
 
   // 1. The image: a layout directory, an oci-archive, or an image packed from the executable.
   std::string layout = spec.image_path;
-  if (spec.image_path.empty()) {
+  std::string archive = spec.image_path;
+  // A TA package's payload may itself be an oci-archive (`teepnet package image`): the same
+  // SUIT envelope form as an executable, run as the image it is rather than wrapped in one.
+  const bool payload_is_image = spec.image_path.empty() && IsOciArchive(spec.executable);
+  if (payload_is_image) {
+    archive = dir + "/image.tar";
+    if (Status s = WriteFileAtomic(archive, spec.executable, 0600); !s.ok()) {
+      return fail(s.error());
+    }
+  }
+  if (spec.image_path.empty() && !payload_is_image) {
     Bytes executable = spec.executable;
     if (executable.empty()) {
       auto read = ReadFile(spec.executable_path);
@@ -378,12 +357,13 @@ Result<std::unique_ptr<Instance>> ContainerBackend::Start(const InstanceSpec& sp
     if (Status s = BuildOciImage(layout, "ta", executable, dir + "/build"); !s.ok()) {
       return fail(s.error());
     }
-  } else if (!fs::is_directory(spec.image_path)) {
+  } else if (!fs::is_directory(archive)) {
     layout = dir + "/image";
     if (Status s = MakeDir(layout, fs::perms::owner_all); !s.ok()) return fail(s.error());
-    if (Status s = ExtractOciArchive(spec.image_path, layout); !s.ok()) return fail(s.error());
+    if (Status s = ExtractOciArchive(archive, layout); !s.ok()) return fail(s.error());
   }
-  const std::string ref = spec.image_path.empty() ? "ta" : spec.image_ref;
+  const std::string ref =
+      spec.image_path.empty() && !payload_is_image ? std::string("ta") : spec.image_ref;
   auto image = ResolveOciImage(layout, ref);
   if (!image.ok()) return fail(image.error());
 
@@ -409,7 +389,9 @@ Result<std::unique_ptr<Instance>> ContainerBackend::Start(const InstanceSpec& sp
     uid = options_.ta_uid;
     gid = options_.ta_gid;
   }
-  const std::string config = RuntimeConfig(options_, *process, spec, uid, gid).dump(1);
+  json resources = ContainerResources(options_.limits, probe_.cgroups, report);
+  const std::string config =
+      RuntimeConfig(options_, *process, spec, uid, gid, std::move(resources)).dump(1);
   if (Status s = WriteFileAtomic(bundle + "/config.json", AsBytes(config), 0600); !s.ok()) {
     return fail(s.error());
   }
@@ -434,15 +416,19 @@ Result<std::unique_ptr<Instance>> ContainerBackend::Start(const InstanceSpec& sp
   ::close(*log);
   if (!launched.ok()) return fail(launched.error());
 
-  report.applied = {"user namespace", "pid namespace",     "mount namespace",  "net namespace",
-                    "ipc namespace",  "uts namespace",     "cgroup namespace", "read-only root",
-                    "non-root uid",   "no capabilities",   "no_new_privs",     "seccomp deny-list",
-                    "rlimits",        "masked /proc paths"};
-  report.not_applied = {
-      {"sealed memfd exec",
-       "a container runs its image's files; the measurement is the manifest "
-       "digest plus the runtime config instead"},
-      {"cgroup limits", "not configured (hybrid cgroup layouts are common on these hosts)"}};
+  report.applied.insert(
+      report.applied.begin(),
+      {"user namespace", "pid namespace", "mount namespace", "net namespace", "ipc namespace",
+       "uts namespace", "cgroup namespace", "read-only root", "non-root uid", "no capabilities",
+       "no_new_privs", "seccomp deny-list", "rlimits", "masked /proc paths"});
+  report.not_applied.push_back({"sealed memfd exec",
+                                "a container runs its image's files; the measurement is the "
+                                "manifest digest plus the runtime config instead"});
+  if (!options_.limits.any()) {
+    report.not_applied.push_back(
+        {"cgroup limits", "none configured (ContainerOptions::limits; cgroup layout " +
+                              probe_.cgroups.Describe() + ")"});
+  }
   // Once the runtime process has been reaped, the container is deleted (forced: the runtime
   // may have been killed while its container still ran) and the bundle removed.
   std::function<void()> release = [runtime = runtime_path_, root = runtime_root_, id, remove_dir,

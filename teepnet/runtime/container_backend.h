@@ -7,6 +7,10 @@
 //   - a read-only root, a noexec /tmp, no capabilities, no_new_privs, a seccomp deny list
 //     (the calls the confidential process backend also refuses), rlimits, masked /proc paths;
 //   - the Agent's channel as descriptor 3 (runc --preserve-fds), stdout/stderr to the log.
+//   - cgroup limits (ContainerOptions::limits) in linux.resources where the host's cgroup layout
+//     has the controller; the rest are reported as not applied (container_resources.h).
+// The image is a layout directory or oci-archive (spec.image_path), package payload bytes that
+// are an oci-archive (`teepnet package image`), or else the executable packed as /ta.
 // Measurement = SHA-256(manifest digest || SHA-256(config.json)): the manifest digest pins the
 // image config and every layer, the config digest pins how it was run (DESIGN §3: "measured by
 // manifest digest plus generated config").
@@ -23,6 +27,8 @@
 #include <string>
 
 #include "teepnet/crypto/random.h"
+#include "teepnet/runtime/container_probe.h"
+#include "teepnet/runtime/container_resources.h"
 #include "teepnet/runtime/instance.h"
 #include "teepnet/runtime/probe.h"
 
@@ -31,25 +37,18 @@ namespace teepnet::runtime {
 struct ContainerOptions {
   // Bundles (one directory per instance) and the runtime's own state live here.
   std::string state_dir;
+  // "runc", "crun", or kAutoRuntime ("auto": crun when its probe container runs, else runc;
+  // probe().choice says which and why).
   std::string runtime = "runc";
   uint32_t id_map_base = 200000;
   uint32_t ta_uid = 1000;
   uint32_t ta_gid = 1000;
   size_t tmp_tmpfs_bytes = 16u << 20;
   int start_timeout_ms = 30'000;
+  // cgroup limits of every container (container_resources.h); a limit the host's cgroup
+  // layout cannot apply is listed in the instance's isolation().not_applied.
+  ContainerLimits limits;
 };
-
-// What the machine offers containers: the runtime, umoci, and user namespaces with a full id
-// range (the bundle's files are owned by the mapped ids).
-struct ContainerProbe {
-  Capability runtime;
-  Capability umoci;
-  Capability user_namespace;
-  bool usable() const { return runtime.available && umoci.available && user_namespace.available; }
-  // "runc: yes (runc version 1.1.5) / umoci: ... / user namespace: ...", or the first reason.
-  std::string ToString() const;
-};
-ContainerProbe ProbeContainers(const std::string& runtime = "runc");
 
 class ContainerBackend final : public InstanceBackend {
  public:
@@ -64,6 +63,8 @@ class ContainerBackend final : public InstanceBackend {
 
   const ContainerProbe& probe() const { return probe_; }
   const std::string& runtime_root() const { return runtime_root_; }
+  // The runtime in use ("runc" or "crun"; "auto" resolved by the probe).
+  const std::string& runtime_name() const { return probe_.runtime_name; }
 
  private:
   ContainerBackend(ContainerOptions options, ContainerProbe probe, std::string runtime_path,

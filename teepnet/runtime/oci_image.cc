@@ -181,8 +181,11 @@ bool IsStaticElf(ByteView image) {
 Status PackOciArchive(const std::string& layout_dir, const std::string& archive) {
   const auto tar = FindTool("tar");
   if (!tar) return Error(Errc::kSetupFailed, "tar is not installed");
+  // Fixed owners, order, times and modes: the same layout packs to the same bytes (the archive
+  // is what a TA package's digest covers).
   return RunToolChecked({*tar, "--create", "--file", archive, "--directory", layout_dir,
-                         "--owner=0", "--group=0", "--numeric-owner", "--sort=name", "."},
+                         "--owner=0", "--group=0", "--numeric-owner", "--sort=name", "--mtime=@0",
+                         "--mode=u+rwX,go+rX,go-w", "--format=gnu", "."},
                         kOciToolTimeoutMs);
 }
 

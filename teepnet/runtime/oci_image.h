@@ -45,7 +45,8 @@ Status BuildOciImage(const std::string& layout_dir, const std::string& ref, Byte
 // PT_INTERP program header): what a one-layer image holding nothing but that file can run.
 bool IsStaticElf(ByteView image);
 
-// Packs an image layout into an oci-archive at `archive`.
+// Packs an image layout into an oci-archive at `archive`, reproducibly (names sorted, owners
+// 0, mtimes 0, modes normalised).
 Status PackOciArchive(const std::string& layout_dir, const std::string& archive);
 
 }  // namespace teepnet::runtime

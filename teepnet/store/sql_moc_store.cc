@@ -62,6 +62,16 @@ constexpr Migration kMocSchema[] = {
      "  detail TEXT NOT NULL);"},
     // A receipt removes its request's relay blob (MocTransaction::dequeue).
     {2, "CREATE INDEX moc_relay_by_request ON moc_relay (request_id);"},
+    // Idempotent request creation (moc_store.h, MocTransaction::idempotency): the primary key
+    // makes a second POST with the key, on any replica, lose in the database.
+    {3,
+     "CREATE TABLE moc_idempotency_keys ("
+     "  tenant_id TEXT NOT NULL,"
+     "  idem_key TEXT NOT NULL,"
+     "  fingerprint BLOB NOT NULL,"
+     "  request_id TEXT NOT NULL,"
+     "  created_at INTEGER NOT NULL,"
+     "  PRIMARY KEY (tenant_id, idem_key));"},
 };
 
 constexpr int kMaxCommitAttempts = 3;
@@ -230,6 +240,25 @@ Status PutRequest(SqlConnection& c, const moc::Request& r) {
   if (s->Changes() == 1) return OkStatus();
   return Error(moc::Errc::kConcurrentUpdate,
                "request " + r.id + " is no longer at version " + std::to_string(r.version - 1));
+}
+
+// INSERT ... ON CONFLICT DO NOTHING, then one changed row or a refusal: on PostgreSQL READ
+// COMMITTED a second replica's insert of the same key waits for the first one's transaction and
+// then sees its row, so only one request is ever created under a key.
+Status PutIdempotencyKey(SqlConnection& c, const moc::IdempotencyRecord& k) {
+  TEEPNET_ASSIGN_OR_RETURN(
+      auto s, c.Prepare("INSERT INTO moc_idempotency_keys (tenant_id, idem_key, fingerprint, "
+                        "request_id, created_at) VALUES (?1, ?2, ?3, ?4, ?5) "
+                        "ON CONFLICT (tenant_id, idem_key) DO NOTHING"));
+  TEEPNET_RETURN_IF_ERROR(s->BindText(1, k.tenant_id));
+  TEEPNET_RETURN_IF_ERROR(s->BindText(2, k.key));
+  TEEPNET_RETURN_IF_ERROR(s->BindBlob(3, k.fingerprint));
+  TEEPNET_RETURN_IF_ERROR(s->BindText(4, k.request_id));
+  TEEPNET_RETURN_IF_ERROR(s->BindInt(5, k.created_at));
+  TEEPNET_RETURN_IF_ERROR(s->Run());
+  if (s->Changes() == 1) return OkStatus();
+  return Error(moc::Errc::kIdempotencyKeyReused,
+               "tenant " + k.tenant_id + " already used this Idempotency-Key");
 }
 
 Result<bool> DeviceExists(SqlConnection& c, std::string_view device_id) {
@@ -494,6 +523,23 @@ Result<std::vector<moc::Request>> SqlMocStore::ListInFlightRequests() const {
   return AsMoc(run());
 }
 
+Result<std::optional<moc::IdempotencyRecord>> SqlMocStore::FindIdempotencyKey(
+    std::string_view tenant_id, std::string_view key) const {
+  auto run = [&]() -> Result<std::optional<moc::IdempotencyRecord>> {
+    TEEPNET_ASSIGN_OR_RETURN(ConnectionPool::Lease c, pool_->Acquire());
+    TEEPNET_ASSIGN_OR_RETURN(
+        auto s, c->Prepare("SELECT tenant_id, idem_key, fingerprint, request_id, created_at "
+                           "FROM moc_idempotency_keys WHERE tenant_id = ?1 AND idem_key = ?2"));
+    TEEPNET_RETURN_IF_ERROR(s->BindText(1, tenant_id));
+    TEEPNET_RETURN_IF_ERROR(s->BindText(2, key));
+    TEEPNET_ASSIGN_OR_RETURN(bool row, s->Step());
+    if (!row) return std::optional<moc::IdempotencyRecord>();
+    return std::optional<moc::IdempotencyRecord>(moc::IdempotencyRecord{
+        s->ColumnText(0), s->ColumnText(1), s->ColumnBlob(2), s->ColumnText(3), s->ColumnInt(4)});
+  };
+  return AsMoc(run());
+}
+
 // --- Relay and audit ---
 
 Result<std::vector<moc::RelayBlob>> SqlMocStore::PendingRelay(std::string_view device_id) const {
@@ -550,6 +596,7 @@ Status SqlMocStore::CommitOnce(const moc::MocTransaction& txn) {
   TEEPNET_ASSIGN_OR_RETURN(ConnectionPool::Lease c, pool_->Acquire());
   TEEPNET_ASSIGN_OR_RETURN(SqlTransaction t, SqlTransaction::Begin(*c));
   // Same order of checks as InMemoryMocStore, so both refuse a step with the same reason.
+  if (txn.idempotency) TEEPNET_RETURN_IF_ERROR(PutIdempotencyKey(*c, *txn.idempotency));
   if (txn.request) TEEPNET_RETURN_IF_ERROR(PutRequest(*c, *txn.request));
   if (txn.reserve_slot) TEEPNET_RETURN_IF_ERROR(ReserveSlot(*c, *txn.reserve_slot));
   if (txn.release_slot) TEEPNET_RETURN_IF_ERROR(ReleaseSlot(*c, *txn.release_slot));

@@ -16,7 +16,8 @@
 //
 // Tables (kMocSchema in the .cc, versions recorded in moc_schema_migrations so they do not mix
 // with the TAM's): moc_tenants, moc_packages, moc_devices, moc_requests (the request as one
-// JSON document, moc_request_json.h, plus the columns queries select on), moc_relay, moc_audit.
+// JSON document, moc_request_json.h, plus the columns queries select on), moc_relay, moc_audit,
+// moc_idempotency_keys (schema version 3).
 #ifndef TEEPNET_STORE_SQL_MOC_STORE_H_
 #define TEEPNET_STORE_SQL_MOC_STORE_H_
 
@@ -46,6 +47,8 @@ class SqlMocStore final : public moc::MocStore {
   Result<std::optional<moc::Request>> FindRequest(std::string_view request_id) const override;
   Result<std::vector<moc::Request>> ListRequests(std::string_view tenant_id) const override;
   Result<std::vector<moc::Request>> ListInFlightRequests() const override;
+  Result<std::optional<moc::IdempotencyRecord>> FindIdempotencyKey(
+      std::string_view tenant_id, std::string_view key) const override;
   Result<std::vector<moc::RelayBlob>> PendingRelay(std::string_view device_id) const override;
   Result<std::vector<moc::AuditEntry>> RecentAudit(size_t max_entries) const override;
   Status Commit(const moc::MocTransaction& txn) override;

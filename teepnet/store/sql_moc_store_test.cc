@@ -116,6 +116,57 @@ TEST_P(SqlMocStoreTest, ReadsADamagedRequestRowAsAStoreFailure) {
   EXPECT_TRUE(teepnet::testing::FailsWith((*moc)->FindRequest("req-1"), moc::Errc::kStoreFailure));
 }
 
+// A database a build before idempotency keys wrote (schema version 2) moves forward to the
+// current version when opened, keeping what it holds.
+TEST_P(SqlMocStoreTest, MigratesAVersion2DatabaseForwardToIdempotencyKeys) {
+  {
+    auto moc = SqlMocStore::Open(url());
+    TEEPNET_ASSERT_OK(moc);
+    moc::Request r;
+    r.id = "req-1";
+    r.tenant_id = "tnt-a";
+    r.version = 1;
+    moc::MocTransaction txn;
+    txn.request = r;
+    TEEPNET_ASSERT_OK((*moc)->Commit(txn));
+  }
+  auto pool = OpenPool(url());
+  TEEPNET_ASSERT_OK(pool);
+  {
+    auto c = (*pool)->Acquire();
+    TEEPNET_ASSERT_OK(c);
+    // Back to what version 2 left: no key table, no record of migration 3.
+    TEEPNET_ASSERT_OK((**c).Exec("DROP TABLE moc_idempotency_keys"));
+    TEEPNET_ASSERT_OK((**c).Exec("DELETE FROM moc_schema_migrations WHERE version = 3"));
+    auto version = SchemaVersion(**c, "moc_schema_migrations");
+    TEEPNET_ASSERT_OK(version);
+    ASSERT_EQ(*version, 2);
+  }
+  auto moc = SqlMocStore::Open(url());
+  TEEPNET_ASSERT_OK(moc);
+  {
+    auto c = (*pool)->Acquire();
+    TEEPNET_ASSERT_OK(c);
+    auto version = SchemaVersion(**c, "moc_schema_migrations");
+    TEEPNET_ASSERT_OK(version);
+    EXPECT_EQ(*version, 3);
+  }
+  auto kept = (*moc)->FindRequest("req-1");
+  TEEPNET_ASSERT_OK(kept);
+  EXPECT_TRUE(kept->has_value());
+  moc::MocTransaction keyed;
+  moc::Request r2;
+  r2.id = "req-2";
+  r2.tenant_id = "tnt-a";
+  r2.version = 1;
+  keyed.request = r2;
+  keyed.idempotency = moc::IdempotencyRecord{"tnt-a", "k", Bytes(32, 1), "req-2", 5};
+  TEEPNET_ASSERT_OK((*moc)->Commit(keyed));
+  auto record = (*moc)->FindIdempotencyKey("tnt-a", "k");
+  TEEPNET_ASSERT_OK(record);
+  EXPECT_TRUE(record->has_value());
+}
+
 INSTANTIATE_TEST_SUITE_P(Backends, SqlMocStoreTest, ::testing::ValuesIn(testing::kBackends),
                          testing::BackendName);
 

@@ -98,43 +98,50 @@ Status InMemoryTamStore::Commit(const TamTransaction& txn) {
     fail_next_commit_ = false;
     return Error(Errc::kStoreFailure, "injected commit failure");
   }
-  // Built on a copy and swapped in: all of the step or none of it.
-  State next = state_;
+  // All of the step or none of it: every condition that can refuse the step is checked before
+  // the first change, then the changes are applied in place. (Building the step on a copy of
+  // the whole state cost time linear in the tokens kept, which grow until PurgeTokens: at a
+  // few hundred tokens the copy was most of the commit.)
+  std::map<Bytes, TokenRecord>::iterator consumed = state_.tokens.end();
   if (txn.consume_token) {
-    auto it = next.tokens.find(*txn.consume_token);
-    if (it == next.tokens.end()) return Error(Errc::kUnknownToken, "token to consume is gone");
-    if (it->second.consumed) return Error(Errc::kTokenReplayed, "token already consumed");
-    it->second.consumed = true;
-    if (!it->second.device_id && txn.device) it->second.device_id = txn.device;
+    consumed = state_.tokens.find(*txn.consume_token);
+    if (consumed == state_.tokens.end()) {
+      return Error(Errc::kUnknownToken, "token to consume is gone");
+    }
+    if (consumed->second.consumed) return Error(Errc::kTokenReplayed, "token already consumed");
+  }
+  if (txn.issue_token && state_.tokens.count(txn.issue_token->token) != 0) {
+    return Error(Errc::kStoreFailure, "token value already issued");
+  }
+  if ((txn.status || txn.desired) && !txn.device) {
+    return Error(Errc::kStoreFailure, "state change without a device");
+  }
+  if (consumed != state_.tokens.end()) {
+    consumed->second.consumed = true;
+    if (!consumed->second.device_id && txn.device) consumed->second.device_id = txn.device;
   }
   if (txn.issue_token) {
     const TokenRecord& fresh = *txn.issue_token;
-    if (next.tokens.count(fresh.token) != 0) {
-      return Error(Errc::kStoreFailure, "token value already issued");
-    }
     if (fresh.device_id && max_tokens_per_device_ > 0) {
-      // Evict the oldest outstanding tokens of this device beyond the cap.
+      // Evict the oldest outstanding tokens of this device beyond the cap (after the consume
+      // above, as before: a token this step consumes is no longer outstanding).
       std::vector<std::pair<int64_t, Bytes>> outstanding;
-      for (const auto& [value, record] : next.tokens) {
+      for (const auto& [value, record] : state_.tokens) {
         if (!record.consumed && record.device_id == fresh.device_id) {
           outstanding.emplace_back(record.issued_at, value);
         }
       }
       std::sort(outstanding.begin(), outstanding.end());
       while (outstanding.size() >= max_tokens_per_device_) {
-        next.tokens.erase(outstanding.front().second);
+        state_.tokens.erase(outstanding.front().second);
         outstanding.erase(outstanding.begin());
       }
     }
-    next.tokens[fresh.token] = fresh;
+    state_.tokens[fresh.token] = fresh;
   }
-  if (txn.status || txn.desired) {
-    if (!txn.device) return Error(Errc::kStoreFailure, "state change without a device");
-    if (txn.status) next.status[*txn.device] = *txn.status;
-    if (txn.desired) next.desired[*txn.device] = *txn.desired;
-  }
-  ++next.commits;
-  state_ = std::move(next);
+  if (txn.status) state_.status[*txn.device] = *txn.status;
+  if (txn.desired) state_.desired[*txn.device] = *txn.desired;
+  ++state_.commits;
   return OkStatus();
 }
 

@@ -1,6 +1,6 @@
-// A TamStore in memory, for tests, fuzzing and single-process demos. Commits are atomic (built
-// on a copy and swapped in). Snapshot() returns the whole state as a comparable value so tests
-// can assert that a refused message changed nothing.
+// A TamStore in memory, for tests, fuzzing and single-process demos. Commits are atomic (every
+// refusal is decided before the first change). Snapshot() returns the whole state as a
+// comparable value so tests can assert that a refused message changed nothing.
 #ifndef TEEPNET_TAM_IN_MEMORY_TAM_STORE_H_
 #define TEEPNET_TAM_IN_MEMORY_TAM_STORE_H_
 

@@ -139,6 +139,35 @@ TEST(InMemoryTamStoreTest, ConsumingATokenTwiceFailsTheSecondCommit) {
   EXPECT_TRUE(FailsWith(store.Commit(consume), Errc::kUnknownToken));
 }
 
+// A step whose token consumption alone would succeed is refused whole when another part of
+// it fails: the store applies steps in place, so the refusal must come before any change.
+TEST(InMemoryTamStoreTest, RefusedStepLeavesItsValidTokenUnconsumed) {
+  InMemoryTamStore store;
+  TokenRecord token;
+  token.token = Bytes(16, 1);
+  TamTransaction issue;
+  issue.issue_token = token;
+  TEEPNET_ASSERT_OK(store.Commit(issue));
+  const auto before = store.Snapshot();
+
+  TamTransaction reissue;  // consumes a live token, then issues a value already taken
+  reissue.consume_token = token.token;
+  reissue.device = Bytes{7};
+  reissue.issue_token = token;
+  EXPECT_TRUE(FailsWith(store.Commit(reissue), Errc::kStoreFailure));
+  EXPECT_EQ(store.Snapshot(), before);
+
+  TamTransaction deviceless;  // consumes a live token, then changes state for no device
+  deviceless.consume_token = token.token;
+  deviceless.status = DeviceStatus{};
+  EXPECT_TRUE(FailsWith(store.Commit(deviceless), Errc::kStoreFailure));
+  EXPECT_EQ(store.Snapshot(), before);
+
+  TamTransaction consume;  // the token is still live
+  consume.consume_token = token.token;
+  TEEPNET_ASSERT_OK(store.Commit(consume));
+}
+
 TEST(InMemoryTamStoreTest, PerDeviceCapEvictsTheOldestOutstandingToken) {
   InMemoryTamStore store(2);
   for (uint8_t i = 1; i <= 3; ++i) {

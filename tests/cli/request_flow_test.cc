@@ -9,6 +9,8 @@
 #include <ctime>
 #include <mutex>
 #include <nlohmann/json.hpp>
+#include <string>
+#include <vector>
 
 #include "services/net/http.h"
 #include "teepnet/base/hex.h"
@@ -34,13 +36,16 @@ class FakeMoc {
  public:
   enum class Twist { kNone, kContraindicated, kReceiptOverOtherPd, kReceiptByOtherKey };
 
-  explicit FakeMoc(Twist twist) : twist_(twist) {
+  // `drop_creates`: how many POSTs of a request are answered by closing the connection (the
+  // request is created by the first one all the same, as an M/OC that committed and crashed).
+  explicit FakeMoc(Twist twist, int drop_creates = 0) : twist_(twist), drop_creates_(drop_creates) {
     verifier_ = *crypto::PrivateKey::Generate(crypto::KeyType::kP256);
     agent_ = *crypto::PrivateKey::Generate(crypto::KeyType::kP256);
     hpke_ = *crypto::PrivateKey::Generate(crypto::KeyType::kX25519);
     device_id_ = *cose::CoseKey::FromPublicKey(agent_->public_key()).Thumbprint();
-    auto server =
-        net::HttpServer::Start({}, [this](const net::HttpRequest& r) { return Handle(r); });
+    auto server = net::HttpServer::Start(
+        {}, [this](const net::HttpRequest& r) { return Handle(r); },
+        [this](const net::HttpRequest& r, const net::HttpResponder&) { return Drop(r); });
     EXPECT_TRUE(server.ok());
     server_ = std::move(server).value();
   }
@@ -51,6 +56,11 @@ class FakeMoc {
   int channel_posts() {
     std::lock_guard lock(mu_);
     return channel_posts_;
+  }
+  // The Idempotency-Key of every POST of a request, in order.
+  std::vector<std::string> create_keys() {
+    std::lock_guard lock(mu_);
+    return create_keys_;
   }
 
  private:
@@ -83,6 +93,19 @@ class FakeMoc {
     return *eat::IssueEarJwt(ear, *verifier_);
   }
 
+  // Takes (and drops, which closes the connection unanswered) the first POSTs of a request.
+  bool Drop(const net::HttpRequest& r) {
+    std::lock_guard lock(mu_);
+    if (r.Path() != "/api/v1/requests" || r.method != "POST") return false;
+    create_keys_.emplace_back(r.Header("idempotency-key"));
+    if (drop_creates_ == 0) return false;
+    --drop_creates_;
+    state_ = "awaiting_user_channel";
+    steps_ = {"placed", "attesting_agent", "ear_issued", "awaiting_user_channel"};
+    created_ = true;
+    return true;
+  }
+
   net::HttpResponse Handle(const net::HttpRequest& r) {
     std::lock_guard lock(mu_);
     const std::string path(r.Path());
@@ -91,6 +114,9 @@ class FakeMoc {
                                          ToBytes(verifier_->public_key().ToPem()));
     }
     if (path == "/api/v1/requests" && r.method == "POST") {
+      // A repeat under the key that created the request answers with it (openapi.yaml).
+      if (created_) return Json(200, Request());
+      created_ = true;
       state_ = "awaiting_user_channel";
       steps_ = {"placed", "attesting_agent", "ear_issued", "awaiting_user_channel"};
       return Json(201, Request());
@@ -124,6 +150,9 @@ class FakeMoc {
   }
 
   Twist twist_;
+  int drop_creates_ = 0;
+  bool created_ = false;
+  std::vector<std::string> create_keys_;
   std::optional<crypto::PrivateKey> verifier_;
   std::optional<crypto::PrivateKey> agent_;
   std::optional<crypto::PrivateKey> hpke_;
@@ -162,6 +191,32 @@ TEST(RequestFlow, SucceedsWhenTheReceiptProvesThePdReachedTheAttestedTa) {
   EXPECT_EQ(r.verifier_key_sha256, KeyFingerprint(moc.verifier().public_key()));
   ASSERT_FALSE(r.steps.empty());
   EXPECT_EQ(r.steps.back().name, "verify-receipt");
+}
+
+TEST(RequestFlow, RepeatsACreationCutOffInTransitUnderTheSameIdempotencyKey) {
+  // Two cut connections: the HTTP client's own retry on a fresh connection and the flow's.
+  FakeMoc moc(FakeMoc::Twist::kNone, /*drop_creates=*/2);
+  FlowResult r = RunRequestFlow(Case4(moc));
+  EXPECT_TRUE(r.ok) << r.error;
+  EXPECT_EQ(r.request_id, "req-1");
+  EXPECT_EQ(r.state, "done");
+  const std::vector<std::string> keys = moc.create_keys();
+  ASSERT_EQ(keys.size(), 3u);
+  EXPECT_EQ(keys[0].size(), 32u);  // 128 random bits in hex
+  EXPECT_EQ(keys[1], keys[0]);
+  EXPECT_EQ(keys[2], keys[0]);
+  EXPECT_EQ(moc.channel_posts(), 1);
+}
+
+TEST(RequestFlow, SendsAFreshIdempotencyKeyPerRun) {
+  FakeMoc first(FakeMoc::Twist::kNone);
+  FakeMoc second(FakeMoc::Twist::kNone);
+  EXPECT_TRUE(RunRequestFlow(Case4(first)).ok);
+  EXPECT_TRUE(RunRequestFlow(Case4(second)).ok);
+  ASSERT_EQ(first.create_keys().size(), 1u);
+  ASSERT_EQ(second.create_keys().size(), 1u);
+  EXPECT_FALSE(first.create_keys()[0].empty());
+  EXPECT_NE(first.create_keys()[0], second.create_keys()[0]);
 }
 
 TEST(RequestFlow, SendsNothingWhenTheEarIsContraindicated) {

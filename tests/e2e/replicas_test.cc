@@ -11,11 +11,15 @@
 #include <filesystem>
 #include <map>
 #include <nlohmann/json.hpp>
+#include <set>
 #include <thread>
 
 #include "services/agent/file_tc_store.h"
+#include "services/net/http.h"
 #include "teepnet/base/file.h"
+#include "teepnet/base/hex.h"
 #include "teepnet/crypto/keys.h"
+#include "teepnet/crypto/random.h"
 #include "teepnet/store/connection_pool.h"
 #include "teepnet/store/store_test_backend.h"
 #include "teepnet/store/tam_state_json.h"
@@ -202,6 +206,27 @@ class ReplicasTest : public ::testing::Test {
     return nullptr;
   }
 
+  struct Reply {
+    int status = 0;
+    json body;
+  };
+  Reply Call(int replica, std::string_view method, const std::string& target,
+             const std::string& token, const std::string& body = "",
+             const std::string& idempotency_key = "") {
+    auto client = net::HttpClient::Create(urls_[replica]);
+    if (!client.ok()) return {};
+    net::HeaderList headers = {{"Authorization", "Bearer " + token}};
+    if (!idempotency_key.empty()) headers.emplace_back("Idempotency-Key", idempotency_key);
+    auto r = (*client)->Send(method, target, headers, AsBytes(body));
+    if (!r.ok()) return {};
+    return Reply{r->status, json::parse(AsChars(r->body), nullptr, false)};
+  }
+  std::string AdminToken() {
+    std::string token = ReadText(dir_ / "moc-0/admin-token");
+    while (!token.empty() && token.back() == '\n') token.pop_back();
+    return token;
+  }
+
   TempDir dir_;
   std::optional<store::testing::TestDatabase> db_;
   std::unique_ptr<crypto::PrivateKey> signer_;
@@ -252,6 +277,56 @@ TEST_F(ReplicasTest, TwoReplicasOnOneDatabaseInstallOnEveryDeviceExactlyOnce) {
     EXPECT_EQ(AgentManifestCount(d), 1u) << "device " << d;
     EXPECT_EQ(ReadText(AgentStore(d) + "/components/" + agentd::FileTcStore::FileNameFor(kHello)),
               "hello from a replica");
+  }
+}
+
+// openapi.yaml "Idempotency-Key" across replicas: the same POST sent to both replicas at once,
+// several times, creates one request; every answer names it, exactly one with 201.
+TEST_F(ReplicasTest, CreatesOneRequestWhenOneIdempotencyKeyReachesBothReplicasAtOnce) {
+  const std::string admin = AdminToken();
+  Reply tenant = Call(0, "POST", "/api/v1/tenants", admin, json{{"name", "user"}}.dump());
+  ASSERT_EQ(tenant.status, 201) << tenant.body.dump();
+  const std::string token = tenant.body.value("token", "");
+  ASSERT_EQ(RunDevice(0, 0), 0);
+  const json record = json::parse(ReadText(dir_ / "device-0/device.json"), nullptr, false);
+  ASSERT_TRUE(record.is_object());
+  const std::string device_id = record.value("device_id", "");
+  Reply put =
+      Call(1, "PUT", "/api/v1/devices/" + device_id + "/capacity", admin,
+           json{{"architecture", "sgx"}, {"instance_types", {"process"}}, {"slots", 64}}.dump());
+  ASSERT_EQ(put.status, 200) << put.body.dump();
+
+  const std::string body =
+      json{{"use_case", 4}, {"instance", "process"}, {"hardware", "sgx"}}.dump();
+  constexpr int kRounds = 4;
+  constexpr int kPostsPerRound = 6;
+  for (int round = 0; round < kRounds; ++round) {
+    Bytes random(16);
+    TEEPNET_ASSERT_OK(crypto::SystemRandom::Get().Fill(random));
+    const std::string key = ToHex(random);
+    std::vector<Reply> replies(kPostsPerRound);
+    std::vector<std::thread> threads;
+    for (int i = 0; i < kPostsPerRound; ++i) {
+      threads.emplace_back([&, i] {
+        replies[static_cast<size_t>(i)] =
+            Call(i % kReplicas, "POST", "/api/v1/requests", token, body, key);
+      });
+    }
+    for (std::thread& t : threads) t.join();
+    int created = 0;
+    std::set<std::string> ids;
+    for (const Reply& r : replies) {
+      EXPECT_TRUE(r.status == 201 || r.status == 200) << r.status << " " << r.body.dump();
+      created += r.status == 201 ? 1 : 0;
+      if (r.body.is_object()) ids.insert(r.body.value("id", ""));
+    }
+    EXPECT_EQ(created, 1) << "round " << round;
+    EXPECT_EQ(ids.size(), 1u) << "round " << round;
+  }
+  for (int replica = 0; replica < kReplicas; ++replica) {
+    Reply list = Call(replica, "GET", "/api/v1/requests", token);
+    ASSERT_TRUE(list.body.is_array()) << list.body.dump();
+    EXPECT_EQ(list.body.size(), static_cast<size_t>(kRounds)) << list.body.dump();
   }
 }
 

@@ -6,6 +6,14 @@
 // placement is refused; an M/OC killed mid-request and restarted still completes it once.
 // Cases 3 and 4 also run with the TA in a confidential container (runc), where this machine
 // allows containers.
+//
+// Every test runs once per store (DESIGN §6): "sqlite" on the M/OC's default embedded store,
+// "postgres" with `teepnet-moc serve --store postgres://...` on a schema of its own on the
+// private server of the ctest fixture "pg" (scripts/pg-test.sh). ctest registers the halves
+// apart (tests/e2e/CMakeLists.txt): use_cases_e2e_test runs */sqlite, and
+// use_cases_postgres_e2e_test runs */postgres under the fixture, without the container and VM
+// tests (the store plays the same part there as in the process tests). Without a server URL
+// the postgres half fails, unless TEEPNET_NO_POSTGRES=1 asks to skip it.
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -13,6 +21,7 @@
 #include <map>
 #include <nlohmann/json.hpp>
 #include <optional>
+#include <ostream>
 #include <string>
 #include <vector>
 
@@ -25,6 +34,8 @@
 #include "teepnet/runtime/container_backend.h"
 #include "teepnet/runtime/oci_image.h"
 #include "teepnet/runtime/vm_backend.h"
+#include "teepnet/store/connection_pool.h"
+#include "teepnet/store/store_test_backend.h"
 #include "teepnet/testing/matchers.h"
 #include "tests/e2e/harness.h"
 
@@ -41,9 +52,30 @@ std::string Trim(std::string s) {
   return s;
 }
 
-class UseCasesEndToEndTest : public ::testing::Test {
+enum class StoreKind { kSqlite, kPostgres };
+
+std::string StoreName(const ::testing::TestParamInfo<StoreKind>& info) {
+  return info.param == StoreKind::kPostgres ? "postgres" : "sqlite";
+}
+void PrintTo(StoreKind kind, std::ostream* os) {
+  *os << (kind == StoreKind::kPostgres ? "postgres" : "sqlite");
+}
+
+class UseCasesEndToEndTest : public ::testing::TestWithParam<StoreKind> {
  protected:
   void SetUp() override {
+    if (GetParam() == StoreKind::kPostgres) {
+      if (!store::testing::PostgresServerUrl()) {
+        if (store::testing::PostgresOptedOut()) {
+          GTEST_SKIP() << "TEEPNET_NO_POSTGRES=1: the use cases on PostgreSQL are skipped";
+        }
+        FAIL() << "no PostgreSQL server URL: run through ctest (fixture pg) or set "
+                  "TEEPNET_PG_URL, or set TEEPNET_NO_POSTGRES=1";
+      }
+      auto db = store::testing::TestDatabase::Create(store::Dialect::kPostgres);
+      ASSERT_TRUE(db.ok()) << db.error().ToString();
+      db_.emplace(std::move(db).value());
+    }
     auto key = crypto::PrivateKey::Generate(crypto::KeyType::kP256);
     ASSERT_TRUE(key.ok());
     TEEPNET_ASSERT_OK(WriteFileAtomic(dir_ / "signer.pem", AsBytes(key->ToPem()), 0600));
@@ -68,10 +100,11 @@ class UseCasesEndToEndTest : public ::testing::Test {
   }
 
   void StartMoc() {
-    moc_.emplace(
-        Program::Start({MocProgram(), "serve", "--listen", "127.0.0.1:" + std::to_string(port_),
-                        "--data", dir_ / "moc", "--endorsements", dir_ / "sim-vendors/public"},
-                       dir_ / "moc.log"));
+    std::vector<std::string> args = {
+        MocProgram(), "serve",      "--listen",       "127.0.0.1:" + std::to_string(port_),
+        "--data",     dir_ / "moc", "--endorsements", dir_ / "sim-vendors/public"};
+    if (db_) args.insert(args.end(), {"--store", db_->url()});
+    moc_.emplace(Program::Start(args, dir_ / "moc.log"));
     ASSERT_TRUE(WaitFor([&] { return !ReadText(dir_ / "moc/moc.addr").empty(); }, 20000))
         << moc_->Log();
   }
@@ -83,10 +116,12 @@ class UseCasesEndToEndTest : public ::testing::Test {
     json body;
   };
   Reply Call(std::string_view method, const std::string& target, const std::string& token,
-             const std::string& body = "") {
+             const std::string& body = "", const std::string& idempotency_key = "") {
     auto client = net::HttpClient::Create(Url());
     if (!client.ok()) return {};
-    auto r = (*client)->Send(method, target, {{"Authorization", "Bearer " + token}}, AsBytes(body));
+    net::HeaderList headers = {{"Authorization", "Bearer " + token}};
+    if (!idempotency_key.empty()) headers.emplace_back("Idempotency-Key", idempotency_key);
+    auto r = (*client)->Send(method, target, headers, AsBytes(body));
     if (!r.ok()) return {};
     return Reply{r->status, json::parse(AsChars(r->body), nullptr, false)};
   }
@@ -225,7 +260,53 @@ class UseCasesEndToEndTest : public ::testing::Test {
     return false;
   }
 
+  // On PostgreSQL the M/OC's store is not under dir_: true when `needle` occurs in any row of
+  // any table of the test's schema, as text or as the hex a bytea column reads as.
+  bool AppearsInDatabase(const std::string& needle) {
+    if (!db_) return false;
+    auto pool = store::OpenPool(db_->url());
+    EXPECT_TRUE(pool.ok()) << pool.error().ToString();
+    if (!pool.ok()) return false;
+    auto c = (*pool)->Acquire();
+    EXPECT_TRUE(c.ok());
+    if (!c.ok()) return false;
+    std::vector<std::string> tables;
+    {
+      auto s = (*c)->Prepare(
+          "SELECT CAST(tablename AS TEXT) FROM pg_catalog.pg_tables WHERE schemaname = "
+          "current_schema() ORDER BY 1");
+      EXPECT_TRUE(s.ok()) << s.error().ToString();
+      if (!s.ok()) return false;
+      for (;;) {
+        auto row = (*s)->Step();
+        EXPECT_TRUE(row.ok()) << row.error().ToString();
+        if (!row.ok() || !*row) break;
+        tables.push_back((*s)->ColumnText(0));
+      }
+    }
+    EXPECT_GE(tables.size(), 5u) << "the M/OC's tables were not found";
+    const std::string hex = ToHex(AsBytes(needle));
+    for (const std::string& table : tables) {
+      auto s = (*c)->Prepare("SELECT CAST(t AS TEXT) FROM \"" + table + "\" t");
+      EXPECT_TRUE(s.ok()) << table << ": " << s.error().ToString();
+      if (!s.ok()) continue;
+      for (;;) {
+        auto row = (*s)->Step();
+        EXPECT_TRUE(row.ok()) << table << ": " << row.error().ToString();
+        if (!row.ok() || !*row) break;
+        const std::string text = (*s)->ColumnText(0);
+        if (text.find(needle) != std::string::npos || text.find(hex) != std::string::npos) {
+          ADD_FAILURE() << needle << " found in table " << table;
+          return true;
+        }
+      }
+    }
+    return false;
+  }
+
   TempDir dir_;
+  // Declared before the programs, so the schema is dropped after the M/OC stopped.
+  std::optional<store::testing::TestDatabase> db_;
   uint16_t port_ = 0;
   std::string admin_token_;
   std::string token_;
@@ -234,7 +315,7 @@ class UseCasesEndToEndTest : public ::testing::Test {
   std::vector<std::string> logs_;
 };
 
-TEST_F(UseCasesEndToEndTest, RunsEveryCaseOnConfidentialProcessesAndKeepsThePdFromTheRelays) {
+TEST_P(UseCasesEndToEndTest, RunsEveryCaseOnConfidentialProcessesAndKeepsThePdFromTheRelays) {
   const std::map<std::string, std::string> platforms = {{"trustzone", "sim-trustzone"},
                                                         {"sgx", "sim-sgx"}};
   for (const auto& [arch, platform] : platforms) StartDevice(arch, platform);
@@ -264,6 +345,7 @@ TEST_F(UseCasesEndToEndTest, RunsEveryCaseOnConfidentialProcessesAndKeepsThePdFr
   for (const std::string& marker : markers) {
     EXPECT_FALSE(AppearsUnder(dir_ / "moc", marker));
     EXPECT_FALSE(AppearsUnder(dir_ / "moc.log", marker));
+    EXPECT_FALSE(AppearsInDatabase(marker));
     for (const auto& [arch, platform] : platforms) {
       EXPECT_FALSE(AppearsUnder(dir_ / ("device-" + arch), marker));
       EXPECT_FALSE(AppearsUnder(dir_ / ("device-" + arch + ".log"), marker));
@@ -271,7 +353,7 @@ TEST_F(UseCasesEndToEndTest, RunsEveryCaseOnConfidentialProcessesAndKeepsThePdFr
   }
 }
 
-TEST_F(UseCasesEndToEndTest, RunsCases3And4InConfidentialContainersAndKeepsThePdFromTheHost) {
+TEST_P(UseCasesEndToEndTest, RunsCases3And4InConfidentialContainersAndKeepsThePdFromTheHost) {
   const runtime::ContainerProbe probe = runtime::ProbeContainers();
   if (!probe.usable()) GTEST_SKIP() << "containers cannot run here: " << probe.ToString();
   auto ta = ReadFile(HELLO_TA);
@@ -317,6 +399,7 @@ TEST_F(UseCasesEndToEndTest, RunsCases3And4InConfidentialContainersAndKeepsThePd
   for (const std::string& marker : markers) {
     EXPECT_FALSE(AppearsUnder(dir_ / "moc", marker));
     EXPECT_FALSE(AppearsUnder(dir_ / "moc.log", marker));
+    EXPECT_FALSE(AppearsInDatabase(marker));
     EXPECT_FALSE(AppearsUnder(dir_ / "containers", marker));
     for (const auto& [arch, platform] : platforms) {
       EXPECT_FALSE(AppearsUnder(dir_ / ("device-" + arch), marker));
@@ -325,7 +408,7 @@ TEST_F(UseCasesEndToEndTest, RunsCases3And4InConfidentialContainersAndKeepsThePd
   }
 }
 
-TEST_F(UseCasesEndToEndTest, SendsNothingToADeviceWhoseEvidenceIsContraindicated) {
+TEST_P(UseCasesEndToEndTest, SendsNothingToADeviceWhoseEvidenceIsContraindicated) {
   const std::string device_id = StartDevice("sgx", "sim-sgx", /*debug=*/true);
   int status = -1;
   json r = RunRequest(RequestArgs(4, "sgx", NewMarker()), &status);
@@ -348,7 +431,7 @@ TEST_F(UseCasesEndToEndTest, SendsNothingToADeviceWhoseEvidenceIsContraindicated
   }
 }
 
-TEST_F(UseCasesEndToEndTest, RefusesAPlacementFigure2RulesOut) {
+TEST_P(UseCasesEndToEndTest, RefusesAPlacementFigure2RulesOut) {
   StartDevice("sgx", "sim-sgx");
   int status = -1;
   // Seed Figure 2: no confidential VM on SGX, no confidential process on SEV-SNP.
@@ -365,13 +448,13 @@ TEST_F(UseCasesEndToEndTest, RefusesAPlacementFigure2RulesOut) {
   EXPECT_TRUE(list.body.is_array() && list.body.empty()) << list.body.dump();
 }
 
-TEST_F(UseCasesEndToEndTest, CompletesARequestOnceWhenTheMocIsKilledAndRestarted) {
+TEST_P(UseCasesEndToEndTest, CompletesARequestOnceWhenTheMocIsKilledAndRestarted) {
   StartDevice("sgx", "sim-sgx");
   const std::string marker = NewMarker();
   Program cli = Program::Start(RequestArgs(3, "sgx", marker), dir_ / "cli.log");
   // Kill the M/OC as soon as the request exists, the user holds its id, and it is under way.
-  // (A kill between committing a new request and answering the POST is another case: the
-  // user cannot tell whether it was created, and creation is not retried.)
+  // (A kill between committing a new request and answering the POST is another case: the CLI
+  // repeats the POST under its Idempotency-Key, CreatesARequestOnceForOneIdempotencyKey...)
   std::string state;
   ASSERT_TRUE(WaitFor(
       [&] {
@@ -407,7 +490,7 @@ TEST_F(UseCasesEndToEndTest, CompletesARequestOnceWhenTheMocIsKilledAndRestarted
   EXPECT_EQ(relayed, 1) << request.dump(2);
 }
 
-TEST_F(UseCasesEndToEndTest, RunsCases3And4InConfidentialVmsAndKeepsThePdFromTheHost) {
+TEST_P(UseCasesEndToEndTest, RunsCases3And4InConfidentialVmsAndKeepsThePdFromTheHost) {
   // The Agent finds the guest agent next to itself; the probe here is told where that is.
   runtime::VmOptions options;
   options.guest_agent_path = TEEPNET_GUEST_AGENT;
@@ -434,11 +517,50 @@ TEST_F(UseCasesEndToEndTest, RunsCases3And4InConfidentialVmsAndKeepsThePdFromThe
   for (const std::string& marker : markers) {
     EXPECT_FALSE(AppearsUnder(dir_ / "moc", marker));
     EXPECT_FALSE(AppearsUnder(dir_ / "moc.log", marker));
+    EXPECT_FALSE(AppearsInDatabase(marker));
     EXPECT_FALSE(AppearsUnder(dir_ / "vms", marker));
     EXPECT_FALSE(AppearsUnder(dir_ / "device-sev-snp", marker));
     EXPECT_FALSE(AppearsUnder(dir_ / "device-sev-snp.log", marker));
   }
 }
+
+// openapi.yaml "Idempotency-Key": a POST repeated with its key, also after the M/OC was
+// killed and restarted, names the request the first one created; the key with another body
+// is refused; nothing is created twice.
+TEST_P(UseCasesEndToEndTest, CreatesARequestOnceForOneIdempotencyKeyAcrossAKill) {
+  StartDevice("sgx", "sim-sgx");
+  const std::string body =
+      json{{"use_case", 4}, {"instance", "process"}, {"hardware", "sgx"}}.dump();
+  Bytes random(16);
+  TEEPNET_ASSERT_OK(crypto::SystemRandom::Get().Fill(random));
+  const std::string key = ToHex(random);
+  Reply first = Call("POST", "/api/v1/requests", token_, body, key);
+  ASSERT_EQ(first.status, 201) << first.body.dump();
+  const std::string id = first.body.value("id", "");
+  ASSERT_FALSE(id.empty());
+
+  moc_->Kill();
+  std::filesystem::remove(dir_ / "moc/moc.addr");
+  StartMoc();
+  Reply again =
+      Call("POST", "/api/v1/requests", token_,
+           json{{"hardware", "sgx"}, {"use_case", 4}, {"instance", "process"}}.dump(), key);
+  EXPECT_EQ(again.status, 200) << again.body.dump();
+  EXPECT_EQ(again.body.value("id", ""), id);
+  Reply other = Call("POST", "/api/v1/requests", token_,
+                     json{{"use_case", 4}, {"instance", "process"}}.dump(), key);
+  EXPECT_EQ(other.status, 409) << other.body.dump();
+  const json no_error = json::object();
+  EXPECT_EQ(other.body.is_object() ? other.body.value("error", no_error).value("code", "") : "",
+            "idempotency_key_reused");
+  Reply list = Call("GET", "/api/v1/requests", token_);
+  ASSERT_TRUE(list.body.is_array());
+  ASSERT_EQ(list.body.size(), 1u) << list.body.dump();
+  EXPECT_EQ(list.body[0].value("id", ""), id);
+}
+
+INSTANTIATE_TEST_SUITE_P(Stores, UseCasesEndToEndTest,
+                         ::testing::Values(StoreKind::kSqlite, StoreKind::kPostgres), StoreName);
 
 }  // namespace
 }  // namespace teepnet::e2e
