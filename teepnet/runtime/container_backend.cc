@@ -1,6 +1,7 @@
 #include "teepnet/runtime/container_backend.h"
 
 #include <filesystem>
+#include <functional>
 #include <nlohmann/json.hpp>
 
 #include <unistd.h>
@@ -278,7 +279,9 @@ ContainerBackend::ContainerBackend(ContainerOptions options, ContainerProbe prob
       probe_(std::move(probe)),
       runtime_path_(std::move(runtime_path)),
       umoci_path_(std::move(umoci_path)),
-      runtime_root_(options_.state_dir + "/runtime") {}
+      runtime_root_(options_.state_dir + "/runtime"),
+      images_(std::make_shared<ContainerImageCache>(options_.state_dir + "/images", umoci_path_,
+                                                    options_.id_map_base, kIdRange)) {}
 
 Result<std::unique_ptr<ContainerBackend>> ContainerBackend::Create(ContainerOptions options) {
   if (options.state_dir.empty() || options.state_dir[0] != '/') {
@@ -326,59 +329,65 @@ Result<std::unique_ptr<Instance>> ContainerBackend::Start(const InstanceSpec& sp
     std::error_code ec;
     fs::remove_all(dir, ec);
   };
-  auto fail = [&](Error error) -> Result<std::unique_ptr<Instance>> {
+  std::function<void()> release_image;  // unpins a cached image (set once one is acquired)
+  std::function<Result<std::unique_ptr<Instance>>(Error)> fail = [&](Error error) {
     remove_dir();
+    if (release_image) release_image();
     std::lock_guard<std::mutex> lock(live_->mu);
     live_->ids.erase(id);
-    return error;
+    return Result<std::unique_ptr<Instance>>(std::move(error));
   };
   if (Status s = MakeDir(dir, kSearchOnly); !s.ok()) return fail(s.error());
 
-  // 1. The image: a layout directory, an oci-archive, or an image packed from the executable.
+  // 1. The image: a layout directory or an oci-archive given by path (unpacked for this
+  // instance), or payload bytes — an executable packed as /ta, or an oci-archive made by
+  // `teepnet package image`, the same SUIT envelope form — unpacked once per payload and shared
+  // read-only (container_image_cache.h).
   std::string layout = spec.image_path;
-  std::string archive = spec.image_path;
-  // A TA package's payload may itself be an oci-archive (`teepnet package image`): the same
-  // SUIT envelope form as an executable, run as the image it is rather than wrapped in one.
-  const bool payload_is_image = spec.image_path.empty() && IsOciArchive(spec.executable);
-  if (payload_is_image) {
-    archive = dir + "/image.tar";
-    if (Status s = WriteFileAtomic(archive, spec.executable, 0600); !s.ok()) {
-      return fail(s.error());
-    }
-  }
-  if (spec.image_path.empty() && !payload_is_image) {
-    Bytes executable = spec.executable;
-    if (executable.empty()) {
+  std::string ref = spec.image_ref;
+  std::string unpacked_bundle;  // umoci's bundle: the image's config.json and rootfs/
+  std::string shared_rootfs;    // the cached root, when the image came from payload bytes
+  const std::string bundle = dir + "/bundle";
+  std::error_code ec;
+  if (spec.image_path.empty()) {
+    Bytes payload = spec.executable;
+    if (payload.empty()) {
       auto read = ReadFile(spec.executable_path);
       if (!read.ok()) return fail(Error(Errc::kBadSpec, read.error().message()));
-      executable = std::move(read).value();
+      payload = std::move(read).value();
     }
-    layout = dir + "/image";
-    if (Status s = BuildOciImage(layout, "ta", executable, dir + "/build"); !s.ok()) {
-      return fail(s.error());
+    auto cached = images_->Acquire(payload, IsOciArchive(payload));
+    if (!cached.ok()) return fail(cached.error());
+    // Pinned until the instance is released (or this start fails: `fail` unpins it).
+    release_image = [images = images_, key = cached->key] { images->Release(key); };
+    layout = cached->layout;
+    ref = cached->ref;
+    unpacked_bundle = cached->bundle;
+    shared_rootfs = cached->bundle + "/rootfs";
+    if (Status s = MakeDir(bundle, kSearchOnly); !s.ok()) return fail(s.error());
+  } else {
+    if (!fs::is_directory(layout)) {
+      layout = dir + "/image";
+      if (Status s = MakeDir(layout, fs::perms::owner_all); !s.ok()) return fail(s.error());
+      if (Status s = ExtractOciArchive(spec.image_path, layout); !s.ok()) return fail(s.error());
     }
-  } else if (!fs::is_directory(archive)) {
-    layout = dir + "/image";
-    if (Status s = MakeDir(layout, fs::perms::owner_all); !s.ok()) return fail(s.error());
-    if (Status s = ExtractOciArchive(archive, layout); !s.ok()) return fail(s.error());
+    unpacked_bundle = bundle;
   }
-  const std::string ref =
-      spec.image_path.empty() && !payload_is_image ? std::string("ta") : spec.image_ref;
   auto image = ResolveOciImage(layout, ref);
   if (!image.ok()) return fail(image.error());
 
-  // 2. The bundle: files owned by the instance's id range.
-  const std::string bundle = dir + "/bundle";
-  const std::string map =
-      "0:" + std::to_string(options_.id_map_base) + ":" + std::to_string(kIdRange);
-  auto unpacked = RunToolOk({umoci_path_, "unpack", "--uid-map", map, "--gid-map", map, "--image",
-                             layout + ":" + image->ref, bundle},
-                            kOciToolTimeoutMs);
-  if (!unpacked.ok()) return fail(unpacked.error());
-  std::error_code ec;
-  fs::permissions(bundle, kSearchOnly, ec);
-  if (ec) return fail(Error(Errc::kSystem, "chmod " + bundle + ": " + ec.message()));
-  auto process = ReadImageProcess(bundle + "/config.json");
+  // 2. The bundle: files owned by the instance's id range (a cached image was unpacked so).
+  if (shared_rootfs.empty()) {
+    const std::string map =
+        "0:" + std::to_string(options_.id_map_base) + ":" + std::to_string(kIdRange);
+    auto unpacked = RunToolOk({umoci_path_, "unpack", "--uid-map", map, "--gid-map", map, "--image",
+                               layout + ":" + image->ref, bundle},
+                              kOciToolTimeoutMs);
+    if (!unpacked.ok()) return fail(unpacked.error());
+    fs::permissions(bundle, kSearchOnly, ec);
+    if (ec) return fail(Error(Errc::kSystem, "chmod " + bundle + ": " + ec.message()));
+  }
+  auto process = ReadImageProcess(unpacked_bundle + "/config.json");
   if (!process.ok()) return fail(process.error());
 
   // 3. Our runtime configuration, never the image's: a non-root user inside, whatever it asks.
@@ -390,8 +399,9 @@ Result<std::unique_ptr<Instance>> ContainerBackend::Start(const InstanceSpec& sp
     gid = options_.ta_gid;
   }
   json resources = ContainerResources(options_.limits, probe_.cgroups, report);
-  const std::string config =
-      RuntimeConfig(options_, *process, spec, uid, gid, std::move(resources)).dump(1);
+  json runtime_config = RuntimeConfig(options_, *process, spec, uid, gid, std::move(resources));
+  if (!shared_rootfs.empty()) runtime_config["root"]["path"] = shared_rootfs;
+  const std::string config = runtime_config.dump(1);
   if (Status s = WriteFileAtomic(bundle + "/config.json", AsBytes(config), 0600); !s.ok()) {
     return fail(s.error());
   }
@@ -432,9 +442,10 @@ Result<std::unique_ptr<Instance>> ContainerBackend::Start(const InstanceSpec& sp
   // Once the runtime process has been reaped, the container is deleted (forced: the runtime
   // may have been killed while its container still ran) and the bundle removed.
   std::function<void()> release = [runtime = runtime_path_, root = runtime_root_, id, remove_dir,
-                                   live = live_] {
+                                   live = live_, release_image] {
     (void)RunTool({runtime, "--root", root, "delete", "--force", id}, 30'000);
     remove_dir();
+    if (release_image) release_image();
     std::lock_guard<std::mutex> lock(live->mu);
     live->ids.erase(id);
   };

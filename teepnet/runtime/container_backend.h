@@ -27,6 +27,7 @@
 #include <string>
 
 #include "teepnet/crypto/random.h"
+#include "teepnet/runtime/container_image_cache.h"
 #include "teepnet/runtime/container_probe.h"
 #include "teepnet/runtime/container_resources.h"
 #include "teepnet/runtime/instance.h"
@@ -83,6 +84,9 @@ class ContainerBackend final : public InstanceBackend {
     std::set<std::string> ids;
   };
   std::shared_ptr<Live> live_ = std::make_shared<Live>();
+  // Images unpacked once per payload, shared read-only (STATE/images); shared with the
+  // instances, which unpin theirs when released.
+  std::shared_ptr<ContainerImageCache> images_;
 };
 
 }  // namespace teepnet::runtime

@@ -146,6 +146,60 @@ TEST_F(ContainerBackendTest, MeasuresManifestAndConfigAndTheSameImageMeasuresThe
   EXPECT_NE(third->measurement(), first->measurement());
 }
 
+TEST_F(ContainerBackendTest, StartsOfOnePayloadShareOneUnpackedReadOnlyImage) {
+  auto exe = ReadFile(TEEPNET_TEST_TA);
+  TEEPNET_ASSERT_OK(exe);
+  InstanceSpec spec;
+  spec.executable = *exe;
+  Channel a, b;
+  auto first = Start(a, spec);
+  auto second = Start(b, spec);
+  ASSERT_NE(first, nullptr);
+  ASSERT_NE(second, nullptr);
+  // One cached image for both, named by the payload's SHA-256, and the same measurement.
+  const std::string images = state_.path() + "/containers/images";
+  const std::string entry = images + "/" + ToHex(crypto::Sha256(*exe));
+  EXPECT_TRUE(std::filesystem::exists(entry + "/ready"));
+  size_t entries = 0;
+  for (const auto& e : std::filesystem::directory_iterator(images)) {
+    entries += e.path().filename().string()[0] == '.' ? 0 : 1;
+  }
+  EXPECT_EQ(entries, 1u);
+  EXPECT_EQ(first->measurement(), second->measurement());
+  // Both run from it, and neither can write to it (the root is read-only).
+  EXPECT_EQ(Ask(a.host(), "write /ta-was-here"), "errno:30");  // EROFS
+  EXPECT_FALSE(std::filesystem::exists(entry + "/bundle/rootfs/ta-was-here"));
+  EXPECT_EQ(Ask(b.host(), "pid"), "1");
+  // Stopping them leaves the image for the next start.
+  first->Stop(2'000);
+  second->Stop(2'000);
+  EXPECT_TRUE(std::filesystem::exists(entry + "/ready"));
+}
+
+TEST_F(ContainerBackendTest, TheImageCacheEvictsTheLeastRecentlyUsedUnpinnedImage) {
+  auto exe = ReadFile(TEEPNET_TEST_TA);
+  TEEPNET_ASSERT_OK(exe);
+  Bytes other = *exe;
+  other.push_back(0);
+  ContainerImageCache cache(state_.path() + "/cache", *FindTool("umoci"), 200000, 65536,
+                            /*max_images=*/1);
+  auto a = cache.Acquire(*exe, false);
+  TEEPNET_ASSERT_OK(a);
+  // A pinned image is never removed, even beyond the limit.
+  auto b = cache.Acquire(other, false);
+  TEEPNET_ASSERT_OK(b);
+  EXPECT_TRUE(std::filesystem::exists(a->bundle + "/rootfs/ta"));
+  EXPECT_TRUE(std::filesystem::exists(b->bundle + "/rootfs/ta"));
+  // Released, the older one goes when the next image is acquired.
+  cache.Release(a->key);
+  cache.Release(b->key);
+  auto again = cache.Acquire(other, false);
+  TEEPNET_ASSERT_OK(again);
+  EXPECT_EQ(again->bundle, b->bundle);
+  EXPECT_FALSE(std::filesystem::exists(a->bundle));
+  EXPECT_TRUE(std::filesystem::exists(b->bundle + "/rootfs/ta"));
+}
+
 TEST_F(ContainerBackendTest, RunsAnOciArchive) {
   const std::string layout = state_.path() + "/image";
   auto exe = ReadFile(TEEPNET_TEST_TA);
