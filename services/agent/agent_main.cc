@@ -53,6 +53,10 @@ struct Options {
   std::string sim_vendors;
   bool sim_debug = false;
   std::string container_state_dir;
+  std::string container_runtime = "runc";
+  int64_t container_memory = 0;
+  int64_t container_pids = 0;
+  int64_t container_cpu_percent = 0;
   std::string vm_state_dir;
   std::string vm_kernel;
   std::string vm_guest_agent;
@@ -138,6 +142,16 @@ int Run(std::span<char* const> args) {
                "confidential containers' bundles and runtime state; every ancestor must be "
                "searchable by others (default /run/teepnet/containers/<first 16 hex digits of "
                "the device id>)");
+  flags.String("container-runtime", &o.container_runtime, "runc|crun|auto",
+               "the OCI runtime of confidential containers; auto: crun when a probe container "
+               "runs with it, else runc (default runc)");
+  flags.Int("container-memory", &o.container_memory, "BYTES",
+            "memory limit of every confidential container (0: none)", 0, INT64_C(1) << 50);
+  flags.Int("container-pids", &o.container_pids, "N",
+            "process limit of every confidential container (0: none)", 0, 1 << 22);
+  flags.Int("container-cpu-percent", &o.container_cpu_percent, "P",
+            "CPU limit of every confidential container in percent of one CPU (0: none)", 0,
+            100 * 1024);
   flags.String("vm-state-dir", &o.vm_state_dir, "DIR",
                "confidential VMs' instance directories (default /run/teepnet/vms/<first 16 hex "
                "digits of the device id>)");
@@ -163,6 +177,20 @@ int Run(std::span<char* const> args) {
       (o.platform != "sim-generic" && !IsRealPlatform(o.platform) &&
        (!evidence::IsSimPlatform(o.platform) || o.sim_vendors.empty()))) {
     std::fprintf(stderr, "bad arguments\n\n%s", flags.Help().c_str());
+    return kExitUsage;
+  }
+  runtime::ContainerLimits container_limits;
+  container_limits.memory_bytes = static_cast<uint64_t>(o.container_memory);
+  container_limits.pids = static_cast<uint64_t>(o.container_pids);
+  container_limits.cpu_quota_us =
+      static_cast<uint64_t>(o.container_cpu_percent) * container_limits.cpu_period_us / 100;
+  if (Status valid = runtime::ValidateContainerLimits(container_limits);
+      !valid.ok() || (o.container_runtime != "runc" && o.container_runtime != "crun" &&
+                      o.container_runtime != "auto")) {
+    std::fprintf(
+        stderr, "bad container options: %s\n\n%s",
+        valid.ok() ? "--container-runtime is runc, crun or auto" : valid.error().message().c_str(),
+        flags.Help().c_str());
     return kExitUsage;
   }
 
@@ -264,13 +292,16 @@ int Run(std::span<char* const> args) {
       // Requests for a confidential container (op 5 instance_type): the backend is made on
       // the first one, and whatever an earlier Agent left in its state directory is removed.
       delivery_options.make_container_backend =
-          [container_dir, &log]() -> Result<std::unique_ptr<runtime::InstanceBackend>> {
+          [container_dir, &log, &o,
+           container_limits]() -> Result<std::unique_ptr<runtime::InstanceBackend>> {
         if (container_dir.empty()) {
           return Error(common::Errc::kBadConfig, "no container state directory");
         }
         TEEPNET_RETURN_IF_ERROR(MakeSearchableAncestors(container_dir));
         runtime::ContainerOptions container_options;
         container_options.state_dir = container_dir;
+        container_options.runtime = o.container_runtime;
+        container_options.limits = container_limits;
         TEEPNET_ASSIGN_OR_RETURN(std::unique_ptr<runtime::ContainerBackend> containers,
                                  runtime::ContainerBackend::Create(container_options));
         TEEPNET_RETURN_IF_ERROR(containers->CleanupStale());

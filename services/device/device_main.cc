@@ -69,6 +69,7 @@ struct Options {
   std::string sim_vendors;
   bool sim_debug = false;
   std::string container_state_dir;  // passed to the Agent; "" = its default
+  std::string container_runtime;    // passed to the Agent; "" = its default (runc)
   std::string vm_state_dir;         // passed to the Agent; "" = its default
   std::string vm_kernel;            // passed to the Agent; "" = its default
   std::string tam_ca;               // trust anchors for an https:// TAM
@@ -175,6 +176,9 @@ class Device {
     if (o.sim_debug) args.push_back("--sim-debug");
     if (!o.container_state_dir.empty()) {
       args.insert(args.end(), {"--container-state-dir", o.container_state_dir});
+    }
+    if (!o.container_runtime.empty()) {
+      args.insert(args.end(), {"--container-runtime", o.container_runtime});
     }
     if (!o.vm_state_dir.empty()) args.insert(args.end(), {"--vm-state-dir", o.vm_state_dir});
     if (!o.vm_kernel.empty()) args.insert(args.end(), {"--vm-kernel", o.vm_kernel});
@@ -355,6 +359,8 @@ int Run(const char* argv0, std::span<char* const> args) {
   flags.String("container-state-dir", &o.container_state_dir, "DIR",
                "the Agent's confidential container state (default /run/teepnet/containers/"
                "<device id prefix>); every ancestor must be searchable by others");
+  flags.String("container-runtime", &o.container_runtime, "runc|crun|auto",
+               "the Agent's OCI runtime for confidential containers (default runc)");
   flags.String("vm-state-dir", &o.vm_state_dir, "DIR",
                "the Agent's confidential VM state (default /run/teepnet/vms/<device id prefix>)");
   flags.String("vm-kernel", &o.vm_kernel, "FILE",
