@@ -30,14 +30,8 @@ int RunPackage(std::span<char* const> args) {
   flags.String("name", &name, "NAME", "the component's last path segment, e.g. hello.ta", true);
   flags.Int("sequence", &sequence, "N", "the manifest sequence number", 0, INT64_C(1) << 53);
   flags.String("out", &out, "OUT", "where to write the envelope (also -o OUT)", true);
-  // `-o OUT` as compilers spell it; FlagSet knows only long flags.
-  std::vector<std::string> spelled(args.begin(), args.end());
-  std::vector<char*> argv;
-  for (std::string& a : spelled) {
-    if (a == "-o") a = "--out";
-    argv.push_back(a.data());
-  }
-  auto positional = flags.Parse(std::span<char* const>(argv.data(), argv.size()));
+  flags.ShortName('o', "out");
+  auto positional = flags.Parse(args);
   if (positional.ok() && flags.help_requested()) {
     std::fputs(flags.Help().c_str(), stdout);
     return kExitOk;

@@ -70,13 +70,8 @@ int RunPackageImage(std::span<char* const> args) {
             INT64_C(1) << 53);
   flags.String("envelope", &envelope_out, "OUT.suit",
                "also write the signed SUIT envelope carrying the archive");
-  std::vector<std::string> spelled(args.begin(), args.end());
-  std::vector<char*> argv;
-  for (std::string& a : spelled) {
-    if (a == "-o") a = "--out";
-    argv.push_back(a.data());
-  }
-  auto positional = flags.Parse(std::span<char* const>(argv.data(), argv.size()));
+  flags.ShortName('o', "out");
+  auto positional = flags.Parse(args);
   if (positional.ok() && flags.help_requested()) {
     std::fputs(flags.Help().c_str(), stdout);
     return kExitOk;

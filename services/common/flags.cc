@@ -50,10 +50,19 @@ Status FlagSet::Assign(Flag& flag, const std::string& value) {
   return OkStatus();
 }
 
+void FlagSet::ShortName(char c, std::string name) {
+  short_names_.emplace_back(c, std::move(name));
+}
+
 Result<std::vector<std::string>> FlagSet::Parse(std::span<char* const> args) {
   std::vector<std::string> positional;
   for (size_t i = 0; i < args.size(); ++i) {
     std::string arg = args[i];
+    if (arg.size() == 2 && arg[0] == '-') {
+      for (const auto& [c, name] : short_names_) {
+        if (arg[1] == c) arg = "--" + name;
+      }
+    }
     if (arg == "--") {
       for (++i; i < args.size(); ++i) positional.emplace_back(args[i]);
       break;

@@ -12,6 +12,7 @@
 #include <cstdint>
 #include <span>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "teepnet/base/result.h"
@@ -29,6 +30,9 @@ class FlagSet {
   void Int(std::string name, int64_t* out, std::string value_name, std::string help, int64_t min,
            int64_t max);
   void Bool(std::string name, bool* out, std::string help);
+  // `-c` (one character) as another spelling of the flag `--name`, e.g. `-o OUT` as compilers
+  // spell it. The long flag's help should mention it.
+  void ShortName(char c, std::string name);
 
   // Parses `args` (without the program/command names). Returns the positional arguments.
   // kUsage for an unknown flag, a missing value, a bad number or a missing required flag.
@@ -55,6 +59,7 @@ class FlagSet {
   std::string usage_;
   std::string description_;
   std::vector<Flag> flags_;
+  std::vector<std::pair<char, std::string>> short_names_;
   bool help_requested_ = false;
 };
 

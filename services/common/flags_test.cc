@@ -108,5 +108,24 @@ TEST(FlagSetTest, DoubleDashEndsFlags) {
   EXPECT_EQ(*positional, std::vector<std::string>{"--once"});
 }
 
+TEST(FlagSetTest, AShortNameIsAnotherSpellingOfItsLongFlag) {
+  std::string out;
+  FlagSet flags("t", "d");
+  flags.String("out", &out, "OUT", "where (also -o OUT)", true);
+  flags.ShortName('o', "out");
+  Args args{"-o", "x.bin", "in"};
+  auto positional = flags.Parse(args.span());
+  TEEPNET_ASSERT_OK(positional);
+  EXPECT_EQ(out, "x.bin");
+  EXPECT_EQ(*positional, std::vector<std::string>{"in"});
+  // Other single-dash words stay positional, and "-o" needs its value like "--out".
+  Args other{"-x", "--out", "y"};
+  auto kept = flags.Parse(other.span());
+  TEEPNET_ASSERT_OK(kept);
+  EXPECT_EQ(*kept, std::vector<std::string>{"-x"});
+  Args missing{"-o"};
+  EXPECT_TRUE(FailsWith(flags.Parse(missing.span()), Errc::kUsage));
+}
+
 }  // namespace
 }  // namespace teepnet::common
