@@ -137,7 +137,35 @@ class Flow {
     return true;
   }
 
+  // A package the tenant already uploaded with these exact bytes (packages are immutable, so
+  // the SHA-256 names its content): reusing it spares sending MiBs again for every request.
+  // Each answer is checked against the digest and kind asked for, so an M/OC that ignores the
+  // filter (listing everything) cannot make the flow pick another package. Any failure here
+  // only means uploading.
+  std::optional<std::string> StoredPackage(const char* kind, ByteView envelope) {
+    const std::string sha256 = ToHex(crypto::Sha256(envelope));
+    auto reply =
+        Call("GET", "/api/v1/packages?sha256=" + sha256 + "&kind=" + kind, "", {}, Retry::kNo);
+    if (!reply.ok() || reply->status != 200) return std::nullopt;
+    const json body = reply->Json();
+    if (!body.is_array()) return std::nullopt;
+    for (const json& p : body) {
+      if (p.is_object() && p.value("sha256", std::string()) == sha256 &&
+          p.value("kind", std::string()) == kind &&
+          p.value("size", uint64_t{0}) == envelope.size()) {
+        const std::string id = p.value("id", std::string());
+        if (!id.empty()) return id;
+      }
+    }
+    return std::nullopt;
+  }
+
   std::optional<std::string> Upload(const char* kind, ByteView envelope) {
+    if (std::optional<std::string> stored = StoredPackage(kind, envelope)) {
+      reused_packages_ += reused_packages_.empty() ? "" : ", ";
+      reused_packages_ += kind;
+      return stored;
+    }
     auto reply = Call("POST", std::string("/api/v1/packages?kind=") + kind + "&name=" + kind,
                       "application/suit-envelope+cbor", envelope, Retry::kNo);
     if (!reply.ok()) {
@@ -170,6 +198,7 @@ class Flow {
       }
       std::string detail = "ta " + *ta;
       if (packages.contains("ua")) detail += ", ua " + packages["ua"].get<std::string>();
+      if (!reused_packages_.empty()) detail += " (" + reused_packages_ + " already stored)";
       spec["packages"] = std::move(packages);
       Step("upload", detail + ", TA instance " + r_.instance_name.substr(0, 19) + "…");
     }
@@ -424,6 +453,7 @@ class Flow {
   Clock::time_point last_;
   std::optional<MocClient> client_;
   std::optional<crypto::PublicKey> key_;
+  std::string reused_packages_;  // kinds of the packages found already stored ("ta, ua")
   size_t seen_steps_ = 0;
   json last_request_;
   std::string receipt_b64_;

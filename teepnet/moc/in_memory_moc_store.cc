@@ -59,6 +59,19 @@ Result<std::vector<Package>> InMemoryMocStore::ListPackages(std::string_view ten
   return out;
 }
 
+Result<std::vector<Package>> InMemoryMocStore::FindPackagesByDigest(std::string_view tenant_id,
+                                                                    PackageKind kind,
+                                                                    ByteView digest) const {
+  std::lock_guard lock(mu_);
+  std::vector<Package> out;
+  for (const auto& [id, package] : state_.packages) {
+    if (package.tenant_id == tenant_id && package.kind == kind && Equal(package.digest, digest)) {
+      out.push_back(package);
+    }
+  }
+  return out;
+}
+
 Status InMemoryMocStore::PutDeviceCapacity(const DeviceCapacity& device) {
   std::lock_guard lock(mu_);
   DeviceCapacity& slot = state_.devices[device.device_id];

@@ -39,6 +39,8 @@ class InMemoryMocStore final : public MocStore {
   Status CreatePackage(const Package& package) override;
   Result<std::optional<Package>> FindPackage(std::string_view package_id) const override;
   Result<std::vector<Package>> ListPackages(std::string_view tenant_id) const override;
+  Result<std::vector<Package>> FindPackagesByDigest(std::string_view tenant_id, PackageKind kind,
+                                                    ByteView digest) const override;
   Status PutDeviceCapacity(const DeviceCapacity& device) override;
   Result<std::optional<DeviceCapacity>> FindDevice(std::string_view device_id) const override;
   Result<std::vector<DeviceCapacity>> ListDevices() const override;

@@ -188,6 +188,23 @@ Result<std::vector<Package>> MocService::ListPackages(const Principal& who) cons
   return store_.ListPackages(who.tenant_id);
 }
 
+Result<std::vector<Package>> MocService::FindPackagesByDigest(const Principal& who,
+                                                              std::optional<PackageKind> kind,
+                                                              ByteView digest) const {
+  TEEPNET_RETURN_IF_ERROR(RequireTenant(who));
+  if (digest.size() != 32) {
+    return Error(Errc::kInvalidArgument, "a package digest is a SHA-256: 32 bytes, 64 hex digits");
+  }
+  std::vector<Package> out;
+  for (PackageKind k : {PackageKind::kUa, PackageKind::kTa}) {
+    if (kind && *kind != k) continue;
+    TEEPNET_ASSIGN_OR_RETURN(std::vector<Package> found,
+                             store_.FindPackagesByDigest(who.tenant_id, k, digest));
+    for (Package& p : found) out.push_back(std::move(p));
+  }
+  return out;
+}
+
 Result<Request> MocService::CreateRequest(const Principal& who, const RequestSpec& spec) {
   TEEPNET_ASSIGN_OR_RETURN(CreatedRequest created, CreateRequestWithKey(who, spec, ""));
   return std::move(created.request);

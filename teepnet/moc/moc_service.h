@@ -106,6 +106,12 @@ class MocService {
   Result<Package> GetPackage(const Principal& who, std::string_view package_id) const;
   Result<std::vector<Package>> ListPackages(const Principal& who) const;
   // Checks the packages against the use case, places the request (placement.h) and commits it
+  // The caller's packages whose envelope has SHA-256 `digest` (32 bytes, else
+  // kInvalidArgument), of `kind` or of either kind: what a user checks before uploading bytes
+  // the M/OC may already hold (packages are immutable, so an equal digest is the same package).
+  Result<std::vector<Package>> FindPackagesByDigest(const Principal& who,
+                                                    std::optional<PackageKind> kind,
+                                                    ByteView digest) const;
   // with its slot; an impossible placement is refused and nothing is stored.
   Result<Request> CreateRequest(const Principal& who, const RequestSpec& spec);
   // The same under an Idempotency-Key (openapi.yaml): the key is stored with the request in

@@ -64,6 +64,11 @@ class MocStore {
   virtual Status CreatePackage(const Package& package) = 0;
   virtual Result<std::optional<Package>> FindPackage(std::string_view package_id) const = 0;
   virtual Result<std::vector<Package>> ListPackages(std::string_view tenant_id) const = 0;
+  // The tenant's packages of `kind` whose envelope has SHA-256 `digest`, oldest id first: a
+  // user about to upload bytes the M/OC already holds reuses that package instead.
+  virtual Result<std::vector<Package>> FindPackagesByDigest(std::string_view tenant_id,
+                                                            PackageKind kind,
+                                                            ByteView digest) const = 0;
 
   // --- Devices ---
   // Inserts or replaces what the device offers, keeping the slots the M/OC counted as used.

@@ -166,6 +166,29 @@ TEST_P(MocStoreContractTest, KeepsPackagesImmutableAndListsThemPerTenant) {
   EXPECT_TRUE(of_c->empty());
 }
 
+TEST_P(MocStoreContractTest, FindsATenantsPackagesByKindAndDigestOnly) {
+  const Package a1 = MakePackage("pkg-1", "tnt-a", PackageKind::kTa);
+  Package a2 = MakePackage("pkg-2", "tnt-a", PackageKind::kTa);  // same bytes, uploaded again
+  Package a3 = MakePackage("pkg-3", "tnt-a", PackageKind::kUa);  // same bytes, as a UA
+  Package a4 = MakePackage("pkg-4", "tnt-a", PackageKind::kTa);
+  a4.digest = Bytes(32, 0x22);
+  const Package b1 = MakePackage("pkg-5", "tnt-b", PackageKind::kTa);  // another tenant's copy
+  for (const Package& p : {a1, a2, a3, a4, b1}) TEEPNET_ASSERT_OK(store().CreatePackage(p));
+
+  auto tas = store().FindPackagesByDigest("tnt-a", PackageKind::kTa, a1.digest);
+  TEEPNET_ASSERT_OK(tas);
+  EXPECT_EQ(*tas, (std::vector<Package>{a1, a2}));
+  auto uas = store().FindPackagesByDigest("tnt-a", PackageKind::kUa, a1.digest);
+  TEEPNET_ASSERT_OK(uas);
+  EXPECT_EQ(*uas, (std::vector<Package>{a3}));
+  auto other = store().FindPackagesByDigest("tnt-c", PackageKind::kTa, a1.digest);
+  TEEPNET_ASSERT_OK(other);
+  EXPECT_TRUE(other->empty());
+  auto unknown = store().FindPackagesByDigest("tnt-a", PackageKind::kTa, Bytes(32, 0x33));
+  TEEPNET_ASSERT_OK(unknown);
+  EXPECT_TRUE(unknown->empty());
+}
+
 TEST_P(MocStoreContractTest, KeepsTheSlotsItCountedWhenADeviceReportsAgain) {
   TEEPNET_ASSERT_OK(store().PutDeviceCapacity(MakeDevice("dev-1", 2)));
   MocTransaction take;

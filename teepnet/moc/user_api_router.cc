@@ -7,6 +7,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "teepnet/base/hex.h"
 #include "teepnet/moc/api_errors.h"
 #include "teepnet/moc/errc.h"
 #include "teepnet/moc/json_codec.h"
@@ -121,6 +122,38 @@ Error MethodNotAllowed(std::string_view method, std::string_view path) {
                std::string(method) + " is not allowed on " + std::string(path));
 }
 
+// GET /api/v1/packages [?sha256=HEX [&kind=ua|ta]]: all of the caller's packages, or only
+// those whose envelope has that SHA-256 (openapi.yaml "listPackages"), so a user can reuse a
+// package the M/OC already holds instead of uploading its bytes again.
+ApiResponse ListPackagesResponse(const MocService& service, const Principal& who,
+                                 std::string_view query) {
+  const auto to_json = [](const auto& v) { return JsonArray(v, PackageJson); };
+  Result<std::optional<std::string>> sha256 = QueryParam(query, "sha256");
+  if (!sha256.ok()) return ErrorResponse(sha256.error());
+  Result<std::optional<std::string>> kind_text = QueryParam(query, "kind");
+  if (!kind_text.ok()) return ErrorResponse(kind_text.error());
+  if (!*sha256) {
+    if (*kind_text) {
+      return ErrorResponse(Error(Errc::kInvalidArgument, "kind filters only with sha256"));
+    }
+    return Respond(service.ListPackages(who), 200, to_json);
+  }
+  std::optional<PackageKind> kind;
+  if (*kind_text) {
+    kind = ParsePackageKind(**kind_text);
+    if (!kind) {
+      return ErrorResponse(
+          Error(Errc::kInvalidArgument, "the query parameter kind must be \"ua\" or \"ta\""));
+    }
+  }
+  Result<Bytes> digest = FromHex(**sha256);
+  if (!digest.ok() || digest->size() != 32) {
+    return ErrorResponse(
+        Error(Errc::kInvalidArgument, "the query parameter sha256 must be 64 hex digits"));
+  }
+  return Respond(service.FindPackagesByDigest(who, kind, *digest), 200, to_json);
+}
+
 }  // namespace
 
 Result<std::string> PercentDecode(std::string_view text) {
@@ -203,9 +236,7 @@ ApiResponse UserApiRouter::Handle(const ApiRequest& request) {
   }
 
   if (collection == "packages" && parts.size() == 1) {
-    if (get)
-      return Respond(service_.ListPackages(*who), 200,
-                     [](const auto& v) { return JsonArray(v, PackageJson); });
+    if (get) return ListPackagesResponse(service_, *who, query);
     if (!post) return ErrorResponse(MethodNotAllowed(method, path));
     Result<std::optional<std::string>> kind_text = QueryParam(query, "kind");
     if (!kind_text.ok()) return ErrorResponse(kind_text.error());

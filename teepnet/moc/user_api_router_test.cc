@@ -120,6 +120,33 @@ TEST_F(UserApiTest, UploadsListsAndReadsPackages) {
   EXPECT_EQ(ErrorCode(junk), "invalid_package");
 }
 
+TEST_F(UserApiTest, FindsTheCallersPackagesByTheirEnvelopesSha256) {
+  const std::string id = UploadTa(alice_);
+  const std::string sha256 =
+      Body(Call("GET", "/api/v1/packages/" + id, alice_)).at("sha256").get<std::string>();
+  ASSERT_EQ(sha256.size(), 64u);
+  const auto ids = [&](const std::string& auth, const std::string& query) {
+    const ApiResponse r = Call("GET", "/api/v1/packages?" + query, auth);
+    EXPECT_EQ(r.status, 200) << AsChars(r.body);
+    std::vector<std::string> out;
+    for (const json& p : Body(r)) out.push_back(p.at("id").get<std::string>());
+    return out;
+  };
+  EXPECT_EQ(ids(alice_, "sha256=" + sha256), std::vector<std::string>{id});
+  EXPECT_EQ(ids(alice_, "sha256=" + sha256 + "&kind=ta"), std::vector<std::string>{id});
+  EXPECT_TRUE(ids(alice_, "sha256=" + sha256 + "&kind=ua").empty());
+  EXPECT_TRUE(ids(alice_, "sha256=" + std::string(64, '0')).empty());
+  // Another tenant holding nothing with those bytes learns nothing of alice's package.
+  EXPECT_TRUE(ids(bob_, "sha256=" + sha256).empty());
+
+  for (const std::string& query : {std::string("sha256=abc"), "sha256=" + std::string(64, 'g'),
+                                   "sha256=" + sha256 + "&kind=pd", std::string("kind=ta")}) {
+    const ApiResponse bad = Call("GET", "/api/v1/packages?" + query, alice_);
+    EXPECT_EQ(bad.status, 400) << query;
+    EXPECT_EQ(ErrorCode(bad), "invalid_argument") << query;
+  }
+}
+
 TEST_F(UserApiTest, AnswersAnotherTenantsObjectsWith404LikeMissingOnes) {
   const std::string package = UploadTa(alice_);
   const std::string request = CreateCase1(alice_);

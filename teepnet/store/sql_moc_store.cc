@@ -432,6 +432,23 @@ Result<std::vector<moc::Package>> SqlMocStore::ListPackages(std::string_view ten
   return AsMoc(run());
 }
 
+Result<std::vector<moc::Package>> SqlMocStore::FindPackagesByDigest(std::string_view tenant_id,
+                                                                    moc::PackageKind kind,
+                                                                    ByteView digest) const {
+  auto run = [&]() -> Result<std::vector<moc::Package>> {
+    TEEPNET_ASSIGN_OR_RETURN(ConnectionPool::Lease c, pool_->Acquire());
+    // The tenant index narrows the scan to one tenant's packages.
+    TEEPNET_ASSIGN_OR_RETURN(auto s, c->Prepare(std::string("SELECT ") + kPackageColumns +
+                                                " FROM moc_packages WHERE tenant_id = ?1 "
+                                                "AND kind = ?2 AND digest = ?3 ORDER BY id"));
+    TEEPNET_RETURN_IF_ERROR(s->BindText(1, tenant_id));
+    TEEPNET_RETURN_IF_ERROR(s->BindInt(2, static_cast<int64_t>(kind)));
+    TEEPNET_RETURN_IF_ERROR(s->BindBlob(3, digest));
+    return AllRows<moc::Package>(*s, ReadPackage);
+  };
+  return AsMoc(run());
+}
+
 // --- Devices ---
 
 Status SqlMocStore::PutDeviceCapacity(const moc::DeviceCapacity& device) {

@@ -42,6 +42,9 @@ class SqlMocStore final : public moc::MocStore {
   Result<std::optional<moc::Package>> FindPackage(std::string_view package_id) const override;
   Result<std::vector<moc::Package>> ListPackages(std::string_view tenant_id) const override;
   Status PutDeviceCapacity(const moc::DeviceCapacity& device) override;
+  Result<std::vector<moc::Package>> FindPackagesByDigest(std::string_view tenant_id,
+                                                         moc::PackageKind kind,
+                                                         ByteView digest) const override;
   Result<std::optional<moc::DeviceCapacity>> FindDevice(std::string_view device_id) const override;
   Result<std::vector<moc::DeviceCapacity>> ListDevices() const override;
   Result<std::optional<moc::Request>> FindRequest(std::string_view request_id) const override;
