@@ -1,5 +1,6 @@
 #include "teepnet/runtime/cgroup_layout.h"
 
+#include <algorithm>
 #include <fstream>
 #include <sstream>
 
@@ -84,6 +85,11 @@ CgroupLayout ParseCgroupLayout(
     std::istringstream fields(line);
     std::string device, at, type, options;
     fields >> device >> at >> type >> options;
+    if ((type == "cgroup" || type == "cgroup2") &&
+        std::find(layout.hierarchies.begin(), layout.hierarchies.end(), at) ==
+            layout.hierarchies.end()) {
+      layout.hierarchies.push_back(at);
+    }
     if (type == "cgroup2" && layout.v2_mount.empty()) {
       layout.v2_mount = at;
       layout.v2_controllers = read_controllers(at);

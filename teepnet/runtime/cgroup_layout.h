@@ -9,6 +9,7 @@
 #include <functional>
 #include <map>
 #include <string>
+#include <vector>
 
 #include "teepnet/runtime/probe.h"
 
@@ -21,6 +22,9 @@ struct CgroupLayout {
   std::map<std::string, std::string> v1_mounts;  // controller -> its v1 mount point
   std::string v2_mount;                          // the cgroup2 mount point, if any
   std::string v2_controllers;                    // its root's cgroup.controllers
+  // Every cgroup and cgroup2 mount point, each once, in mount order: the places a container
+  // runtime creates a container's groups (cgroup_sweep.h), named hierarchies included.
+  std::vector<std::string> hierarchies;
 
   // "v1" / "v2" / "hybrid" / "none".
   const char* VersionName() const;

@@ -47,6 +47,12 @@ TEST_F(CgroupLayoutTest, ReadsTheHybridDevMachineAsV1ControllersPlusAHugetlbOnly
   ASSERT_TRUE(layout.v1_mounts.contains("memory"));
   EXPECT_EQ(layout.v1_mounts.at("memory"), dir_.path() + "/memory");
   EXPECT_FALSE(layout.v1_mounts.contains("name=systemd"));
+  // Where a runtime creates groups: every cgroup mount, the named systemd one included, but not
+  // the tmpfs they sit on.
+  EXPECT_EQ(layout.hierarchies,
+            (std::vector<std::string>{dir_.path() + "/cpu", dir_.path() + "/memory",
+                                      dir_.path() + "/pids", dir_.path() + "/systemd",
+                                      dir_.path() + "/unified"}));
   const Capability pids = layout.Controller("pids");
   EXPECT_TRUE(pids.available) << pids.reason;
   EXPECT_EQ(pids.reason, "v1 at " + dir_.path() + "/pids");

@@ -1,5 +1,6 @@
 #include "teepnet/runtime/container_backend.h"
 
+#include <ctime>
 #include <filesystem>
 #include <functional>
 #include <nlohmann/json.hpp>
@@ -9,6 +10,7 @@
 #include "teepnet/base/file.h"
 #include "teepnet/base/hex.h"
 #include "teepnet/crypto/hash.h"
+#include "teepnet/runtime/cgroup_sweep.h"
 #include "teepnet/runtime/errc.h"
 #include "teepnet/runtime/instance_internal.h"
 #include "teepnet/runtime/launcher.h"
@@ -26,6 +28,8 @@ using nlohmann::json;
 // The runtime config of an unpacked image is read back for the process fields only.
 constexpr size_t kMaxImageConfigBytes = 1u << 20;
 constexpr uint32_t kIdRange = 65536;
+// A group younger than this may belong to a container another backend is starting right now.
+constexpr int64_t kStaleCgroupAgeS = 60;
 
 // Calls a container may not make (the deny list of spec/instance-runtimes.md §1, as the
 // confidential process backend refuses them), each failing with EPERM.
@@ -401,13 +405,17 @@ Result<std::unique_ptr<Instance>> ContainerBackend::Start(const InstanceSpec& sp
   json resources = ContainerResources(options_.limits, probe_.cgroups, report);
   json runtime_config = RuntimeConfig(options_, *process, spec, uid, gid, std::move(resources));
   if (!shared_rootfs.empty()) runtime_config["root"]["path"] = shared_rootfs;
+  // The measurement covers the configuration as it is for every start of this image with these
+  // limits; the cgroup path names this one start's container and is added after (under our own
+  // parent, so groups a killed runtime leaves behind can be found and removed, cgroup_sweep.h).
+  Bytes measured = image->manifest_digest;
+  Append(measured, crypto::Sha256(AsBytes(runtime_config.dump(1))));
+  Bytes measurement = crypto::Sha256(measured);
+  runtime_config["linux"]["cgroupsPath"] = ContainerCgroupPath(id);
   const std::string config = runtime_config.dump(1);
   if (Status s = WriteFileAtomic(bundle + "/config.json", AsBytes(config), 0600); !s.ok()) {
     return fail(s.error());
   }
-  Bytes measured = image->manifest_digest;
-  Append(measured, crypto::Sha256(AsBytes(config)));
-  Bytes measurement = crypto::Sha256(measured);
 
   // 4. The runtime, with the channel as descriptor 3 of the container's process.
   auto log = OpenLog(spec.log_path);
@@ -442,8 +450,10 @@ Result<std::unique_ptr<Instance>> ContainerBackend::Start(const InstanceSpec& sp
   // Once the runtime process has been reaped, the container is deleted (forced: the runtime
   // may have been killed while its container still ran) and the bundle removed.
   std::function<void()> release = [runtime = runtime_path_, root = runtime_root_, id, remove_dir,
-                                   live = live_, release_image] {
+                                   live = live_, release_image, cgroups = probe_.cgroups] {
     (void)RunTool({runtime, "--root", root, "delete", "--force", id}, 30'000);
+    // The runtime removes the groups it made; any it left (it was killed mid-way) go here.
+    (void)RemoveContainerCgroups(cgroups, id);
     remove_dir();
     if (release_image) release_image();
     std::lock_guard<std::mutex> lock(live->mu);
@@ -481,6 +491,9 @@ Status ContainerBackend::CleanupStale() {
       fs::remove_all(entry.path(), ec);
     }
   }
+  // Groups of containers whose runtime died with an earlier Agent (any data directory's: the
+  // parent is shared by every backend on the host; only empty groups older than a minute go).
+  (void)SweepStaleContainerCgroups(probe_.cgroups, live, ::time(nullptr), kStaleCgroupAgeS);
   return OkStatus();
 }
 

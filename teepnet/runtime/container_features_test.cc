@@ -11,6 +11,7 @@
 #include <nlohmann/json.hpp>
 
 #include "teepnet/base/file.h"
+#include "teepnet/runtime/cgroup_sweep.h"
 #include "teepnet/runtime/container_backend.h"
 #include "teepnet/runtime/instance_test_util.h"
 #include "teepnet/runtime/oci_build.h"
@@ -161,6 +162,12 @@ TEST_F(ContainerFeaturesTest, PutsPidsAndMemoryLimitsIntoTheContainersOwnCgroup)
       if (comma == std::string::npos) comma = controllers.size();
       groups[controllers.substr(at, comma - at)] = line.substr(b + 1);
       at = comma + 1;
+    }
+  }
+  // Under the backend's own parent, where a sweep finds what a killed runtime leaves.
+  for (const auto& [controller, path] : groups) {
+    if (controller == "pids" || controller == "memory") {
+      EXPECT_EQ(path.rfind(ContainerCgroupPath(""), 0), 0u) << controller << " " << path;
     }
   }
   const CgroupLayout& layout = backend_->probe().cgroups;
