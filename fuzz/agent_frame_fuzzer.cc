@@ -3,7 +3,9 @@
 // services/agent/agent_protocol.h): the input is the byte stream one side would read from the
 // socketpair. It is read twice - with ReadFrame from a real socket and by walking
 // ParseFrameHeader over memory - and every frame is decoded as a request, a response, an
-// OptionalMessage, a Contact, and (op 5) a DeliverSealed and a Delivered. Properties: no crash;
+// OptionalMessage, a Contact, (op 5) a DeliverSealed and a Delivered, and - whole, as a
+// request's body and as an ok response's body - (ops 6, 7) a UaMessage, a TaAnswer, a UaFetch
+// and a UaImage. Properties: no crash;
 // both readings agree on the frames and on how the stream ends; decoding fails only with the
 // documented reasons; whatever decodes re-encodes to exactly the input (the encodings are
 // canonical, trailing bytes are refused).
@@ -32,14 +34,44 @@ void Require(bool ok) {
   if (!ok) std::abort();
 }
 
+// The CBOR bodies of ops 6 and 7 and their answers.
+void DecodeUaBodies(ByteView body) {
+  if (auto message = agentd::DecodeUaMessage(body); message.ok()) {
+    Require(agentd::EncodeUaMessage(*message) == ToBytes(body));
+    Require(!message->request_id.empty() && message->message.size() <= agentd::kMaxUaMessageBytes);
+  } else {
+    Require(message.error().Is(common::Errc::kBadResponse));
+  }
+  if (auto answer = agentd::DecodeTaAnswer(body); answer.ok()) {
+    Require(agentd::EncodeTaAnswer(*answer) == ToBytes(body));
+  } else {
+    Require(answer.error().Is(common::Errc::kBadResponse));
+  }
+  if (auto fetch = agentd::DecodeUaFetch(body); fetch.ok()) {
+    Require(agentd::EncodeUaFetch(*fetch) == ToBytes(body));
+    Require(!fetch->request_id.empty() && !fetch->component.empty());
+  } else {
+    Require(fetch.error().Is(common::Errc::kBadResponse));
+  }
+  if (auto image = agentd::DecodeUaImage(body); image.ok()) {
+    Require(agentd::EncodeUaImage(*image) == ToBytes(body));
+    Require(!image->empty());
+  } else {
+    Require(image.error().Is(common::Errc::kBadResponse));
+  }
+}
+
 void DecodeEverything(ByteView payload) {
+  DecodeUaBodies(payload);
   if (auto request = agentd::DecodeRequest(payload); request.ok()) {
     Require(agentd::EncodeRequest(request->op, request->body) == ToBytes(payload));
+    DecodeUaBodies(request->body);
   } else {
     Require(request.error().Is(common::Errc::kBadResponse));
   }
   if (auto response = agentd::DecodeResponse(payload); response.ok()) {
     Require(agentd::EncodeOk(*response) == ToBytes(payload));
+    DecodeUaBodies(*response);
   } else {
     Require(response.error().Is(common::Errc::kBadResponse) ||
             response.error().Is(common::Errc::kRemoteRefused));

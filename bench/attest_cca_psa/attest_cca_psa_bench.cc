@@ -7,11 +7,10 @@
 // issuance and Relying Party acceptance (JWT and CWT, ES256).
 #include <benchmark/benchmark.h>
 
-#include <time.h>
-
 #include <cstdio>
 #include <cstdlib>
 
+#include "bench/support/paired.h"
 #include "teepnet/attest/cca_appraiser.h"
 #include "teepnet/attest/cca_sim_platform.h"
 #include "teepnet/attest/cca_token.h"
@@ -25,6 +24,8 @@
 
 namespace teepnet::attest {
 namespace {
+
+using bench::Paired;
 
 constexpr int64_t kNow = 1790000000;
 
@@ -115,45 +116,6 @@ void BM_PsaBareEs256Verify(benchmark::State& state) {
   state.SetItemsProcessed(static_cast<int64_t>(state.iterations()));
 }
 BENCHMARK(BM_PsaBareEs256Verify)->Unit(benchmark::kMicrosecond);
-
-// This thread's CPU time in nanoseconds (other processes on the shared cores do not count).
-double ThreadCpuNs() {
-  timespec ts{};
-  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
-  return static_cast<double>(ts.tv_sec) * 1e9 + static_cast<double>(ts.tv_nsec);
-}
-
-// An appraisal and its bare bound measured paired: each iteration times a few appraisals and
-// a few bare verifies back to back (alternating which goes first), so both see the same load,
-// clock and caches. Run one after the other, as the benchmarks above and below do, the two
-// gave PSA ratios from 0.77 to 1.01 on this shared machine; the paired "ratio" counter
-// (appraisals/s over bare-verify rounds/s) is the figure the target refers to.
-template <typename Appraise, typename Bare>
-void Paired(benchmark::State& state, Appraise appraise, Bare bare) {
-  constexpr int kBatch = 4;
-  auto appraise_batch = [&] {
-    for (int i = 0; i < kBatch; ++i) appraise();
-  };
-  auto bare_batch = [&] {
-    for (int i = 0; i < kBatch; ++i) bare();
-  };
-  double appraise_ns = 0, bare_ns = 0;
-  bool appraise_first = true;
-  for (auto _ : state) {
-    const double t0 = ThreadCpuNs();
-    appraise_first ? appraise_batch() : bare_batch();
-    const double t1 = ThreadCpuNs();
-    appraise_first ? bare_batch() : appraise_batch();
-    const double t2 = ThreadCpuNs();
-    appraise_ns += appraise_first ? t1 - t0 : t2 - t1;
-    bare_ns += appraise_first ? t2 - t1 : t1 - t0;
-    appraise_first = !appraise_first;
-  }
-  const double n = static_cast<double>(state.iterations()) * kBatch;
-  state.counters["appraisals_per_s"] = n / (appraise_ns * 1e-9);
-  state.counters["bare_per_s"] = n / (bare_ns * 1e-9);
-  state.counters["ratio"] = bare_ns / appraise_ns;
-}
 
 void BM_PsaAppraiseVsBareVerifyPaired(benchmark::State& state) {
   PsaFixture& f = Psa();

@@ -1,15 +1,21 @@
-// Appraisals per second for genuine SGX v3 and TDX v4 quotes with verified chains cached,
-// side by side with the bare cost of the signature verifications every appraisal must still
-// do (quote signature + QE report signature, ECDSA P-256, with the key decode for the
-// attestation key). The appraisal target is >= 90% of that bound.
+// Appraisals per second for genuine SGX v3 and TDX v4 quotes with verified chains and
+// collateral cached, side by side with the bare cost of the two signature verifications every
+// appraisal must still do (crypto/bench_baseline.h): the quote signature with the attestation
+// key and the QE report signature with the PCK leaf key, ECDSA P-256/SHA-256, over the same
+// bytes with the same keys. The appraisal target is >= 90% of that bound; the paired
+// benchmarks (bench/support/paired.h) are the figures to read.
 #include <benchmark/benchmark.h>
 
+#include <cstdio>
 #include <cstdlib>
+#include <memory>
 #include <string>
 
+#include "bench/support/paired.h"
 #include "teepnet/attest/dcap_appraise.h"
 #include "teepnet/attest/dcap_quote.h"
 #include "teepnet/base/file.h"
+#include "teepnet/crypto/bench_baseline.h"
 #include "teepnet/crypto/signature.h"
 #include "teepnet/crypto/x509.h"
 
@@ -17,6 +23,12 @@ namespace {
 
 using namespace teepnet;
 using namespace teepnet::attest;
+using crypto::baseline::BareVerifier;
+
+[[noreturn]] void Die(const char* what) {
+  std::fprintf(stderr, "attest_dcap_bench: %s\n", what);
+  std::abort();
+}
 
 std::string Vectors() {
   const char* env = std::getenv("TEEPNET_VECTORS");
@@ -25,7 +37,7 @@ std::string Vectors() {
 
 Bytes Load(const std::string& rel) {
   auto b = ReadFile(Vectors() + "/" + rel);
-  if (!b.ok()) std::abort();
+  if (!b.ok()) Die("cannot read a vector file (set TEEPNET_VECTORS)");
   return *b;
 }
 
@@ -49,28 +61,49 @@ Fixture Tdx() {
           1751328000};
 }
 
-void BareVerify(benchmark::State& state, const Fixture& f) {
-  auto q = ParseDcapQuote(f.quote);
-  auto pem = crypto::Certificate::ParsePemBundle(AsChars(q->cert_data));
-  auto pck_key = pem->front().public_key();
-  for (auto _ : state) {
-    auto key = crypto::PublicKey::FromCoordinates(
+// The bound: both verifications on exactly the bytes and keys the appraisal uses, each key
+// decoded once with its verify context built up front (the attestation key comes in the quote,
+// the PCK key from the cached chain), signatures converted to DER in advance.
+class BareVerifies {
+ public:
+  explicit BareVerifies(const Fixture& f) {
+    auto q = ParseDcapQuote(f.quote);
+    if (!q.ok()) Die("quote does not parse");
+    auto ak = crypto::PublicKey::FromCoordinates(
         crypto::KeyType::kP256, q->attestation_key.first(32), q->attestation_key.last(32));
-    bool ok = crypto::Verify(*key, crypto::SignatureAlgorithm::kEcdsaSha256, q->signed_region,
-                             q->quote_signature)
-                  .ok() &&
-              crypto::Verify(*pck_key, crypto::SignatureAlgorithm::kEcdsaSha256, q->qe_report.raw,
-                             q->qe_report_signature)
-                  .ok();
-    if (!ok) std::abort();
+    auto pem = crypto::Certificate::ParsePemBundle(AsChars(q->cert_data));
+    if (!ak.ok() || !pem.ok() || pem->empty()) Die("attestation key or PCK chain");
+    auto pck = pem->front().public_key();
+    if (!pck.ok()) Die("PCK key");
+    quote_ = std::make_unique<BareVerifier>(*ak, crypto::HashAlgorithm::kSha256);
+    qe_ = std::make_unique<BareVerifier>(*pck, crypto::HashAlgorithm::kSha256);
+    signed_region_ = ToBytes(q->signed_region);
+    quote_der_ = *crypto::EcdsaRawToDer(q->quote_signature);
+    qe_report_ = ToBytes(q->qe_report.raw);
+    qe_der_ = *crypto::EcdsaRawToDer(q->qe_report_signature);
+    if (!Verify()) Die("bare verify rejects the quote");
+  }
+  bool Verify() {
+    return quote_->VerifyDer(signed_region_, quote_der_) && qe_->VerifyDer(qe_report_, qe_der_);
+  }
+
+ private:
+  std::unique_ptr<BareVerifier> quote_, qe_;
+  Bytes signed_region_, quote_der_, qe_report_, qe_der_;
+};
+
+void BareVerify(benchmark::State& state, const Fixture& f) {
+  BareVerifies bare(f);
+  for (auto _ : state) {
+    if (!bare.Verify()) Die("bare verify failed");
   }
   state.SetItemsProcessed(state.iterations());
 }
 
-void BM_SgxBareSignatureVerify(benchmark::State& state) {
+void BM_SgxBareTwoVerifies(benchmark::State& state) {
   BareVerify(state, Sgx());
 }
-void BM_TdxBareSignatureVerify(benchmark::State& state) {
+void BM_TdxBareTwoVerifies(benchmark::State& state) {
   BareVerify(state, Tdx());
 }
 
@@ -80,7 +113,7 @@ void BM_SgxAppraiseCached(benchmark::State& state) {
   SgxPolicy policy;
   for (auto _ : state) {
     auto a = AppraiseSgx(f.quote, f.endorsements, policy, f.at, &cache);
-    if (!a.ok() || a->Overall() == Tier::kContraindicated) std::abort();
+    if (!a.ok() || a->Overall() == Tier::kContraindicated) Die("SGX appraisal");
   }
   state.SetItemsProcessed(state.iterations());
 }
@@ -91,7 +124,7 @@ void BM_TdxAppraiseCached(benchmark::State& state) {
   TdxPolicy policy;
   for (auto _ : state) {
     auto a = AppraiseTdx(f.quote, f.endorsements, policy, f.at, &cache);
-    if (!a.ok() || a->Overall() == Tier::kContraindicated) std::abort();
+    if (!a.ok() || a->Overall() == Tier::kContraindicated) Die("TDX appraisal");
   }
   state.SetItemsProcessed(state.iterations());
 }
@@ -101,16 +134,49 @@ void BM_TdxAppraiseUncached(benchmark::State& state) {
   TdxPolicy policy;
   for (auto _ : state) {
     auto a = AppraiseTdx(f.quote, f.endorsements, policy, f.at);
-    if (!a.ok()) std::abort();
+    if (!a.ok()) Die("TDX appraisal");
   }
   state.SetItemsProcessed(state.iterations());
 }
 
-BENCHMARK(BM_SgxBareSignatureVerify);
-BENCHMARK(BM_SgxAppraiseCached);
-BENCHMARK(BM_TdxBareSignatureVerify);
-BENCHMARK(BM_TdxAppraiseCached);
-BENCHMARK(BM_TdxAppraiseUncached);
+template <typename Appraise>
+void PairedWithBare(benchmark::State& state, const Fixture& f, Appraise appraise) {
+  BareVerifies bare(f);
+  appraise();  // chains and collateral are verified once, outside the timing
+  teepnet::bench::Paired(state, appraise, [&bare] {
+    if (!bare.Verify()) Die("bare verify failed");
+  });
+}
+
+void BM_SgxAppraiseVsBareVerifiesPaired(benchmark::State& state) {
+  Fixture f = Sgx();
+  DcapVerificationCache cache;
+  SgxPolicy policy;
+  PairedWithBare(state, f, [&] {
+    auto a = AppraiseSgx(f.quote, f.endorsements, policy, f.at, &cache);
+    if (!a.ok() || a->Overall() == Tier::kContraindicated) Die("SGX appraisal");
+    benchmark::DoNotOptimize(a->trust);
+  });
+}
+
+void BM_TdxAppraiseVsBareVerifiesPaired(benchmark::State& state) {
+  Fixture f = Tdx();
+  DcapVerificationCache cache;
+  TdxPolicy policy;
+  PairedWithBare(state, f, [&] {
+    auto a = AppraiseTdx(f.quote, f.endorsements, policy, f.at, &cache);
+    if (!a.ok() || a->Overall() == Tier::kContraindicated) Die("TDX appraisal");
+    benchmark::DoNotOptimize(a->trust);
+  });
+}
+
+BENCHMARK(BM_SgxBareTwoVerifies)->Unit(benchmark::kMicrosecond);
+BENCHMARK(BM_SgxAppraiseCached)->Unit(benchmark::kMicrosecond);
+BENCHMARK(BM_SgxAppraiseVsBareVerifiesPaired)->Unit(benchmark::kMicrosecond);
+BENCHMARK(BM_TdxBareTwoVerifies)->Unit(benchmark::kMicrosecond);
+BENCHMARK(BM_TdxAppraiseCached)->Unit(benchmark::kMicrosecond);
+BENCHMARK(BM_TdxAppraiseVsBareVerifiesPaired)->Unit(benchmark::kMicrosecond);
+BENCHMARK(BM_TdxAppraiseUncached)->Unit(benchmark::kMicrosecond);
 
 }  // namespace
 

@@ -13,6 +13,16 @@
 // and the Agent side re-counted here during the run) times the bare OpenSSL cost measured
 // here, with both sides sharing this machine's cores: bound = cores / crypto time.
 //
+// Closed loop (the default) each device starts its next exchange as soon as one ends, so with
+// N devices the latency is N / throughput by Little's law whatever the server does. With
+// --open-rate R1,R2,... the devices poll instead (open loop): together they start R exchanges
+// a second, device i of N at start + i/R + k*N/R for k = 0, 1, ...; a device whose previous
+// exchange overran its slot starts the next at once. Latency is then measured from the
+// scheduled start, so time spent waiting behind the device's own late exchange counts as
+// queueing. Slots scheduled inside the window but not started by its end are reported as
+// "unstarted" (the offered rate was not sustained); exchanges started in the window count
+// in the latencies even when they end after it.
+//
 // Not a Google Benchmark program, but `make bench` passes it --benchmark_out=FILE (JSON
 // results are written there) and --benchmark_out_format=...; other --benchmark_* flags are
 // ignored.
@@ -56,6 +66,7 @@ using Clock = std::chrono::steady_clock;
 
 struct Options {
   std::vector<int> brokers = {1, 50, 200};
+  std::vector<double> open_rates;  // exchanges/s offered by all devices together; empty: closed
   double seconds = 5;
   int runs = 3;
   int moc_threads = 64;  // enough handlers in flight for group commit to batch (store docs)
@@ -66,8 +77,9 @@ struct Options {
 [[noreturn]] void Usage(const std::string& why) {
   std::fprintf(stderr,
                "teep_http_bench: %s\n"
-               "usage: teep_http_bench [--brokers 1,50,200] [--seconds 5] [--runs 3]\n"
-               "                       [--moc-threads 64] [--moc PATH] [--benchmark_out=FILE]\n",
+               "usage: teep_http_bench [--brokers 1,50,200] [--open-rate R1,R2,...]\n"
+               "                       [--seconds 5] [--runs 3] [--moc-threads 64] [--moc PATH]\n"
+               "                       [--benchmark_out=FILE]\n",
                why.c_str());
   std::exit(2);
 }
@@ -100,6 +112,15 @@ Options ParseArgs(int argc, char** argv) {
         if (n < 1 || n > 2000) Usage("--brokers: 1..2000 each");
         o.brokers.push_back(n);
       }
+    } else if (arg == "--open-rate") {
+      o.open_rates.clear();
+      std::stringstream list(take());
+      for (std::string item; std::getline(list, item, ',');) {
+        const double rate = std::atof(item.c_str());
+        if (rate <= 0 || rate > 100000) Usage("--open-rate: 0..100000 exchanges/s each");
+        o.open_rates.push_back(rate);
+      }
+      if (o.open_rates.empty()) Usage("--open-rate: empty");
     } else if (arg == "--seconds") {
       o.seconds = std::atof(take().c_str());
       if (o.seconds <= 0 || o.seconds > 600) Usage("--seconds: 0..600");
@@ -136,26 +157,40 @@ double LoadAverage() {
   return one;
 }
 
-// utime + stime of a process, from /proc/<pid>/stat, in seconds.
-double ProcessCpuSeconds(pid_t pid) {
+// CPU time of a process in seconds: all of it, and the part spent in the kernel (system
+// calls: TCP on loopback, the store's writes and fsyncs, futex waits).
+struct CpuTimes {
+  double total = 0;
+  double kernel = 0;
+  CpuTimes operator-(const CpuTimes& o) const { return {total - o.total, kernel - o.kernel}; }
+};
+
+// utime + stime of a process, from /proc/<pid>/stat.
+CpuTimes ProcessCpu(pid_t pid) {
   std::ifstream in("/proc/" + std::to_string(pid) + "/stat");
   std::string stat((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
   const size_t close = stat.rfind(')');
-  if (close == std::string::npos) return 0;
+  if (close == std::string::npos) return {};
   std::istringstream fields(stat.substr(close + 2));
   std::string field;
-  double ticks = 0;
+  double utime = 0;
+  double stime = 0;
   for (int i = 3; i <= 15 && fields >> field; ++i) {
-    if (i == 14 || i == 15) ticks += std::atof(field.c_str());  // utime, stime
+    if (i == 14) utime = std::atof(field.c_str());
+    if (i == 15) stime = std::atof(field.c_str());
   }
-  return ticks / static_cast<double>(sysconf(_SC_CLK_TCK));
+  const double tick = static_cast<double>(sysconf(_SC_CLK_TCK));
+  return {(utime + stime) / tick, stime / tick};
 }
 
-double SelfCpuSeconds() {
+CpuTimes SelfCpu() {
   rusage u{};
   getrusage(RUSAGE_SELF, &u);
-  return static_cast<double>(u.ru_utime.tv_sec + u.ru_stime.tv_sec) +
-         static_cast<double>(u.ru_utime.tv_usec + u.ru_stime.tv_usec) / 1e6;
+  const double user =
+      static_cast<double>(u.ru_utime.tv_sec) + static_cast<double>(u.ru_utime.tv_usec) / 1e6;
+  const double sys =
+      static_cast<double>(u.ru_stime.tv_sec) + static_cast<double>(u.ru_stime.tv_usec) / 1e6;
+  return {user + sys, sys};
 }
 
 double Percentile(std::vector<double>& sorted_ms, double p) {
@@ -186,14 +221,18 @@ class TempDir {
 
 struct RunResult {
   int brokers = 0;
-  uint64_t exchanges = 0;  // completed inside the window
+  double offered_per_s = 0;  // open loop; 0: closed loop
+  uint64_t unstarted = 0;    // open loop: slots in the window never started
+  uint64_t exchanges = 0;    // completed inside the window
   uint64_t failures = 0;
   double window_s = 0;
   double per_second = 0;
   double p50_ms = 0;
   double p99_ms = 0;
   double tam_cpu_us = 0;      // teepnet-moc CPU per exchange
+  double tam_sys_us = 0;      // of which in the kernel
   double driver_cpu_us = 0;   // Brokers + Agents CPU per exchange
+  double driver_sys_us = 0;   // of which in the kernel
   CryptoCounts agent_counts;  // per exchange, counted in this driver (times 1000)
   std::string first_failure;
 };
@@ -206,7 +245,8 @@ class Bench {
  private:
   Status StartMoc();
   Status EnrollDevices(int count);
-  RunResult RunOnce(int brokers);
+  // `open_rate` 0: closed loop; else the total offered exchanges/s (open loop).
+  RunResult RunOnce(int brokers, double open_rate);
 
   Options o_;
   TempDir dir_;
@@ -283,13 +323,20 @@ Status Bench::EnrollDevices(int count) {
   return OkStatus();
 }
 
-RunResult Bench::RunOnce(int brokers) {
+RunResult Bench::RunOnce(int brokers, double open_rate) {
   struct PerThread {
     std::vector<double> latencies_ms;
     uint64_t failures = 0;
-    uint64_t late = 0;  // finished after the window closed
+    uint64_t late = 0;       // finished after the window closed
+    uint64_t unstarted = 0;  // open loop: slots of the window it never got to
     std::string first_failure;
   };
+  const bool open = open_rate > 0;
+  const auto window =
+      std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(o_.seconds));
+  // Open loop: each device's slots are this far apart, device t's first at t / rate.
+  const auto period = std::chrono::duration_cast<Clock::duration>(
+      std::chrono::duration<double>(open ? brokers / open_rate : 0));
   std::vector<PerThread> per_thread(static_cast<size_t>(brokers));
   std::atomic<bool> stop{false};
   std::latch ready(brokers + 1);
@@ -337,6 +384,30 @@ RunResult Bench::RunOnce(int brokers) {
       }
       ready.count_down();
       go.wait();
+      if (open) {
+        const Clock::time_point window_end = start + window;
+        Clock::time_point slot =
+            start + std::chrono::duration_cast<Clock::duration>(
+                        std::chrono::duration<double>(static_cast<double>(t) / open_rate));
+        for (; slot < window_end; slot += period) {
+          std::this_thread::sleep_until(slot);
+          if (Clock::now() >= window_end) {
+            // Behind schedule past the window's end: these slots were offered, not served.
+            for (; slot < window_end; slot += period) ++mine.unstarted;
+            break;
+          }
+          std::string failure = exchange();
+          const Clock::time_point t1 = Clock::now();
+          if (!failure.empty()) {
+            if (mine.first_failure.empty()) mine.first_failure = failure;
+            ++mine.failures;
+            continue;
+          }
+          if (t1 > window_end) ++mine.late;
+          mine.latencies_ms.push_back(std::chrono::duration<double, std::milli>(t1 - slot).count());
+        }
+        return;
+      }
       while (!stop.load(std::memory_order_relaxed)) {
         const Clock::time_point t0 = Clock::now();
         std::string failure = exchange();
@@ -356,30 +427,35 @@ RunResult Bench::RunOnce(int brokers) {
   }
   ready.arrive_and_wait();
   const CryptoCounts counts_before = CountedCrypto();
-  const double tam_cpu_before = ProcessCpuSeconds(moc_->pid());
-  const double self_cpu_before = SelfCpuSeconds();
+  const CpuTimes tam_cpu_before = ProcessCpu(moc_->pid());
+  const CpuTimes self_cpu_before = SelfCpu();
   start = Clock::now();
   go.count_down();
-  std::this_thread::sleep_for(std::chrono::duration<double>(o_.seconds));
+  std::this_thread::sleep_until(start + window);
   stop.store(true);
   end = Clock::now();
-  const double tam_cpu = ProcessCpuSeconds(moc_->pid()) - tam_cpu_before;
-  const double self_cpu = SelfCpuSeconds() - self_cpu_before;
+  const CpuTimes tam_cpu = ProcessCpu(moc_->pid()) - tam_cpu_before;
+  const CpuTimes self_cpu = SelfCpu() - self_cpu_before;
   for (std::thread& t : threads) t.join();
   const CryptoCounts counts = CountedCrypto() - counts_before;
 
   RunResult r;
   r.brokers = brokers;
+  r.offered_per_s = open_rate;
   std::vector<double> all;
   uint64_t late = 0;
   for (PerThread& p : per_thread) {
     all.insert(all.end(), p.latencies_ms.begin(), p.latencies_ms.end());
     r.failures += p.failures;
     late += p.late;
+    r.unstarted += p.unstarted;
     if (r.first_failure.empty()) r.first_failure = p.first_failure;
   }
   std::sort(all.begin(), all.end());
-  r.exchanges = all.size();
+  // Closed loop: only exchanges that ended inside the window are in `all`. Open loop: `all`
+  // also holds those started in the window that ended after it (their latency counts); the
+  // rate counts only those that ended inside.
+  r.exchanges = all.size() - (open ? late : 0);
   r.window_s = std::chrono::duration<double>(end - start).count();
   r.per_second = static_cast<double>(r.exchanges) / r.window_s;
   r.p50_ms = Percentile(all, 0.50);
@@ -387,8 +463,10 @@ RunResult Bench::RunOnce(int brokers) {
   // CPU is sampled over the window; exchanges still in flight when it closed ran partly in it.
   const double in_window = static_cast<double>(r.exchanges) + 0.5 * static_cast<double>(late);
   if (in_window > 0) {
-    r.tam_cpu_us = tam_cpu * 1e6 / in_window;
-    r.driver_cpu_us = self_cpu * 1e6 / in_window;
+    r.tam_cpu_us = tam_cpu.total * 1e6 / in_window;
+    r.tam_sys_us = tam_cpu.kernel * 1e6 / in_window;
+    r.driver_cpu_us = self_cpu.total * 1e6 / in_window;
+    r.driver_sys_us = self_cpu.kernel * 1e6 / in_window;
   }
   const uint64_t done = r.exchanges + late;
   if (done > 0) {
@@ -424,46 +502,59 @@ int Bench::Main() {
 
   const double cores = static_cast<double>(sysconf(_SC_NPROCESSORS_ONLN));
   json results = json::array();
-  std::printf("\n%7s %4s %9s %9s %9s %9s %10s %10s %10s %8s %8s %5s\n", "brokers", "run", "exch/s",
-              "p50 ms", "p99 ms", "failures", "tam cpu us", "drv cpu us", "bound/s", "of bound",
-              "agent s/v", "load");
+  std::printf("\n%7s %7s %4s %9s %9s %9s %9s %9s %10s %8s %10s %8s %10s %8s %8s %5s\n", "brokers",
+              "offered", "run", "exch/s", "p50 ms", "p99 ms", "failures", "unstarted", "tam cpu us",
+              "tam sys", "drv cpu us", "drv sys", "bound/s", "of bound", "agent s/v", "load");
+  // 0 stands for the closed loop.
+  const std::vector<double> rates = o_.open_rates.empty() ? std::vector<double>{0} : o_.open_rates;
   for (int brokers : o_.brokers) {
-    for (int run = 1; run <= o_.runs; ++run) {
-      const BareCryptoCost bare = MeasureBareCrypto(0.2);
-      RunResult r = RunOnce(brokers);
-      const double crypto_us = bare.ExchangeUs(total);
-      const double bound = cores * 1e6 / crypto_us;
-      const double load = LoadAverage();
-      std::printf(
-          "%7d %4d %9.0f %9.2f %9.2f %9llu %10.0f %10.0f %10.0f %7.1f%% %4.2f/%4.2f %5.1f\n",
-          brokers, run, r.per_second, r.p50_ms, r.p99_ms,
-          static_cast<unsigned long long>(r.failures), r.tam_cpu_us, r.driver_cpu_us, bound,
-          100.0 * r.per_second / bound, r.agent_counts.signs / 1000.0,
-          r.agent_counts.verifies / 1000.0, load);
-      if (!r.first_failure.empty())
-        std::printf("        first failure: %s\n", r.first_failure.c_str());
-      std::fflush(stdout);
-      results.push_back({{"name", "teep_http/brokers:" + std::to_string(brokers)},
-                         {"run", run},
-                         {"brokers", brokers},
-                         {"exchanges", r.exchanges},
-                         {"failures", r.failures},
-                         {"window_s", r.window_s},
-                         {"exchanges_per_s", r.per_second},
-                         {"p50_ms", r.p50_ms},
-                         {"p99_ms", r.p99_ms},
-                         {"tam_cpu_us_per_exchange", r.tam_cpu_us},
-                         {"driver_cpu_us_per_exchange", r.driver_cpu_us},
-                         {"signs_per_exchange", total.signs},
-                         {"verifies_per_exchange", total.verifies},
-                         {"agent_signs_per_exchange_here", r.agent_counts.signs / 1000.0},
-                         {"agent_verifies_per_exchange_here", r.agent_counts.verifies / 1000.0},
-                         {"bare_sign_us", bare.sign_us},
-                         {"bare_verify_us", bare.verify_us},
-                         {"crypto_us_per_exchange", crypto_us},
-                         {"crypto_bound_per_s", bound},
-                         {"fraction_of_bound", r.per_second / bound},
-                         {"load_average_1min", load}});
+    for (double rate : rates) {
+      for (int run = 1; run <= o_.runs; ++run) {
+        const BareCryptoCost bare = MeasureBareCrypto(0.2);
+        RunResult r = RunOnce(brokers, rate);
+        const double crypto_us = bare.ExchangeUs(total);
+        const double bound = cores * 1e6 / crypto_us;
+        const double load = LoadAverage();
+        const std::string offered = rate > 0 ? std::to_string(static_cast<long>(rate)) : "closed";
+        std::printf(
+            "%7d %7s %4d %9.0f %9.2f %9.2f %9llu %9llu %10.0f %8.0f %10.0f %8.0f %10.0f %7.1f%% "
+            "%4.2f/%4.2f %5.1f\n",
+            brokers, offered.c_str(), run, r.per_second, r.p50_ms, r.p99_ms,
+            static_cast<unsigned long long>(r.failures),
+            static_cast<unsigned long long>(r.unstarted), r.tam_cpu_us, r.tam_sys_us,
+            r.driver_cpu_us, r.driver_sys_us, bound, 100.0 * r.per_second / bound,
+            r.agent_counts.signs / 1000.0, r.agent_counts.verifies / 1000.0, load);
+        if (!r.first_failure.empty())
+          std::printf("        first failure: %s\n", r.first_failure.c_str());
+        std::fflush(stdout);
+        std::string name = "teep_http/brokers:" + std::to_string(brokers);
+        if (rate > 0) name += "/open_rate:" + offered;
+        results.push_back({{"name", name},
+                           {"run", run},
+                           {"brokers", brokers},
+                           {"offered_per_s", rate},
+                           {"exchanges", r.exchanges},
+                           {"failures", r.failures},
+                           {"unstarted", r.unstarted},
+                           {"window_s", r.window_s},
+                           {"exchanges_per_s", r.per_second},
+                           {"p50_ms", r.p50_ms},
+                           {"p99_ms", r.p99_ms},
+                           {"tam_cpu_us_per_exchange", r.tam_cpu_us},
+                           {"tam_kernel_cpu_us_per_exchange", r.tam_sys_us},
+                           {"driver_cpu_us_per_exchange", r.driver_cpu_us},
+                           {"driver_kernel_cpu_us_per_exchange", r.driver_sys_us},
+                           {"signs_per_exchange", total.signs},
+                           {"verifies_per_exchange", total.verifies},
+                           {"agent_signs_per_exchange_here", r.agent_counts.signs / 1000.0},
+                           {"agent_verifies_per_exchange_here", r.agent_counts.verifies / 1000.0},
+                           {"bare_sign_us", bare.sign_us},
+                           {"bare_verify_us", bare.verify_us},
+                           {"crypto_us_per_exchange", crypto_us},
+                           {"crypto_bound_per_s", bound},
+                           {"fraction_of_bound", r.per_second / bound},
+                           {"load_average_1min", load}});
+      }
     }
   }
   const int stopped = moc_->Stop(5000);

@@ -239,27 +239,6 @@ json Throughput(Fixture& f, const Options& o) {
   return j;
 }
 
-// A done request keeps its slot (its TA instance runs on); the demo's 64 slots per device would
-// run out after 64 requests, so the bench registers as many as the M/OC allows.
-Status RaiseSlots(cli::DemoCluster& cluster) {
-  TEEPNET_ASSIGN_OR_RETURN(std::string admin,
-                           common::ReadToken(cluster.dir() + "/moc/admin-token"));
-  TEEPNET_ASSIGN_OR_RETURN(cli::MocClient client, cli::MocClient::Create(cluster.url(), "", admin));
-  for (const cli::DemoDevice& d : cluster.devices()) {
-    if (d.architecture != "sgx" && d.architecture != "trustzone") continue;
-    const std::string body = json{
-        {"architecture", d.architecture},
-        {"instance_types", {"process"}},
-        {"slots", 65536}}.dump();
-    TEEPNET_ASSIGN_OR_RETURN(
-        cli::MocReply put,
-        client.Call("PUT", "/api/v1/devices/" + d.id + "/capacity", "application/json",
-                    AsBytes(body), cli::Retry::kNo, Clock::now() + std::chrono::seconds(10)));
-    if (put.status != 200) return Error(Code::kUnavailable, "capacity: " + put.ErrorText());
-  }
-  return OkStatus();
-}
-
 double LoadAverage() {
   double load[1] = {0};
   return ::getloadavg(load, 1) == 1 ? load[0] : -1;
@@ -279,13 +258,12 @@ int Run(const Options& o) {
   std::printf("starting an M/OC and simulated devices (programs in %s), load average %.2f...\n",
               o.bin.c_str(), load_before);
   std::fflush(stdout);
-  auto cluster = cli::DemoCluster::Start(o.bin, {{"sgx", {"process"}}, {"trustzone", {"process"}}});
+  // A done request keeps its slot (its TA instance runs on); the demo's 64 slots per device
+  // would run out after 64 requests, so the devices' Agents claim as many as the M/OC allows.
+  auto cluster =
+      cli::DemoCluster::Start(o.bin, {{"sgx", {"process"}}, {"trustzone", {"process"}}}, {}, 65536);
   if (!cluster.ok()) {
     std::fprintf(stderr, "use_cases_bench: %s\n", cluster.error().ToString().c_str());
-    return 1;
-  }
-  if (Status s = RaiseSlots(**cluster); !s.ok()) {
-    std::fprintf(stderr, "use_cases_bench: %s\n", s.error().ToString().c_str());
     return 1;
   }
   auto pem = ReadFile((*cluster)->dir() + "/moc/ear-key.pub.pem");

@@ -61,6 +61,8 @@ struct Options {
   std::string vm_kernel;
   std::string vm_guest_agent;
   bool vm_try_kvm = false;
+  std::string instance_types;  // "process,container": what the evidence claims it can start
+  int64_t slots = 4;
 };
 
 // Where a container's bundle lives by default: outside the 0700 data directory, whose
@@ -162,6 +164,12 @@ int Run(std::span<char* const> args) {
                "this program)");
   flags.Bool("vm-try-kvm", &o.vm_try_kvm,
              "boot VMs under KVM if a bounded probe boot under it succeeds (default: TCG)");
+  flags.String("instance-types", &o.instance_types, "LIST",
+               "what this Agent offers to run, e.g. process,container (process, container, vm):\n"
+               "claimed with --slots in its evidence (teepnet_capacity), from which the M/OC\n"
+               "takes the device's capacity; without it the evidence claims none");
+  flags.Int("slots", &o.slots, "N", "how many instances at once, with --instance-types", 1,
+            evidence::kMaxCapacitySlots);
   common::JsonLog log("teepnet-agent");
   auto positional = flags.Parse(args);
   if (!positional.ok()) {
@@ -178,6 +186,25 @@ int Run(std::span<char* const> args) {
        (!evidence::IsSimPlatform(o.platform) || o.sim_vendors.empty()))) {
     std::fprintf(stderr, "bad arguments\n\n%s", flags.Help().c_str());
     return kExitUsage;
+  }
+  // USE-CASES "Device capacity": the claim is checked here so a typo stops the Agent at start,
+  // not at the M/OC.
+  std::optional<evidence::CapacityClaim> capacity;
+  if (!o.instance_types.empty()) {
+    evidence::CapacityClaim claim;
+    std::string_view list = o.instance_types;
+    while (!list.empty()) {
+      const size_t comma = list.find(',');
+      claim.instance_types.emplace_back(list.substr(0, comma));
+      list = comma == std::string_view::npos ? std::string_view() : list.substr(comma + 1);
+    }
+    claim.slots = static_cast<uint32_t>(o.slots);
+    if (Status valid = evidence::CheckCapacityClaim(claim); !valid.ok()) {
+      std::fprintf(stderr, "bad --instance-types/--slots: %s\n\n%s",
+                   valid.error().message().c_str(), flags.Help().c_str());
+      return kExitUsage;
+    }
+    capacity = std::move(claim);
   }
   runtime::ContainerLimits container_limits;
   container_limits.memory_bytes = static_cast<uint64_t>(o.container_memory);
@@ -259,6 +286,10 @@ int Run(std::span<char* const> args) {
         *platform, **store, *key, std::vector<crypto::PublicKey>{hpke_key->public_key()},
         evidence::AgentIdentity{oemid, ToBytes(std::string_view(o.platform)), "teepnet 1"},
         instances.get());
+    if (capacity) evidence_provider->SetCapacity(*capacity);
+  } else if (capacity) {
+    // sim-generic has no evidence to carry the claim: the operator registers its capacity.
+    log.Warn("capacity-unclaimed", {{"reason", "no platform evidence on sim-generic"}});
   }
   auto core = agent::AgentCore::Create(std::move(config), **store, /*fetcher=*/nullptr, clock,
                                        crypto::SystemRandom::Get(), evidence_provider.get());

@@ -1,5 +1,7 @@
 #include "services/agent/agent_protocol.h"
 
+#include <cstdint>
+
 #include "services/common/errc.h"
 #include "teepnet/base/byte_reader.h"
 #include "teepnet/base/byte_writer.h"
@@ -61,12 +63,48 @@ Result<std::string> ReadField(cbor::Reader& r, uint64_t key, std::string_view na
   return std::string(text);
 }
 
-Result<Bytes> ReadByteField(cbor::Reader& r, uint64_t key, std::string_view name) {
+Result<Bytes> ReadByteField(cbor::Reader& r, uint64_t key, std::string_view name,
+                            size_t limit = SIZE_MAX) {
   TEEPNET_RETURN_IF_ERROR(ExpectKey(r, key));
   const size_t at = r.offset();
   ByteView bytes;
   if (!r.ReadBytes(&bytes).ok()) return Malformed(std::string(name) + " must be a bstr", at);
+  if (bytes.size() > limit) return Malformed(std::string(name) + " is longer than the limit", at);
   return ToBytes(bytes);
+}
+
+Status ExpectMapOf(cbor::Reader& r, size_t entries, std::string_view what) {
+  size_t n = 0;
+  if (!r.ReadMapHeader(&n).ok() || n != entries) {
+    return Malformed(std::string(what) + ": not a map of " + std::to_string(entries) +
+                         (entries == 1 ? " entry" : " entries"),
+                     0);
+  }
+  return OkStatus();
+}
+
+// {1: bstr}: the ok bodies of ops 6 and 7.
+Bytes EncodeOneBytes(ByteView bytes) {
+  cbor::Writer w(bytes.size() + 16);
+  w.WriteMapHeader(1);
+  w.WriteUint(1);
+  w.WriteBytes(bytes);
+  return std::move(w).Take();
+}
+
+Result<Bytes> DecodeOneBytes(ByteView body, size_t limit, std::string_view what) {
+  cbor::Reader r(body, cbor::DecodeOptions::Deterministic());
+  TEEPNET_RETURN_IF_ERROR(ExpectMapOf(r, 1, what));
+  TEEPNET_ASSIGN_OR_RETURN(Bytes out, ReadByteField(r, 1, what, limit));
+  if (!r.ExpectEnd().ok()) return Malformed(std::string(what) + ": trailing bytes", r.offset());
+  return out;
+}
+
+// A request id: present and within kMaxDeliveryFieldBytes.
+Result<std::string> ReadRequestId(cbor::Reader& r, std::string_view what) {
+  TEEPNET_ASSIGN_OR_RETURN(std::string id, ReadField(r, 1, "request_id"));
+  if (id.empty()) return Malformed(std::string(what) + ": request_id is empty", r.offset());
+  return id;
 }
 
 constexpr uint64_t kTargetAgent = 0;
@@ -93,7 +131,9 @@ Result<AgentRequest> DecodeRequest(ByteView frame) {
       break;
     case AgentOp::kProcessTeepMessage:
     case AgentOp::kProcessError:
-    case AgentOp::kDeliverSealed: break;
+    case AgentOp::kDeliverSealed:
+    case AgentOp::kRelayToTa:
+    case AgentOp::kFetchUa: break;
     default: return Malformed("unknown op " + std::to_string(op), 0);
   }
   return AgentRequest{static_cast<AgentOp>(op), r.Rest()};
@@ -266,6 +306,65 @@ Result<Delivered> DecodeDelivered(ByteView body) {
   }
   if (!r.ExpectEnd().ok()) return Malformed("delivered: trailing bytes", r.offset());
   return out;
+}
+
+Bytes EncodeUaMessage(const UaMessage& message) {
+  cbor::Writer w(message.request_id.size() + message.message.size() + 16);
+  w.WriteMapHeader(2);
+  w.WriteUint(1);
+  w.WriteText(message.request_id);
+  w.WriteUint(2);
+  w.WriteBytes(message.message);
+  return std::move(w).Take();
+}
+
+Result<UaMessage> DecodeUaMessage(ByteView body) {
+  cbor::Reader r(body, cbor::DecodeOptions::Deterministic());
+  TEEPNET_RETURN_IF_ERROR(ExpectMapOf(r, 2, "ua message"));
+  UaMessage out;
+  TEEPNET_ASSIGN_OR_RETURN(out.request_id, ReadRequestId(r, "ua message"));
+  TEEPNET_ASSIGN_OR_RETURN(out.message, ReadByteField(r, 2, "message", kMaxUaMessageBytes));
+  if (!r.ExpectEnd().ok()) return Malformed("ua message: trailing bytes", r.offset());
+  return out;
+}
+
+Bytes EncodeTaAnswer(ByteView answer) {
+  return EncodeOneBytes(answer);
+}
+
+Result<Bytes> DecodeTaAnswer(ByteView body) {
+  return DecodeOneBytes(body, kMaxUaMessageBytes, "ta answer");
+}
+
+Bytes EncodeUaFetch(const UaFetch& request) {
+  cbor::Writer w(request.request_id.size() + request.component.size() + 16);
+  w.WriteMapHeader(2);
+  w.WriteUint(1);
+  w.WriteText(request.request_id);
+  w.WriteUint(2);
+  w.WriteText(request.component);
+  return std::move(w).Take();
+}
+
+Result<UaFetch> DecodeUaFetch(ByteView body) {
+  cbor::Reader r(body, cbor::DecodeOptions::Deterministic());
+  TEEPNET_RETURN_IF_ERROR(ExpectMapOf(r, 2, "ua fetch"));
+  UaFetch out;
+  TEEPNET_ASSIGN_OR_RETURN(out.request_id, ReadRequestId(r, "ua fetch"));
+  TEEPNET_ASSIGN_OR_RETURN(out.component, ReadField(r, 2, "component"));
+  if (out.component.empty()) return Malformed("ua fetch: component is empty", r.offset());
+  if (!r.ExpectEnd().ok()) return Malformed("ua fetch: trailing bytes", r.offset());
+  return out;
+}
+
+Bytes EncodeUaImage(ByteView ua) {
+  return EncodeOneBytes(ua);
+}
+
+Result<Bytes> DecodeUaImage(ByteView body) {
+  TEEPNET_ASSIGN_OR_RETURN(Bytes ua, DecodeOneBytes(body, kMaxUaImageBytes, "ua image"));
+  if (ua.empty()) return Malformed("ua image: the UA is empty", 0);
+  return ua;
 }
 
 }  // namespace teepnet::agentd

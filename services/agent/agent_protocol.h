@@ -13,6 +13,8 @@
 //                                                OptionalMessage
 //   4 kProcessError       TAM URI               (empty)
 //   5 kDeliverSealed      DeliverSealed (CBOR)  Delivered (CBOR)
+//   6 kRelayToTa          UaMessage (CBOR)      TaAnswer (CBOR)
+//   7 kFetchUa            UaFetch (CBOR)        UaImage (CBOR)
 //
 // Integers are big-endian. Decoders read through ByteReader and refuse trailing bytes.
 //
@@ -25,6 +27,16 @@
 // each request has one encoding (6: 0 is refused).
 //   Delivered     = {1: receipt bstr, ? 2: ua bstr}
 // both deterministic CBOR (RFC 8949 §4.2.1), decoded strictly with no trailing bytes.
+//
+// Op 6 (USE-CASES "Agent op 6") relays one message of a request's UA, which the Broker runs in
+// the REE, to the TA of the same request and returns the TA's answer (a TA answers each UA
+// message with exactly one kToUa frame, runtime/ta_wire.h):
+//   UaMessage = {1: request_id tstr, 2: message bstr}      TaAnswer = {1: answer bstr}
+// Op 7 (USE-CASES "Agent op 7") releases an installed UA component to the REE deployer (cases
+// 2, 3: the TAM deployed the UA in a signed SUIT envelope, which the Agent verified on install):
+//   UaFetch   = {1: request_id tstr, 2: component tstr}    UaImage  = {1: ua bstr}
+// `component` is the UA package's instance-style name "tc-<hex>" (the M/OC names it in the
+// request's inbox item). The same rules: deterministic CBOR, strict, no trailing bytes.
 #ifndef TEEPNET_SERVICES_AGENT_AGENT_PROTOCOL_H_
 #define TEEPNET_SERVICES_AGENT_AGENT_PROTOCOL_H_
 
@@ -44,6 +56,8 @@ enum class AgentOp : uint8_t {
   kRequestPolicyCheck = 3,
   kProcessError = 4,
   kDeliverSealed = 5,
+  kRelayToTa = 6,
+  kFetchUa = 7,
 };
 
 struct AgentRequest {
@@ -66,6 +80,13 @@ inline constexpr size_t kMaxUriBytes = 4096;
 // ids and the "tc-<hex>" instance names are far shorter).
 inline constexpr size_t kMaxDeliveryFieldBytes = 1024;
 
+// Op 6 limit: a UA message and a TA's answer to it. UA traffic is small questions and answers
+// (the TA treats it as public); a bulk transfer belongs in the PD.
+inline constexpr size_t kMaxUaMessageBytes = 64u << 10;
+// Op 7 limit: a UA executable, within the channel's 16 MiB frames (services/common/frame.h);
+// the M/OC takes envelopes up to 12 MiB.
+inline constexpr size_t kMaxUaImageBytes = 15u << 20;
+
 // How the TA runs (the request's Figure-2 instance type).
 enum class InstanceType : uint8_t { kProcess = 0, kContainer = 1, kVm = 2 };
 std::string_view InstanceTypeName(InstanceType type);  // "process", "container", "vm"
@@ -86,6 +107,22 @@ struct Delivered {
   std::optional<Bytes> ua;  // case 1: the UA executable for the REE deployer
 
   friend bool operator==(const Delivered&, const Delivered&) = default;
+};
+
+// Op 6: one message from the UA of `request_id` to the TA of the same request.
+struct UaMessage {
+  std::string request_id;
+  Bytes message;  // at most kMaxUaMessageBytes
+
+  friend bool operator==(const UaMessage&, const UaMessage&) = default;
+};
+
+// Op 7: the UA component `component` ("tc-<hex>") of request `request_id`.
+struct UaFetch {
+  std::string request_id;
+  std::string component;
+
+  friend bool operator==(const UaFetch&, const UaFetch&) = default;
 };
 
 Bytes EncodeRequest(AgentOp op, ByteView body = {});
@@ -111,6 +148,21 @@ Result<DeliverSealed> DecodeDeliverSealed(ByteView body);
 
 Bytes EncodeDelivered(const Delivered& delivered);
 Result<Delivered> DecodeDelivered(ByteView body);
+
+// kBadResponse for anything but the exact deterministic map: an empty or oversized request id,
+// a message above kMaxUaMessageBytes, trailing bytes.
+Bytes EncodeUaMessage(const UaMessage& message);
+Result<UaMessage> DecodeUaMessage(ByteView body);
+// The TA's answer, at most kMaxUaMessageBytes (may be empty).
+Bytes EncodeTaAnswer(ByteView answer);
+Result<Bytes> DecodeTaAnswer(ByteView body);
+
+// kBadResponse for an empty or oversized request id or component, trailing bytes.
+Bytes EncodeUaFetch(const UaFetch& request);
+Result<UaFetch> DecodeUaFetch(ByteView body);
+// The UA's bytes: not empty, at most kMaxUaImageBytes.
+Bytes EncodeUaImage(ByteView ua);
+Result<Bytes> DecodeUaImage(ByteView body);
 
 }  // namespace teepnet::agentd
 

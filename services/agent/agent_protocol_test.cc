@@ -258,5 +258,108 @@ TEST(Delivered, RefusesAnEmptyReceiptAnUnknownKeyAndTrailingBytes) {
   EXPECT_TRUE(FailsWith(DecodeDelivered(body), common::Errc::kBadResponse));
 }
 
+TEST(UaMessage, RoundTripsThroughARequestFrameAsTheDocumentedMap) {
+  const UaMessage m{"r", Bytes{'h', 'i'}};
+  // {1: "r", 2: h'6869'}
+  EXPECT_EQ(ToHex(EncodeUaMessage(m)),
+            "a20161720242"
+            "6869");
+  const Bytes frame = EncodeRequest(AgentOp::kRelayToTa, EncodeUaMessage(m));
+  auto request = DecodeRequest(frame);
+  TEEPNET_ASSERT_OK(request);
+  EXPECT_EQ(request->op, AgentOp::kRelayToTa);
+  auto decoded = DecodeUaMessage(request->body);
+  TEEPNET_ASSERT_OK(decoded);
+  EXPECT_EQ(*decoded, m);
+  // An empty message is a message.
+  auto empty = DecodeUaMessage(EncodeUaMessage(UaMessage{"r", {}}));
+  TEEPNET_ASSERT_OK(empty);
+  EXPECT_TRUE(empty->message.empty());
+}
+
+TEST(UaMessage, RefusesTrailingBytesMissingKeysAndAnEmptyRequestId) {
+  Bytes body = EncodeUaMessage(UaMessage{"r", Bytes{1}});
+  body.push_back(0);
+  EXPECT_TRUE(FailsWith(DecodeUaMessage(body), common::Errc::kBadResponse));
+  EXPECT_TRUE(FailsWith(DecodeUaMessage(FromHex("a1016172").value()), common::Errc::kBadResponse));
+  // {2: h'01', 1: "r"}: keys out of order.
+  EXPECT_TRUE(FailsWith(DecodeUaMessage(FromHex("a202410101"
+                                                "6172")
+                                            .value()),
+                        common::Errc::kBadResponse));
+  EXPECT_TRUE(
+      FailsWith(DecodeUaMessage(EncodeUaMessage(UaMessage{"", {1}})), common::Errc::kBadResponse));
+  // A message as a text string.
+  EXPECT_TRUE(FailsWith(DecodeUaMessage(FromHex("a201617202"
+                                                "6168")
+                                            .value()),
+                        common::Errc::kBadResponse));
+}
+
+TEST(UaMessage, RefusesAMessageOrRequestIdAboveItsLimit) {
+  UaMessage m{"r", Bytes(kMaxUaMessageBytes, 0x55)};
+  TEEPNET_EXPECT_OK(DecodeUaMessage(EncodeUaMessage(m)));
+  m.message.push_back(0x55);
+  EXPECT_TRUE(FailsWith(DecodeUaMessage(EncodeUaMessage(m)), common::Errc::kBadResponse));
+  m = UaMessage{std::string(kMaxDeliveryFieldBytes + 1, 'r'), {1}};
+  EXPECT_TRUE(FailsWith(DecodeUaMessage(EncodeUaMessage(m)), common::Errc::kBadResponse));
+}
+
+TEST(TaAnswer, RoundTripsAndRefusesAnOversizedAnswerOrTrailingBytes) {
+  // {1: h'6f6b'}
+  EXPECT_EQ(ToHex(EncodeTaAnswer(AsBytes(std::string_view("ok")))), "a101426f6b");
+  auto back = DecodeTaAnswer(EncodeTaAnswer(AsBytes(std::string_view("ok"))));
+  TEEPNET_ASSERT_OK(back);
+  EXPECT_EQ(*back, ToBytes(std::string_view("ok")));
+  EXPECT_TRUE(FailsWith(DecodeTaAnswer(EncodeTaAnswer(Bytes(kMaxUaMessageBytes + 1, 1))),
+                        common::Errc::kBadResponse));
+  Bytes body = EncodeTaAnswer(Bytes{1});
+  body.push_back(0x40);
+  EXPECT_TRUE(FailsWith(DecodeTaAnswer(body), common::Errc::kBadResponse));
+  EXPECT_TRUE(FailsWith(DecodeTaAnswer(Bytes{}), common::Errc::kBadResponse));
+  // A non-preferred length encoding of the same answer (0x58 0x02 for a 2-byte bstr).
+  EXPECT_TRUE(
+      FailsWith(DecodeTaAnswer(FromHex("a10158026f6b").value()), common::Errc::kBadResponse));
+}
+
+TEST(UaFetch, RoundTripsThroughARequestFrameAsTheDocumentedMap) {
+  const UaFetch f{"r", "tc-81"};
+  // {1: "r", 2: "tc-81"}
+  EXPECT_EQ(ToHex(EncodeUaFetch(f)),
+            "a20161720265"
+            "74632d3831");
+  const Bytes frame = EncodeRequest(AgentOp::kFetchUa, EncodeUaFetch(f));
+  auto request = DecodeRequest(frame);
+  TEEPNET_ASSERT_OK(request);
+  EXPECT_EQ(request->op, AgentOp::kFetchUa);
+  auto decoded = DecodeUaFetch(request->body);
+  TEEPNET_ASSERT_OK(decoded);
+  EXPECT_EQ(*decoded, f);
+}
+
+TEST(UaFetch, RefusesEmptyOrOverlongFieldsAndTrailingBytes) {
+  EXPECT_TRUE(
+      FailsWith(DecodeUaFetch(EncodeUaFetch(UaFetch{"", "tc-81"})), common::Errc::kBadResponse));
+  EXPECT_TRUE(
+      FailsWith(DecodeUaFetch(EncodeUaFetch(UaFetch{"r", ""})), common::Errc::kBadResponse));
+  EXPECT_TRUE(FailsWith(
+      DecodeUaFetch(EncodeUaFetch(UaFetch{"r", std::string(kMaxDeliveryFieldBytes + 1, 'c')})),
+      common::Errc::kBadResponse));
+  Bytes body = EncodeUaFetch(UaFetch{"r", "tc-81"});
+  body.push_back(0);
+  EXPECT_TRUE(FailsWith(DecodeUaFetch(body), common::Errc::kBadResponse));
+}
+
+TEST(UaImage, RoundTripsAndRefusesAnEmptyUa) {
+  const Bytes ua = {0x7f, 'E', 'L', 'F'};
+  auto back = DecodeUaImage(EncodeUaImage(ua));
+  TEEPNET_ASSERT_OK(back);
+  EXPECT_EQ(*back, ua);
+  EXPECT_TRUE(FailsWith(DecodeUaImage(EncodeUaImage(Bytes{})), common::Errc::kBadResponse));
+  Bytes body = EncodeUaImage(ua);
+  body.push_back(0);
+  EXPECT_TRUE(FailsWith(DecodeUaImage(body), common::Errc::kBadResponse));
+}
+
 }  // namespace
 }  // namespace teepnet::agentd

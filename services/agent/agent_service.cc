@@ -47,6 +47,8 @@ Bytes AgentService::Handle(ByteView request_frame) {
       return EncodeOk();
     }
     case AgentOp::kDeliverSealed: return HandleDeliver(request->body);
+    case AgentOp::kRelayToTa: return HandleRelayToTa(request->body);
+    case AgentOp::kFetchUa: return HandleFetchUa(request->body);
   }
   return EncodeFailure("unknown op");
 }
@@ -76,6 +78,40 @@ Bytes AgentService::HandleDeliver(ByteView body) {
   fields["ua"] = delivered->ua.has_value();
   log_.Info("delivered", std::move(fields));
   return EncodeOk(EncodeDelivered(*delivered));
+}
+
+Bytes AgentService::HandleRelayToTa(ByteView body) {
+  // The REE relays the UA's bytes: they are untrusted, and the TA treats them as public.
+  auto message = DecodeUaMessage(body);
+  if (!message.ok()) {
+    log_.Warn("ua-relay-refused", {{"error", message.error().ToString()}});
+    return EncodeFailure(message.error().ToString());
+  }
+  if (deliverer_ == nullptr) return EncodeFailure("this Agent runs no TAs (no instance backend)");
+  auto answer = deliverer_->RelayToTa(*message);
+  if (!answer.ok()) {
+    log_.Warn("ua-relay-failed",
+              {{"request_id", message->request_id}, {"error", answer.error().ToString()}});
+    return EncodeFailure(answer.error().ToString());
+  }
+  return EncodeOk(EncodeTaAnswer(*answer));
+}
+
+Bytes AgentService::HandleFetchUa(ByteView body) {
+  auto request = DecodeUaFetch(body);
+  if (!request.ok()) {
+    log_.Warn("ua-fetch-refused", {{"error", request.error().ToString()}});
+    return EncodeFailure(request.error().ToString());
+  }
+  if (deliverer_ == nullptr) return EncodeFailure("this Agent runs no TAs (no instance backend)");
+  auto ua = deliverer_->FetchUa(*request);
+  if (!ua.ok()) {
+    log_.Warn("ua-fetch-failed", {{"request_id", request->request_id},
+                                  {"component", request->component},
+                                  {"error", ua.error().ToString()}});
+    return EncodeFailure(ua.error().ToString());
+  }
+  return EncodeOk(EncodeUaImage(*ua));
 }
 
 Status ServeChannel(int fd, AgentService& service) {

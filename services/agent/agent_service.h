@@ -13,17 +13,21 @@
 namespace teepnet::agentd {
 
 // Op 5 (kDeliverSealed): opens or passes on a Network User's sealed bytes and returns the
-// receipt. Implemented by Delivery (delivery.h), which runs TAs in instances; an interface so
-// the service does not depend on the instance runtime.
+// receipt; op 6 (kRelayToTa): one UA message to the TA of its request, the answer back; op 7
+// (kFetchUa): an installed UA component for the REE deployer. Implemented by Delivery
+// (delivery.h), which runs TAs in instances; an interface so the service does not depend on
+// the instance runtime.
 class SealedDeliverer {
  public:
   virtual ~SealedDeliverer() = default;
   virtual Result<Delivered> Deliver(const DeliverSealed& request) = 0;
+  virtual Result<Bytes> RelayToTa(const UaMessage& message) = 0;
+  virtual Result<Bytes> FetchUa(const UaFetch& request) = 0;
 };
 
 class AgentService {
  public:
-  // `core`, `log` and `deliverer` must outlive the service. Without a deliverer, op 5 is
+  // `core`, `log` and `deliverer` must outlive the service. Without a deliverer, ops 5-7 are
   // refused (this Agent cannot run TAs).
   AgentService(agent::AgentCore& core, const common::JsonLog& log,
                SealedDeliverer* deliverer = nullptr);
@@ -33,6 +37,8 @@ class AgentService {
 
  private:
   Bytes HandleDeliver(ByteView body);
+  Bytes HandleRelayToTa(ByteView body);
+  Bytes HandleFetchUa(ByteView body);
 
   agent::AgentCore& core_;
   const common::JsonLog& log_;

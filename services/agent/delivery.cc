@@ -183,6 +183,7 @@ Result<Delivered> Delivery::DeliverToAgent(const DeliverSealed& request) {
     running_.pop_back();
     return signed_receipt.error().WithContext("sign the receipt");
   }
+  running_.back().request_id = request.request_id;
   return Delivered{*std::move(signed_receipt), std::move(bundle->ua)};
 }
 
@@ -253,7 +254,89 @@ Result<Delivered> Delivery::DeliverToTa(const DeliverSealed& request) {
                       "the TA's receipt or launch measurement is not the attested one"));
   }
   RememberTaMessage(message_id, now);
+  running_.back().request_id = request.request_id;
+  running_.back().ta_instance = request.instance;
   return Delivered{*std::move(answer), std::nullopt};
+}
+
+Result<Bytes> Delivery::RelayToTa(const UaMessage& message) {
+  Reap();
+  Running* r = FindRunning(message.request_id);
+  if (r == nullptr) {
+    return Error(Code::kNotFound, "no TA of request " + message.request_id + " runs here");
+  }
+  if (r->ua_closed) {
+    return Error(Code::kFailedPrecondition, "the TA of request " + message.request_id +
+                                                " left a UA message unanswered; its UA channel "
+                                                "is closed");
+  }
+  if (message.message.size() > kMaxUaMessageBytes) {
+    return Error(common::Errc::kFrameTooLarge, "the UA message exceeds its limit");
+  }
+  // Both directions are bounded: a TA that stops reading cannot block the write, and one that
+  // sends half a frame cannot block the read (AwaitResponse set a longer receive timeout).
+  const int timeout_ms = options_.ua_answer_timeout_ms;
+  timeval tv{};
+  tv.tv_sec = timeout_ms / 1000;
+  tv.tv_usec = (timeout_ms % 1000) * 1000;
+  ::setsockopt(r->host_fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof tv);
+  ::setsockopt(r->host_fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+  auto out_of_step = [&](Error e) -> Result<Bytes> {
+    r->ua_closed = true;
+    if (options_.log != nullptr) {
+      options_.log->Warn("ua-channel-closed",
+                         {{"request_id", message.request_id}, {"error", e.ToString()}});
+    }
+    return e;
+  };
+  if (Status sent = runtime::WriteFrame(r->host_fd, runtime::FrameType::kFromUa, message.message);
+      !sent.ok()) {
+    return out_of_step(sent.error().WithContext("relay the UA message to the TA"));
+  }
+  pollfd p{r->host_fd, POLLIN, 0};
+  const int ready = ::poll(&p, 1, timeout_ms);
+  if (ready == 0) {
+    return out_of_step(Error(common::Errc::kTimeout, "the TA did not answer its UA within " +
+                                                         std::to_string(timeout_ms) + " ms"));
+  }
+  if (ready < 0) return out_of_step(Error(common::Errc::kIo, "poll on the TA channel failed"));
+  auto frame = runtime::ReadFrame(r->host_fd, kMaxUaMessageBytes);
+  if (!frame.ok()) return out_of_step(frame.error().WithContext("the TA's answer to its UA"));
+  if (frame->type != runtime::FrameType::kToUa) {
+    return out_of_step(
+        Error(common::Errc::kBadResponse, "the TA answered its UA with another kind of frame"));
+  }
+  return std::move(frame->payload);
+}
+
+Result<Bytes> Delivery::FetchUa(const UaFetch& request) {
+  Reap();
+  const Running* r = FindRunning(request.request_id);
+  if (r == nullptr) {
+    return Error(Code::kNotFound, "no TA of request " + request.request_id +
+                                      " runs here: a UA is released only for a request whose "
+                                      "TA this Agent delivered to");
+  }
+  if (request.component == r->ta_instance) {
+    return Error(Code::kInvalidArgument,
+                 request.component + " is the TA of request " + request.request_id);
+  }
+  TEEPNET_ASSIGN_OR_RETURN(suit::ComponentId component, ComponentOfInstance(request.component));
+  // The store holds only what a SUIT install committed: a manifest whose signature verified
+  // against the TC signer trust anchors and whose payload matched its image digest
+  // (condition-image-match). So the REE deployer runs bytes the Agent vouched for.
+  std::optional<Bytes> ua = store_.ReadComponent(component);
+  if (!ua) return Error(Code::kNotFound, "no component " + request.component + " is installed");
+  if (ua->empty() || ua->size() > kMaxUaImageBytes) {
+    return Error(Code::kResourceExhausted,
+                 "component " + request.component + " is empty or too large to release as a UA");
+  }
+  if (options_.log != nullptr) {
+    options_.log->Info("ua-released", {{"request_id", request.request_id},
+                                       {"component", request.component},
+                                       {"ua_sha256", ToHex(crypto::Sha256(*ua))}});
+  }
+  return std::move(ua).value();
 }
 
 Result<runtime::InstanceBackend*> Delivery::BackendFor(InstanceType type) {
@@ -311,7 +394,9 @@ Result<Bytes> Delivery::StartAndAwait(ByteView executable, InstanceType type, By
     ::close(fds[0]);
     return started.error().WithContext("start the TA");
   }
-  Running r{*std::move(started), fds[0]};
+  Running r;
+  r.instance = *std::move(started);
+  r.host_fd = fds[0];
   Result<Bytes> frame_payload = pd_payload;
   if (type == InstanceType::kVm) {
     frame_payload = ReleaseIntoGuest(r.host_fd, *r.instance, pd_payload, spec.log_path);
@@ -415,6 +500,13 @@ void Delivery::Reap() {
     StopRunning(*it);  // releases the state and closes the channel
     it = running_.erase(it);
   }
+}
+
+Delivery::Running* Delivery::FindRunning(std::string_view request_id) {
+  for (auto it = running_.rbegin(); it != running_.rend(); ++it) {
+    if (it->request_id == request_id) return &*it;
+  }
+  return nullptr;
 }
 
 void Delivery::MakeRoom() {

@@ -34,6 +34,14 @@
 // the workload) until the Delivery is destroyed; at most max_running run at once, and the oldest is
 // stopped to make room for a new one.
 //
+// The channel of an instance that answered stays open while it runs, so the request's UA can
+// talk to it (op 6, RelayToTa): the Agent remembers which request each running instance served
+// and relays a UA message only to the instance of the request the Broker names, waiting at most
+// options.ua_answer_timeout_ms for the answer. A TA that lets a message go unanswered (or
+// answers with anything but a kToUa frame) has its UA channel closed: a late answer would
+// otherwise be taken as the answer to the next message. An instance that exited is forgotten,
+// and so are its request's UA channel and UA release (op 7, FetchUa).
+//
 // Not thread-safe: the Agent handles one request at a time, and Start() must run on the thread
 // that outlives the instances (they die with it: runtime/instance.h).
 #ifndef TEEPNET_SERVICES_AGENT_DELIVERY_H_
@@ -73,8 +81,12 @@ inline constexpr size_t kMaxRunningInstances = 8;
 inline constexpr int kStopGraceMs = 1'000;
 // A TA's answer: an acknowledgement, or a receipt (with a workload's sealed outputs).
 inline constexpr size_t kMaxTaResponseBytes = channel::kMaxReceiptBytes;
-// Frames for the UA a TA may send before its answer; they are dropped (op 5 relays nothing).
+// Frames for the UA a TA may send before its answer; they are dropped (a UA's messages are
+// answered one by one through op 6, RelayToTa).
 inline constexpr size_t kMaxFramesBeforeResponse = 16;
+// How long a TA has to answer one message of its UA (op 6); the Broker waits on the Agent
+// meanwhile, so this bounds how long a silent TA can hold the channel.
+inline constexpr int kUaAnswerTimeoutMs = 5'000;
 // Sealed messages remembered for TA deliveries (see Delivery::SeenTaMessages).
 inline constexpr size_t kMaxRememberedTaMessages = 100'000;
 
@@ -86,6 +98,7 @@ struct DeliveryOptions {
   int64_t max_skew_seconds = 60;
   size_t max_running = kMaxRunningInstances;
   int response_timeout_ms = kTaResponseTimeoutMs;
+  int ua_answer_timeout_ms = kUaAnswerTimeoutMs;
   runtime::ResourceLimits limits;
   std::vector<std::string> instance_env;  // "KEY=value" for every TA (tests: ASAN_OPTIONS)
   // Makes the backend for instance_type container, once, on the first such delivery (probing
@@ -125,6 +138,16 @@ class Delivery final : public SealedDeliverer {
   ~Delivery() override;  // stops every instance still running
 
   Result<Delivered> Deliver(const DeliverSealed& request) override;
+  // Op 6: writes the UA's message to the TA that runs for `message.request_id` and returns its
+  // answer. Code::kNotFound when no instance of that request runs (never delivered, or exited),
+  // kFailedPrecondition when its UA channel was closed, common::Errc::kTimeout when the TA did
+  // not answer in time (the channel is closed then).
+  Result<Bytes> RelayToTa(const UaMessage& message) override;
+  // Op 7: the bytes of the installed component `request.component` for the REE deployer, only
+  // while an instance of `request.request_id` runs here (a UA is released for a request this
+  // Agent served, and never as the request's own TA). Code::kNotFound when no instance of the
+  // request runs or the component is not installed.
+  Result<Bytes> FetchUa(const UaFetch& request) override;
 
   // Instances still running after their delivery (exited ones are reaped first).
   size_t running();
@@ -133,7 +156,10 @@ class Delivery final : public SealedDeliverer {
  private:
   struct Running {
     std::unique_ptr<runtime::Instance> instance;
-    int host_fd = -1;  // the Agent's end of the instance channel, open while it runs
+    int host_fd = -1;         // the Agent's end of the instance channel, open while it runs
+    std::string request_id;   // the request whose delivery it answered
+    std::string ta_instance;  // the TA instance name (cases 2, 3); "" for a bundle's TA
+    bool ua_closed = false;   // a UA message went unanswered: the channel is out of step
   };
 
   Delivery(const crypto::PrivateKey& teep_key, const crypto::PrivateKey* hpke_key,
@@ -163,6 +189,8 @@ class Delivery final : public SealedDeliverer {
                                  const std::string& log_path);
   void Reap();
   void MakeRoom();
+  // The newest running instance that served `request_id`, or nullptr.
+  Running* FindRunning(std::string_view request_id);
   static void StopRunning(Running& r);
 
   // TA deliveries: the Agent does not open what is sealed to an instance, so it remembers the

@@ -14,6 +14,7 @@
 #include "services/agent/file_instance_keyring.h"
 #include "services/common/errc.h"
 #include "teepnet/base/file.h"
+#include "teepnet/base/hex.h"
 #include "teepnet/channel/bundle.h"
 #include "teepnet/channel/errc.h"
 #include "teepnet/channel/receipt.h"
@@ -21,6 +22,7 @@
 #include "teepnet/crypto/hash.h"
 #include "teepnet/crypto/random.h"
 #include "teepnet/evidence/guest_appraiser.h"
+#include "teepnet/evidence/instance_keyring.h"
 #include "teepnet/evidence/sim_installation.h"
 #include "teepnet/runtime/confidential_backend.h"
 #include "teepnet/runtime/container_backend.h"
@@ -540,6 +542,83 @@ TEST_F(DeliveryTest, AContainerDeliveryFailsWithTheReasonTheBackendCouldNotBeMad
   DeliverSealed again = ToTa("req-c5", Bytes{10});
   again.instance_type = InstanceType::kContainer;
   EXPECT_TRUE(FailsWith(no_containers->Deliver(again), common::Errc::kBadConfig));
+}
+
+// Agent op 6: a UA's message reaches the TA that runs for the UA's request, and only that one
+// (hello_ta answers with the SHA-256 of the PD it received, so each answer names its TA).
+TEST_F(DeliveryTest, RelaysAUaMessageOnlyToTheTaOfItsOwnRequest) {
+  auto delivery = MakeDelivery();
+  ASSERT_NE(delivery, nullptr);
+  const Bytes pd_a = ToBytes(std::string_view("personalization of request a"));
+  const Bytes pd_b = ToBytes(std::string_view("personalization of request b"));
+  TEEPNET_ASSERT_OK(delivery->Deliver(ToAgent("req-a", channel::EncodeBundle(image_, pd_a))));
+  TEEPNET_ASSERT_OK(delivery->Deliver(ToTa("req-b", pd_b)));
+  ASSERT_EQ(delivery->running(), 2u);
+  for (int round = 0; round < 2; ++round) {
+    auto a = delivery->RelayToTa(UaMessage{"req-a", ToBytes(std::string_view("digest?"))});
+    TEEPNET_ASSERT_OK(a);
+    EXPECT_EQ(std::string(AsChars(*a)), "pd-sha256=" + ToHex(crypto::Sha256(pd_a)));
+    auto b = delivery->RelayToTa(UaMessage{"req-b", ToBytes(std::string_view("digest?"))});
+    TEEPNET_ASSERT_OK(b);
+    EXPECT_EQ(std::string(AsChars(*b)), "pd-sha256=" + ToHex(crypto::Sha256(pd_b)));
+  }
+  // A request whose TA never ran here reaches nothing.
+  auto unknown = delivery->RelayToTa(UaMessage{"req-c", Bytes{1}});
+  ASSERT_FALSE(unknown.ok());
+  EXPECT_EQ(unknown.error().code(), Code::kNotFound);
+}
+
+TEST_F(DeliveryTest, BoundsTheWaitForATaThatNeverAnswersItsUaAndClosesThatChannel) {
+  // The junk TA acknowledges its PD and then reads UA messages without ever answering.
+  auto junk = ReadFile(JUNK_TA);
+  TEEPNET_ASSERT_OK(junk);
+  DeliveryOptions options;
+  options.ua_answer_timeout_ms = 200;
+  auto delivery = MakeDelivery(options);
+  ASSERT_NE(delivery, nullptr);
+  TEEPNET_ASSERT_OK(delivery->Deliver(ToAgent("req-s", channel::EncodeBundle(*junk, Bytes{1}))));
+  EXPECT_TRUE(FailsWith(delivery->RelayToTa(UaMessage{"req-s", Bytes{1}}), common::Errc::kTimeout));
+  // A late answer would be taken for the next message's: the channel stays closed.
+  auto again = delivery->RelayToTa(UaMessage{"req-s", Bytes{2}});
+  ASSERT_FALSE(again.ok());
+  EXPECT_EQ(again.error().code(), Code::kFailedPrecondition);
+  // The TA itself keeps running as the workload.
+  EXPECT_EQ(delivery->running(), 1u);
+}
+
+// Agent op 7: an installed component goes to the REE deployer only for a request whose TA runs
+// here, and never the request's own TA.
+TEST_F(DeliveryTest, ReleasesAnInstalledUaOnlyForARequestWhoseTaRuns) {
+  const suit::ComponentId ua_component = suit::MakeComponentId({"hello-ua"});
+  const Bytes ua = ToBytes(std::string_view("the UA's executable bytes"));
+  suit::StoreTransaction install;
+  install.writes[ua_component] = ua;
+  TEEPNET_ASSERT_OK(store_.Commit(install));
+  const std::string ua_name = evidence::InstanceNameOf(ua_component);
+  auto delivery = MakeDelivery();
+  ASSERT_NE(delivery, nullptr);
+  auto before = delivery->FetchUa(UaFetch{"req-u", ua_name});
+  ASSERT_FALSE(before.ok());
+  EXPECT_EQ(before.error().code(), Code::kNotFound);
+
+  TEEPNET_ASSERT_OK(delivery->Deliver(ToTa("req-u", Bytes{9})));
+  auto released = delivery->FetchUa(UaFetch{"req-u", ua_name});
+  TEEPNET_ASSERT_OK(released);
+  EXPECT_EQ(*released, ua);
+
+  auto other = delivery->FetchUa(UaFetch{"req-other", ua_name});
+  ASSERT_FALSE(other.ok());
+  EXPECT_EQ(other.error().code(), Code::kNotFound);
+  auto own_ta = delivery->FetchUa(UaFetch{"req-u", identity_->name});
+  ASSERT_FALSE(own_ta.ok());
+  EXPECT_EQ(own_ta.error().code(), Code::kInvalidArgument);
+  auto missing =
+      delivery->FetchUa(UaFetch{"req-u", evidence::InstanceNameOf(suit::MakeComponentId({"no"}))});
+  ASSERT_FALSE(missing.ok());
+  EXPECT_EQ(missing.error().code(), Code::kNotFound);
+  auto not_a_name = delivery->FetchUa(UaFetch{"req-u", "tc-zz"});
+  ASSERT_FALSE(not_a_name.ok());
+  EXPECT_EQ(not_a_name.error().code(), Code::kInvalidArgument);
 }
 
 }  // namespace

@@ -75,7 +75,8 @@ std::string ProgramDir() {
 
 Result<std::unique_ptr<DemoCluster>> DemoCluster::Start(const std::string& bin_dir,
                                                         const Offers& offers,
-                                                        const std::vector<std::string>& debug) {
+                                                        const std::vector<std::string>& debug,
+                                                        uint32_t slots) {
   std::unique_ptr<DemoCluster> c(new DemoCluster());
   c->bin_dir_ = bin_dir;
   std::string templ = (std::filesystem::temp_directory_path() / "teepnet-demo-XXXXXX").string();
@@ -92,8 +93,9 @@ Result<std::unique_ptr<DemoCluster>> DemoCluster::Start(const std::string& bin_d
   std::filesystem::create_directories(c->dir_ + "/sim-vendors/public", ec);
   if (ec) return Error(Code::kUnavailable, "cannot create sim-vendors: " + ec.message());
   TEEPNET_RETURN_IF_ERROR(c->StartMoc());
-  TEEPNET_RETURN_IF_ERROR(c->StartDevices(offers, debug));
-  TEEPNET_RETURN_IF_ERROR(c->CreateTenantAndCapacity());
+  TEEPNET_RETURN_IF_ERROR(c->StartDevices(offers, debug, slots));
+  TEEPNET_RETURN_IF_ERROR(c->CreateTenant());
+  TEEPNET_RETURN_IF_ERROR(c->WaitForAttestedCapacity(debug));
   return c;
 }
 
@@ -141,7 +143,8 @@ Status DemoCluster::StartMoc() {
   return OkStatus();
 }
 
-Status DemoCluster::StartDevices(const Offers& offers, const std::vector<std::string>& debug) {
+Status DemoCluster::StartDevices(const Offers& offers, const std::vector<std::string>& debug,
+                                 uint32_t slots) {
   for (const Platform& p : kPlatforms) {
     DemoDevice d;
     d.architecture = p.architecture;
@@ -186,6 +189,11 @@ Status DemoCluster::StartDevices(const Offers& offers, const std::vector<std::st
       o.argv.push_back("--sim-debug");
     }
     if (d.serving) {
+      // The Agent claims what it offers in its evidence; the M/OC takes the device's capacity
+      // from the appraised claim (USE-CASES "Device capacity").
+      std::string types;
+      for (const std::string& t : d.instance_types) types += (types.empty() ? "" : ",") + t;
+      o.argv.insert(o.argv.end(), {"--instance-types", types, "--slots", std::to_string(slots)});
       // Polls the TAM and its relay inbox; this is how fast a request moves.
       o.argv.insert(o.argv.end(), {"--poll-interval-ms", "300"});
     } else {
@@ -230,7 +238,7 @@ Status DemoCluster::StartDevices(const Offers& offers, const std::vector<std::st
   return OkStatus();
 }
 
-Status DemoCluster::CreateTenantAndCapacity() {
+Status DemoCluster::CreateTenant() {
   TEEPNET_ASSIGN_OR_RETURN(MocClient admin, MocClient::Create(url_, "", admin_token_));
   const auto deadline = Clock::now() + std::chrono::milliseconds(kStartMs);
   const std::string tenant = json{{"name", "demo-user"}}.dump();
@@ -242,20 +250,41 @@ Status DemoCluster::CreateTenantAndCapacity() {
     return Error(Code::kUnavailable, "creating the demo tenant: " + created.ErrorText());
   }
   tenant_token_ = body.value("token", std::string());
-  for (const DemoDevice& d : devices_) {
-    if (!d.serving) continue;
-    // The instance types the demo chose for it within seed Figure 2 (the M/OC refuses any
-    // other). The operator vouches for the architecture; the TAM attests it.
-    const std::string capacity = json{
-        {"architecture", d.architecture},
-        {"instance_types", d.instance_types},
-        {"slots", 64}}.dump();
-    TEEPNET_ASSIGN_OR_RETURN(
-        MocReply put, admin.Call("PUT", "/api/v1/devices/" + d.id + "/capacity", "application/json",
-                                 AsBytes(capacity), Retry::kUntilDeadline, deadline));
-    if (put.status != 200) {
-      return Error(Code::kUnavailable,
-                   "registering the " + d.architecture + " device: " + put.ErrorText());
+  return OkStatus();
+}
+
+Status DemoCluster::WaitForAttestedCapacity(const std::vector<std::string>& debug) {
+  TEEPNET_ASSIGN_OR_RETURN(MocClient admin, MocClient::Create(url_, "", admin_token_));
+  const auto deadline = Clock::now() + std::chrono::milliseconds(kEnrollMs);
+  for (DemoDevice& d : devices_) {
+    if (!d.serving || std::find(debug.begin(), debug.end(), d.architecture) != debug.end()) {
+      continue;
+    }
+    // The device's first appraisal records its architecture and the capacity its Agent
+    // claimed (the instance types the demo chose within seed Figure 2).
+    for (;;) {
+      TEEPNET_ASSIGN_OR_RETURN(MocReply list, admin.Call("GET", "/api/v1/devices", "", {},
+                                                         Retry::kUntilDeadline, deadline));
+      bool ready = false;
+      const json devices = list.Json();
+      for (const json& entry : devices.is_array() ? devices : json::array()) {
+        if (!entry.is_object() || entry.value("id", std::string()) != d.id) continue;
+        ready = entry.value("architecture_attested", false) &&
+                entry.value("architecture", std::string()) == d.architecture &&
+                entry.contains("instance_types") &&
+                entry["instance_types"] == json(d.instance_types);
+      }
+      if (ready) break;
+      if (d.process->Poll().has_value()) {
+        return Died("the " + d.architecture + " device",
+                    ReadText(dir_ + "/device-" + d.architecture + ".log"));
+      }
+      if (Clock::now() > deadline) {
+        return Error(Code::kDeadlineExceeded,
+                     "the M/OC did not record the attested capacity of the " + d.architecture +
+                         " device: " + devices.dump());
+      }
+      std::this_thread::sleep_for(std::chrono::milliseconds(50));
     }
   }
   return OkStatus();

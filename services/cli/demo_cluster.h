@@ -6,6 +6,7 @@
 #ifndef TEEPNET_SERVICES_CLI_DEMO_CLUSTER_H_
 #define TEEPNET_SERVICES_CLI_DEMO_CLUSTER_H_
 
+#include <cstdint>
 #include <map>
 #include <memory>
 #include <optional>
@@ -23,7 +24,7 @@ struct DemoDevice {
   std::string platform;      // "sim-trustzone", ...
   std::string id;            // hex thumbprint of its Agent key
   bool serving = false;      // keeps polling (takes requests); else enrolled and attested once
-  std::vector<std::string> instance_types;  // what it is registered for ("process", ...)
+  std::vector<std::string> instance_types;  // what its Agent claims to offer ("process", ...)
   std::optional<common::Subprocess> process;
 };
 
@@ -34,10 +35,14 @@ class DemoCluster {
   // other architectures only enroll and get attested once.
   using Offers = std::map<std::string, std::vector<std::string>>;
   // The devices of the architectures in `debug` run their simulated platform in debug mode,
-  // so their evidence is contraindicated (tests: nothing may reach such a device).
+  // so their evidence is contraindicated (tests: nothing may reach such a device). Each
+  // serving device's Agent claims its instance types and `slots` in its evidence
+  // (USE-CASES "Device capacity"); Start returns once the M/OC lists every serving device
+  // not in `debug` as attested and offering its types.
   static Result<std::unique_ptr<DemoCluster>> Start(const std::string& bin_dir,
                                                     const Offers& offers,
-                                                    const std::vector<std::string>& debug = {});
+                                                    const std::vector<std::string>& debug = {},
+                                                    uint32_t slots = 64);
   ~DemoCluster();
   DemoCluster(const DemoCluster&) = delete;
   DemoCluster& operator=(const DemoCluster&) = delete;
@@ -55,8 +60,11 @@ class DemoCluster {
  private:
   DemoCluster() = default;
   Status StartMoc();
-  Status StartDevices(const Offers& offers, const std::vector<std::string>& debug);
-  Status CreateTenantAndCapacity();
+  Status StartDevices(const Offers& offers, const std::vector<std::string>& debug, uint32_t slots);
+  Status CreateTenant();
+  // Waits until the M/OC lists every serving device outside `debug` as attested and offering
+  // its instance types: the capacity its evidence claimed.
+  Status WaitForAttestedCapacity(const std::vector<std::string>& debug);
   Status MakeContainersDir();
 
   std::string bin_dir_;

@@ -3,8 +3,10 @@
 // files, prints the steps as they happen and sets the exit status: 0 only when the TA's
 // receipt proves the PD arrived, 1 when the M/OC refused, the EAR was not acceptable (nothing
 // was sent) or the proof did not check, 2 for usage or input errors.
+#include <chrono>
 #include <cstdio>
 #include <cstdlib>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -14,6 +16,7 @@
 #include "services/common/data_dir.h"
 #include "services/common/flags.h"
 #include "teepnet/base/file.h"
+#include "teepnet/moc/failure_record.h"
 
 namespace teepnet::cli {
 
@@ -63,13 +66,89 @@ class PrintSteps final : public FlowObserver {
   }
 };
 
+// openapi.yaml GET /requests/{id}/failure: fetches the M/OC's signed failure record, checks
+// it with the verifier key (pinned, or fetched and named by its fingerprint) and saves it, so
+// the user can show a third party why nothing was delivered. 0 when saved, 1 otherwise.
+int SaveFailureRecord(MocClient& client, const std::string& id, const std::string& key_path,
+                      const std::string& out) {
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+  std::optional<crypto::PublicKey> key;
+  bool pinned = !key_path.empty();
+  if (pinned) {
+    auto pem = ReadFile(key_path);
+    auto parsed = pem.ok() ? crypto::PublicKey::FromPem(AsChars(*pem))
+                           : Result<crypto::PublicKey>(pem.error());
+    if (!parsed.ok()) {
+      std::fprintf(stderr, "teepnet request: --verifier-key: %s\n",
+                   parsed.error().message().c_str());
+      return kExitUsageOrBadInput;
+    }
+    key = *std::move(parsed);
+  } else {
+    auto reply =
+        client.Call("GET", "/api/v1/verifier-key", "", {}, Retry::kUntilDeadline, deadline);
+    auto parsed = reply.ok() && reply->status == 200
+                      ? crypto::PublicKey::FromPem(AsChars(reply->body))
+                      : Result<crypto::PublicKey>(Error(Code::kUnavailable, "no verifier key"));
+    if (!parsed.ok()) {
+      std::fprintf(stderr, "teepnet request: cannot get the M/OC's verifier key: %s\n",
+                   reply.ok() ? reply->ErrorText().c_str() : reply.error().ToString().c_str());
+      return kExitFailure;
+    }
+    key = *std::move(parsed);
+  }
+  auto reply = client.Call("GET", "/api/v1/requests/" + id + "/failure", "", {},
+                           Retry::kUntilDeadline, deadline);
+  if (!reply.ok()) {
+    std::fprintf(stderr, "teepnet request: %s\n", reply.error().ToString().c_str());
+    return kExitFailure;
+  }
+  if (reply->status != 200) {
+    std::fprintf(stderr, "teepnet request: no failure record: %s\n", reply->ErrorText().c_str());
+    return kExitFailure;
+  }
+  auto record = moc::VerifyFailureRecord(AsChars(reply->body), *key);
+  if (!record.ok()) {
+    std::fprintf(stderr, "teepnet request: the failure record does not verify: %s\n",
+                 record.error().ToString().c_str());
+    return kExitFailure;
+  }
+  if (record->request_id != id) {
+    std::fprintf(stderr, "teepnet request: the failure record is for request %s, not %s\n",
+                 record->request_id.c_str(), id.c_str());
+    return kExitFailure;
+  }
+  if (Status s = WriteFileAtomic(out, reply->body, 0644); !s.ok()) {
+    std::fprintf(stderr, "teepnet request: %s\n", s.error().ToString().c_str());
+    return kExitFailure;
+  }
+  std::fprintf(stderr,
+               "failure record saved to %s: failed at step %s: %s (signed by verifier key "
+               "sha256:%s, %s)\n",
+               out.c_str(), std::string(moc::RequestStateName(record->failed_step)).c_str(),
+               record->reason.c_str(), KeyFingerprint(*key).c_str(),
+               pinned ? "pinned" : "fetched; compare it with the operator's and pin it");
+  return kExitOk;
+}
+
 int Status(std::span<char* const> args) {
   Connection c;
   bool as_json = false;
-  common::FlagSet flags("teepnet request status --moc URL [--token T] [--json] ID",
-                        "Shows a request's state, its steps and why it failed.");
+  std::string failure_out;
+  std::string verifier_key_path;
+  common::FlagSet flags(
+      "teepnet request status --moc URL [--token T] [--json] [--failure-out FILE "
+      "[--verifier-key PEM]] ID",
+      "Shows a request's state, its steps and why it failed; with --failure-out, saves the\n"
+      "M/OC's signed record of the failure after checking its signature.");
   AddConnectionFlags(flags, c);
   flags.Bool("json", &as_json, "print the request as the M/OC returns it (JSON)");
+  flags.String("failure-out", &failure_out, "FILE",
+               "save the request's signed failure record here (a JWT; the request must have "
+               "failed)");
+  flags.String("verifier-key", &verifier_key_path, "PEM",
+               "the M/OC's verifier key the record must verify with (default: fetched from the "
+               "M/OC)");
   auto positional = flags.Parse(args);
   if (positional.ok() && flags.help_requested()) {
     std::fputs(flags.Help().c_str(), stdout);
@@ -100,7 +179,8 @@ int Status(std::span<char* const> args) {
   }
   if (as_json) {
     std::printf("%s\n", r.dump(2).c_str());
-    return kExitOk;
+    return failure_out.empty() ? kExitOk
+                               : SaveFailureRecord(*client, id, verifier_key_path, failure_out);
   }
   auto text = [&](const char* key) {
     return r.contains(key) && r[key].is_string() ? r[key].get<std::string>() : std::string("-");
@@ -120,6 +200,7 @@ int Status(std::span<char* const> args) {
     }
   }
   std::printf("receipt: %s\n", r.contains("receipt") && r["receipt"].is_string() ? "present" : "-");
+  if (!failure_out.empty()) return SaveFailureRecord(*client, id, verifier_key_path, failure_out);
   return kExitOk;
 }
 

@@ -31,14 +31,14 @@ std::string UtcTimestamp() {
 
 std::string JsonLog::Format(std::string_view level, std::string_view event,
                             nlohmann::json fields) const {
-  nlohmann::json line = nlohmann::json::object();
-  line["ts"] = UtcTimestamp();
-  line["level"] = level;
-  line["prog"] = program_;
-  line["event"] = event;
-  if (fields.is_object()) {
-    for (auto& [key, value] : fields.items()) line[key] = value;
-  }
+  // The caller's fields become the line (moved, not copied member by member); the standard
+  // members are added only where the caller did not set them, so a field still wins over a
+  // standard member of the same name, as it always did.
+  nlohmann::json line = fields.is_object() ? std::move(fields) : nlohmann::json::object();
+  line.emplace("ts", UtcTimestamp());
+  line.emplace("level", level);
+  line.emplace("prog", program_);
+  line.emplace("event", event);
   // `replace` keeps a line valid JSON even when a peer sent invalid UTF-8 we log.
   return line.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
 }

@@ -27,5 +27,22 @@ TEST(JsonLogTest, InvalidUtf8AndNewlinesStayOnOneValidLine) {
   EXPECT_TRUE(nlohmann::json::accept(line));
 }
 
+TEST(JsonLogTest, AFieldNamedLikeAStandardMemberReplacesIt) {
+  JsonLog log("p");
+  std::string line = log.Format("info", "tam", {{"event", "overridden"}, {"peer", "x"}});
+  auto parsed = nlohmann::json::parse(line);
+  EXPECT_EQ(parsed["event"], "overridden");
+  EXPECT_EQ(parsed["level"], "info");
+  EXPECT_EQ(parsed["peer"], "x");
+  EXPECT_EQ(parsed.size(), 5u);  // ts, level, prog, event, peer
+}
+
+TEST(JsonLogTest, FieldsThatAreNotAnObjectAreLeftOut) {
+  JsonLog log("p");
+  auto parsed = nlohmann::json::parse(log.Format("info", "e", nlohmann::json::array({1, 2})));
+  EXPECT_EQ(parsed.size(), 4u);
+  EXPECT_EQ(parsed["event"], "e");
+}
+
 }  // namespace
 }  // namespace teepnet::common

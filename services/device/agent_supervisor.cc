@@ -93,6 +93,18 @@ Result<agentd::Delivered> AgentSupervisor::Deliver(const agentd::DeliverSealed& 
   return agentd::DecodeDelivered(body);
 }
 
+Result<Bytes> AgentSupervisor::RelayToTa(const agentd::UaMessage& message) {
+  TEEPNET_ASSIGN_OR_RETURN(Bytes body,
+                           Call(agentd::AgentOp::kRelayToTa, agentd::EncodeUaMessage(message)));
+  return agentd::DecodeTaAnswer(body);
+}
+
+Result<Bytes> AgentSupervisor::FetchUa(const agentd::UaFetch& request) {
+  TEEPNET_ASSIGN_OR_RETURN(Bytes body,
+                           Call(agentd::AgentOp::kFetchUa, agentd::EncodeUaFetch(request)));
+  return agentd::DecodeUaImage(body);
+}
+
 Result<std::optional<Bytes>> AgentSupervisor::ProcessTeepMessage(ByteView message) {
   TEEPNET_ASSIGN_OR_RETURN(Bytes body, Call(agentd::AgentOp::kProcessTeepMessage, message));
   return agentd::DecodeOptionalMessage(body);

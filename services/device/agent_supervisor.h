@@ -41,6 +41,12 @@ class AgentSupervisor final : public broker::AgentLink {
   // the Agent is common::Errc::kRemoteRefused with its reason; a broken channel is any other
   // error (the Agent is restarted on the next call).
   Result<agentd::Delivered> Deliver(const agentd::DeliverSealed& request);
+  // Agent op 6 (USE-CASES "Agent op 6"): one message of a UA this Broker runs, to the TA of the
+  // UA's request; the TA's answer back. Errors as for Deliver.
+  Result<Bytes> RelayToTa(const agentd::UaMessage& message);
+  // Agent op 7 (USE-CASES "Agent op 7"): the bytes of an installed UA component, which the
+  // Agent verified when the TAM installed it. Errors as for Deliver.
+  Result<Bytes> FetchUa(const agentd::UaFetch& request);
 
   Result<std::optional<Bytes>> ProcessTeepMessage(ByteView message) override;
   std::optional<broker::TamContact> RequestPolicyCheck() override;

@@ -8,10 +8,11 @@
 //
 // After every policy-check round and on the poll interval the Broker also reads the device's
 // inbox at the M/OC (the TAM's origin, /device/v1/...), hands the user's sealed bytes to the
-// Agent (op 5) and posts the receipts back (inbox_relay.h); a UA that came in a case-1 bundle
-// runs in the REE under DIR/ua (ua_launcher.h). Between rounds it long-polls the M/OC's
-// GET /device/v1/devices/{id}/wait (wake_client.h) and, once told it has work, reads its inbox
-// and runs a round at once rather than at its next poll.
+// Agent (op 5) and posts the receipts back (inbox_relay.h); the request's UA (case 1's from its
+// bundle, cases 2 and 3's from the Agent's component store, op 7) runs in the REE under DIR/ua
+// with a channel to its TA that the Broker relays through the Agent (op 6, ua_launcher.h).
+// Between rounds it long-polls the M/OC's GET /device/v1/devices/{id}/wait (wake_client.h) and,
+// once told it has work, reads its inbox and runs a round at once rather than at its next poll.
 #include <unistd.h>
 
 #include <cstdio>
@@ -72,6 +73,8 @@ struct Options {
   std::string container_runtime;    // passed to the Agent; "" = its default (runc)
   std::string vm_state_dir;         // passed to the Agent; "" = its default
   std::string vm_kernel;            // passed to the Agent; "" = its default
+  std::string instance_types;       // passed to the Agent: its capacity claim; "" = none
+  int64_t slots = 0;                // passed to the Agent with instance_types; 0 = its default
   std::string tam_ca;               // trust anchors for an https:// TAM
   bool once = false;
   int64_t poll_interval_ms = 60000;
@@ -92,12 +95,16 @@ std::string SiblingProgram(const char* argv0, const char* name) {
   return (slash == std::string::npos ? std::string() : self.substr(0, slash + 1)) + name;
 }
 
-// Agent op 5 through the supervised Agent process.
-class SupervisedDelivery final : public DeliveryAgent {
+// Agent ops 5, 6 and 7 through the supervised Agent process.
+class SupervisedDelivery final : public DeliveryAgent, public TaRelay {
  public:
   explicit SupervisedDelivery(AgentSupervisor& agent) : agent_(agent) {}
   Result<agentd::Delivered> Deliver(const agentd::DeliverSealed& request) override {
     return agent_.Deliver(request);
+  }
+  Result<Bytes> FetchUa(const agentd::UaFetch& request) override { return agent_.FetchUa(request); }
+  Result<Bytes> RelayToTa(std::string_view request_id, ByteView message) override {
+    return agent_.RelayToTa(agentd::UaMessage{std::string(request_id), ToBytes(message)});
   }
 
  private:
@@ -114,7 +121,7 @@ class Device {
         broker_(agent_, clock_, crypto::SystemRandom::Get(), BrokerConfigFrom(o_)),
         transport_(TamHttpOptions(o_)),
         delivery_(agent_),
-        uas_(o_.data + "/ua", log) {}
+        uas_(o_.data + "/ua", log, &delivery_) {}
 
   int Run() {
     const int64_t start = clock_.MonotonicMillis();
@@ -136,6 +143,8 @@ class Device {
           continue;
         }
       }
+      // The UAs' questions to their TAs (op 6); answered here, so within a loop's wait.
+      uas_.Pump();
       uas_.Reap();
       if (broker_.PolicyCheckDue()) {
         bool clean = RunRound();
@@ -182,6 +191,12 @@ class Device {
     }
     if (!o.vm_state_dir.empty()) args.insert(args.end(), {"--vm-state-dir", o.vm_state_dir});
     if (!o.vm_kernel.empty()) args.insert(args.end(), {"--vm-kernel", o.vm_kernel});
+    // USE-CASES "Device capacity": the Agent claims it in its evidence; the Broker only
+    // passes the configuration on and vouches for nothing.
+    if (!o.instance_types.empty()) {
+      args.insert(args.end(), {"--instance-types", o.instance_types});
+      if (o.slots > 0) args.insert(args.end(), {"--slots", std::to_string(o.slots)});
+    }
     return args;
   }
 
@@ -366,6 +381,12 @@ int Run(const char* argv0, std::span<char* const> args) {
   flags.String("vm-kernel", &o.vm_kernel, "FILE",
                "the kernel the Agent's confidential VMs boot (default: the newest "
                "/boot/vmlinuz-*)");
+  flags.String("instance-types", &o.instance_types, "LIST",
+               "what the Agent offers to run (process, container, vm; e.g. process,container),\n"
+               "claimed in its evidence with --slots; the M/OC takes the device's capacity from\n"
+               "it when it appraises evidence");
+  flags.Int("slots", &o.slots, "N", "instances at once, with --instance-types (default 4)", 1,
+            65536);
   flags.Bool("once", &o.once,
              "run policy-check rounds until one completes without failure, then exit 0");
   flags.Int("poll-interval-ms", &o.poll_interval_ms, "MS", "policy check period", 10,

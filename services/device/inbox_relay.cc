@@ -80,11 +80,26 @@ void InboxRelay::Handle(const InboxEntry& entry, RelayRoundStats& stats) {
                           {"target", entry.to_ta ? "ta" : "agent"},
                           {"instance", entry.instance},
                           {"instance_type", entry.instance_type},
-                          {"ua", delivered->ua.has_value()}});
-  if (delivered->ua) {
+                          {"ua", delivered->ua.has_value() || !entry.ua_component.empty()}});
+  std::optional<Bytes> ua = std::move(delivered->ua);
+  if (!ua && entry.to_ta && !entry.ua_component.empty()) {
+    // Seed §5.2 item 3: "TAM then deploys these two applications in REE and TEE respectively";
+    // §5.3: the UA to the REE. The UA came through TEEP like the TA, so the Agent verified its
+    // envelope; the Broker runs exactly the bytes the Agent installed, now that its TA has the
+    // PD and can answer it.
+    Result<Bytes> fetched = agent_.FetchUa({entry.request_id, entry.ua_component});
+    if (fetched.ok()) {
+      ua = std::move(fetched).value();
+    } else {
+      log_.Error("ua-fetch-failed", {{"request_id", entry.request_id},
+                                     {"component", entry.ua_component},
+                                     {"error", fetched.error().ToString()}});
+    }
+  }
+  if (ua) {
     // Seed §5.1 item 5: "... then deploy UA in REE."
     Status started = ua_ == nullptr ? Status(Error(common::Errc::kBadConfig, "no REE deployer"))
-                                    : ua_->Start(entry.request_id, *delivered->ua);
+                                    : ua_->Start(entry.request_id, *ua);
     if (started.ok()) {
       ++stats.uas_started;
     } else {

@@ -1,8 +1,11 @@
 // The Broker's relay of a Network User's sealed bytes (USE-CASES "Device channel API", "Agent
 // op 5"): after every TEEP session and on its poll interval the device reads its inbox at the
 // M/OC, hands each new item to the Agent (op 5), and posts the receipt the Agent or TA signed.
-// Case 1's bundle also carries the UA, which the Agent returns for the REE: it is started as a
-// supervised REE process (ua_launcher.h).
+// Case 1's bundle also carries the UA, which the Agent returns for the REE; in cases 2 and 3 the
+// TAM installed the UA through TEEP (the Agent verified its signed envelope) and the inbox item
+// names its component, which the Broker asks the Agent for (op 7) once the PD is delivered and
+// the TA runs. Either way it is started as a supervised REE process with a channel to its TA
+// (ua_launcher.h), once per request.
 //
 // The Broker is not trusted with anything here: it sees ciphertext going in and a signed
 // receipt coming out. What it does decide is when to try again:
@@ -28,14 +31,17 @@
 
 namespace teepnet::device {
 
-// Agent op 5 (AgentSupervisor::Deliver). common::Errc::kRemoteRefused when the Agent refused.
+// Agent ops 5 and 7 (AgentSupervisor::Deliver, FetchUa). common::Errc::kRemoteRefused when the
+// Agent refused.
 class DeliveryAgent {
  public:
   virtual ~DeliveryAgent() = default;
   virtual Result<agentd::Delivered> Deliver(const agentd::DeliverSealed& request) = 0;
+  virtual Result<Bytes> FetchUa(const agentd::UaFetch& request) = 0;
 };
 
-// Starts case 1's UA in the REE (ua_launcher.h).
+// Starts a request's UA in the REE (ua_launcher.h): case 1's from its bundle, cases 2 and 3's
+// from the Agent's component store.
 class UaLauncher {
  public:
   virtual ~UaLauncher() = default;

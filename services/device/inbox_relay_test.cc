@@ -61,7 +61,14 @@ class FakeAgent final : public DeliveryAgent {
     }
     return agentd::Delivered{ToBytes("receipt for " + request.request_id), ua};
   }
+  Result<Bytes> FetchUa(const agentd::UaFetch& request) override {
+    fetches.push_back(request);
+    if (!installed_ua) return Error(common::Errc::kRemoteRefused, "no such component");
+    return *installed_ua;
+  }
   std::deque<Result<agentd::Delivered>> answers;  // a receipt for every call when empty
+  std::optional<Bytes> installed_ua;              // what FetchUa returns
+  std::vector<agentd::UaFetch> fetches;
   std::optional<Bytes> ua;
   std::vector<agentd::DeliverSealed> calls;
 };
@@ -136,6 +143,33 @@ TEST_F(InboxRelayTest, StartsTheUaThatCameInACase1Bundle) {
   EXPECT_EQ(uas_.started[0].first, "req-1");
   EXPECT_EQ(uas_.started[0].second, *agent_.ua);
   EXPECT_EQ(moc_.posts.size(), 1u);
+}
+
+TEST_F(InboxRelayTest, StartsTheInstalledUaOfARequestOnceItsPdIsDelivered) {
+  agent_.installed_ua = ToBytes(std::string_view("the UA the TAM installed"));
+  InboxEntry with_ua = Entry("req-2", "pd for case 2");
+  with_ua.ua_component = "tc-8141756101";
+  moc_.inbox = {with_ua, Entry("req-3", "pd for case 3 without a UA")};
+  const RelayRoundStats stats = relay_.RunOnce();
+  EXPECT_EQ(stats.delivered, 2u);
+  EXPECT_EQ(stats.uas_started, 1u);
+  ASSERT_EQ(agent_.fetches.size(), 1u);
+  EXPECT_EQ(agent_.fetches[0], (agentd::UaFetch{"req-2", "tc-8141756101"}));
+  ASSERT_EQ(uas_.started.size(), 1u);
+  EXPECT_EQ(uas_.started[0].first, "req-2");
+  EXPECT_EQ(uas_.started[0].second, *agent_.installed_ua);
+  EXPECT_EQ(stats.receipts_posted, 2u);
+}
+
+TEST_F(InboxRelayTest, PostsTheReceiptEvenWhenTheAgentReleasesNoUa) {
+  InboxEntry with_ua = Entry("req-2", "pd for case 2");
+  with_ua.ua_component = "tc-8141756101";
+  moc_.inbox = {with_ua};
+  const RelayRoundStats stats = relay_.RunOnce();
+  EXPECT_EQ(agent_.fetches.size(), 1u);
+  EXPECT_EQ(stats.uas_started, 0u);
+  EXPECT_TRUE(uas_.started.empty());
+  EXPECT_EQ(stats.receipts_posted, 1u);
 }
 
 TEST_F(InboxRelayTest, DoesNotHandAnItemTheAgentRefusedOverAgain) {

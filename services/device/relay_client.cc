@@ -57,6 +57,13 @@ Result<InboxEntry> ParseItem(const json& item, size_t index) {
       return Bad("item " + std::to_string(index) + " has an unknown instance_type");
     }
   }
+  if (item.contains("ua_component")) {
+    TEEPNET_ASSIGN_OR_RETURN(entry.ua_component, Text(item, "ua_component", index));
+    // Only a TA delivery brings a UA from the component store (case 1's travels in its bundle).
+    if (!entry.to_ta || entry.ua_component.rfind("tc-", 0) != 0) {
+      return Bad("item " + std::to_string(index) + " has a ua_component that is no TA's UA");
+    }
+  }
   TEEPNET_ASSIGN_OR_RETURN(std::string digest, Text(item, "digest", index));
   Result<Bytes> digest_bytes = FromHex(digest);
   if (!digest_bytes.ok() || digest_bytes->size() != kDigestBytes) {

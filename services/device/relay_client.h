@@ -31,6 +31,9 @@ struct InboxEntry {
   // "instance_type": "process", "container" or "vm" (what the request asked the TA to run
   // in); an M/OC that sends no such member predates it and means "process".
   std::string instance_type = "process";
+  // "ua_component" (cases 2, 3 with a UA package): the UA's component name "tc-<hex>", which
+  // the Broker asks the Agent for (op 7) once the PD is delivered; "" when absent.
+  std::string ua_component;
   Bytes digest;  // SHA-256 of `sealed` as the M/OC computed it
   Bytes sealed;
 
@@ -38,8 +41,9 @@ struct InboxEntry {
 };
 
 // Decodes GET .../inbox's body strictly: {"items": [...]} with every member present and of its
-// type, a known target, a known instance_type when present, a 32-byte hex digest and base64url
-// sealed bytes. common::Errc::kBadResponse otherwise, naming the item.
+// type, a known target, a known instance_type when present, a "tc-" ua_component when present
+// (target ta only), a 32-byte hex digest and base64url sealed bytes. common::Errc::kBadResponse
+// otherwise, naming the item.
 Result<std::vector<InboxEntry>> ParseInbox(ByteView body);
 
 class RelayEndpoint {

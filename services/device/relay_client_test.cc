@@ -60,6 +60,22 @@ TEST(ParseInbox, ReadsTheInstanceTypeTheRequestAskedFor) {
   }
 }
 
+TEST(ParseInbox, ReadsTheUaComponentOfATaDelivery) {
+  json item = Item();
+  item["ua_component"] = "tc-8141756101";
+  auto inbox = Parse(json{{"items", json::array({item})}});
+  TEEPNET_ASSERT_OK(inbox);
+  ASSERT_EQ(inbox->size(), 1u);
+  EXPECT_EQ(inbox->front().ua_component, "tc-8141756101");
+  auto without = Parse(json{{"items", json::array({Item()})}});
+  TEEPNET_ASSERT_OK(without);
+  EXPECT_EQ(without->front().ua_component, "");
+  // Case 1's UA travels in its bundle: an Agent delivery names no UA component.
+  item["target"] = "agent";
+  item["instance"] = "";
+  EXPECT_TRUE(FailsWith(Parse(json{{"items", json::array({item})}}), common::Errc::kBadResponse));
+}
+
 TEST(ParseInbox, RefusesAnythingButTheDocumentedShape) {
   EXPECT_TRUE(FailsWith(ParseInbox(AsBytes(std::string_view("{"))), common::Errc::kBadResponse));
   EXPECT_TRUE(FailsWith(Parse(json::array()), common::Errc::kBadResponse));
@@ -81,6 +97,9 @@ TEST(ParseInbox, RefusesAnythingButTheDocumentedShape) {
       {"instance", 7},
       {"instance_type", "enclave"},
       {"instance_type", 1},
+      {"ua_component", 7},
+      {"ua_component", "ua-1"},
+      {"ua_component", "tc-" + std::string(kMaxInboxFieldBytes, '8')},
   };
   for (const auto& [key, value] : bad) {
     json item = Item();

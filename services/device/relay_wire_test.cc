@@ -6,6 +6,7 @@
 
 #include <gtest/gtest.h>
 
+#include "services/common/errc.h"
 #include "services/device/inbox_relay.h"
 #include "services/device/relay_client.h"
 #include "services/moc/device_api.h"
@@ -31,6 +32,13 @@ class InstanceAgent final : public DeliveryAgent {
     calls.push_back(request);
     return agentd::Delivered{device_.InstanceReceipt(request.request_id, request.instance), {}};
   }
+  Result<Bytes> FetchUa(const agentd::UaFetch& request) override {
+    fetches.push_back(request);
+    if (!installed_ua) return Error(common::Errc::kRemoteRefused, "no UA is installed");
+    return *installed_ua;
+  }
+  std::optional<Bytes> installed_ua;
+  std::vector<agentd::UaFetch> fetches;
   std::vector<agentd::DeliverSealed> calls;
 
  private:
@@ -95,6 +103,83 @@ TEST(RelayWire, DeliversTheSealedPdAndFinishesTheRequestAtTheMoc) {
   EXPECT_EQ(done->receipt, device.InstanceReceipt(request->id, instance));
   // The inbox is empty now; the next poll does nothing.
   EXPECT_EQ(relay.RunOnce().delivered, 0u);
+  (*server)->Stop();
+  ::close(null_fd);
+}
+
+// Starts nothing itself: records which request's UA it was handed.
+class RecordingUas final : public UaLauncher {
+ public:
+  Status Start(std::string_view request_id, ByteView ua) override {
+    started.emplace_back(std::string(request_id), ToBytes(ua));
+    return OkStatus();
+  }
+  std::vector<std::pair<std::string, Bytes>> started;
+};
+
+// Case 2 on SGX: the M/OC names the UA package's component in the inbox item, the Broker asks
+// the Agent for exactly that component (op 7) once the PD is delivered, and starts what the
+// Agent released.
+TEST(RelayWire, NamesTheUaComponentOfACase2RequestAndStartsWhatTheAgentReleases) {
+  moc::InMemoryMocStore store;
+  FakeClock clock(1'800'000'000);
+  moc::testing::CountingRandom random;
+  moc::testing::RecordingSink sink;
+  moc::MocService service(store, clock, random, sink, moc::HashToken("admin"));
+  const TestDevice device;
+  TEEPNET_ASSERT_OK(service.ReportCapacity(
+      moc::testing::Device(device.id(), moc::Architecture::kSgx, {moc::InstanceType::kProcess})));
+  auto tenant = service.CreateTenant(moc::Principal{true, ""}, "alice");
+  TEEPNET_ASSERT_OK(tenant);
+  const moc::Principal alice{false, tenant->tenant.id};
+  const Bytes ta_envelope = moc::testing::TestEnvelope("ta");
+  const Bytes ua_envelope = moc::testing::TestEnvelope("ua");
+  auto ta = service.UploadPackage(alice, moc::PackageKind::kTa, "ta", ta_envelope);
+  TEEPNET_ASSERT_OK(ta);
+  auto ua = service.UploadPackage(alice, moc::PackageKind::kUa, "ua", ua_envelope);
+  TEEPNET_ASSERT_OK(ua);
+  moc::RequestSpec spec;
+  spec.use_case = 2;
+  spec.instance = moc::InstanceType::kProcess;
+  spec.ua_package = ua->id;
+  spec.ta_package = ta->id;
+  auto request = service.CreateRequest(alice, spec);
+  TEEPNET_ASSERT_OK(request);
+  const std::string instance = *evidence::InstanceNameOfEnvelope(ta_envelope);
+  const std::string ua_component = *evidence::InstanceNameOfEnvelope(ua_envelope);
+  // SGX: the UA is installed first, then the TA.
+  TEEPNET_ASSERT_OK(service.HandleEvent(request->id, moc::Event::Installed(device.id(), ua->id)));
+  TEEPNET_ASSERT_OK(service.HandleEvent(request->id, moc::Event::Installed(device.id(), ta->id)));
+  TEEPNET_ASSERT_OK(service.HandleEvent(
+      request->id,
+      moc::Event::Affirmed(device.id(), device.EarJwt(instance, clock.NowUnixSeconds()),
+                           moc::testing::kEarJwtMediaType)));
+  TEEPNET_ASSERT_OK(service.PostSealedData(alice, request->id, kSealed));
+
+  moc::DeviceApiRouter router(service);
+  moc::DeviceApi api(router);
+  auto server =
+      net::HttpServer::Start({}, [&](const net::HttpRequest& r) { return api.Handle(r); });
+  TEEPNET_ASSERT_OK(server);
+  auto endpoint = HttpRelayEndpoint::Create("http://127.0.0.1:" + std::to_string((*server)->port()),
+                                            device.id());
+  TEEPNET_ASSERT_OK(endpoint);
+  const int null_fd = ::open("/dev/null", O_WRONLY | O_CLOEXEC);
+  common::JsonLog log("test", null_fd);
+  InstanceAgent agent(device);
+  agent.installed_ua = ToBytes(std::string_view("the UA bytes the Agent installed"));
+  RecordingUas uas;
+  InboxRelay relay(**endpoint, agent, &uas, log);
+
+  const RelayRoundStats stats = relay.RunOnce();
+  EXPECT_EQ(stats.delivered, 1u);
+  EXPECT_EQ(stats.uas_started, 1u);
+  EXPECT_EQ(stats.receipts_posted, 1u);
+  ASSERT_EQ(agent.fetches.size(), 1u);
+  EXPECT_EQ(agent.fetches[0], (agentd::UaFetch{request->id, ua_component}));
+  ASSERT_EQ(uas.started.size(), 1u);
+  EXPECT_EQ(uas.started[0].first, request->id);
+  EXPECT_EQ(uas.started[0].second, *agent.installed_ua);
   (*server)->Stop();
   ::close(null_fd);
 }

@@ -4,6 +4,7 @@
 
 #include <cctype>
 
+#include "services/moc/capacity_sync.h"
 #include "teepnet/base/hex.h"
 #include "teepnet/moc/api_errors.h"
 #include "teepnet/moc/json_codec.h"
@@ -62,7 +63,7 @@ Result<DeviceCapacity> ParseCapacity(std::string_view device_id, ByteView body) 
   auto parsed_arch = ParseArchitecture(arch->get<std::string>());
   if (!parsed_arch) return Error(Errc::kInvalidArgument, "unknown architecture");
   d.architecture = *parsed_arch;
-  d.architecture_attested = true;  // the operator vouches (capacity_api.h)
+  d.architecture_attested = true;  // the operator vouches (capacity_api.h, attestation off)
   for (const json& t : *types) {
     if (!t.is_string()) return bad;
     auto type = ParseInstanceType(t.get<std::string>());
@@ -108,13 +109,56 @@ net::HttpResponse CapacityApi::Handle(const net::HttpRequest& request) {
   }
   auto capacity = ParseCapacity(device_id, request.body);
   if (!capacity.ok()) return ErrorResponse(capacity.error());
-  if (Status s = service_.ReportCapacity(*capacity); !s.ok()) return ErrorResponse(s.error());
-  auto stored = service_.ListDevices(*who);
+  Status registered =
+      from_evidence_ ? RegisterAttested(*raw, *capacity) : service_.ReportCapacity(*capacity);
+  if (!registered.ok()) return ErrorResponse(registered.error());
+  auto stored = service_.FindDevice(device_id);
   if (!stored.ok()) return ErrorResponse(stored.error());
-  for (const DeviceCapacity& d : *stored) {
-    if (d.device_id == device_id) return JsonResponse(200, DeviceCapacityJson(d));
+  if (!*stored) return ErrorResponse(Error(Errc::kStoreFailure, "the capacity was not stored"));
+  return JsonResponse(200, DeviceCapacityJson(**stored));
+}
+
+Status CapacityApi::RegisterAttested(ByteView device, const DeviceCapacity& stated) {
+  TEEPNET_ASSIGN_OR_RETURN(std::optional<AppraisedDevice> appraisal,
+                           ReadAppraisal(tam_store_, device));
+  if (!appraisal) {
+    return Error(Errc::kCapacityNotAttested,
+                 "device " + stated.device_id +
+                     " has not been appraised yet; its architecture and capacity come from its "
+                     "evidence (retry after its first TEEP exchange)");
   }
-  return ErrorResponse(Error(Errc::kStoreFailure, "the capacity was not stored"));
+  if (!appraisal->affirming || !appraisal->architecture) {
+    return Error(Errc::kDeviceNotAttested, "device " + stated.device_id +
+                                               " takes no requests: its last evidence was not "
+                                               "affirmed (" +
+                                               appraisal->reason + ")");
+  }
+  if (stated.architecture != *appraisal->architecture) {
+    return Error(Errc::kArchitectureMismatch,
+                 "device " + stated.device_id + " proved " +
+                     std::string(ArchitectureTitle(*appraisal->architecture)) +
+                     " in its evidence, not " +
+                     std::string(ArchitectureTitle(stated.architecture)));
+  }
+  // The record may lag the appraisal by one exchange: bring it in line first.
+  CapacitySync sync(tam_store_, service_);
+  if (Result<std::string> synced = sync.Device(device); !synced.ok()) return synced.error();
+  TEEPNET_ASSIGN_OR_RETURN(std::optional<DeviceCapacity> current,
+                           service_.FindDevice(stated.device_id));
+  if (appraisal->has_capacity_claim) {
+    if (!current) {
+      return Error(Errc::kDeviceNotAttested,
+                   "device " + stated.device_id + " claims a capacity seed Figure 2 refuses");
+    }
+    TEEPNET_ASSIGN_OR_RETURN(CapacityOverride override_, OverrideFor(*current, stated));
+    return service_.OverrideCapacity(stated.device_id, override_);
+  }
+  // No claim: the operator states the capacity, the evidence the architecture.
+  DeviceCapacity registered = stated;
+  registered.architecture = *appraisal->architecture;
+  registered.architecture_attested = true;
+  registered.source = CapacitySource::kOperator;
+  return service_.ReportCapacity(registered);
 }
 
 }  // namespace teepnet::moc

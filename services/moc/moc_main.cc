@@ -7,9 +7,10 @@
 //   DIR/enroll-token      bearer token that may only enroll devices (0600)
 //   DIR/moc.db            the SQLite store (WAL), unless --store names another
 //                         (e.g. postgres://moc@db:5432/moc, shared by several replicas)
-//   DIR/ear-key.pem       with --attestation: the key EARs are signed with (P-256, ES256;
-//                         0600; created on first start) and DIR/ear-key.pub.pem, its public
-//                         half, which Relying Parties verify EARs with
+//   DIR/ear-key.pem       the key EARs (with --attestation) and failure records
+//                         (moc/failure_record.h) are signed with (P-256, ES256; 0600; created
+//                         on first start) and DIR/ear-key.pub.pem, its public half, which
+//                         Relying Parties verify both with (GET /api/v1/verifier-key)
 //   DIR/moc.addr          the address actually bound ("127.0.0.1:41234"), written once
 //                         listening, so tools can use --listen 127.0.0.1:0
 // The user REST API (docs/api/openapi.yaml) is served under /api/v1/ on the same address, its
@@ -30,6 +31,7 @@
 #include "services/common/shutdown.h"
 #include "services/moc/admin_api.h"
 #include "services/moc/capacity_api.h"
+#include "services/moc/capacity_sync.h"
 #include "services/moc/device_api.h"
 #include "services/moc/device_wait_api.h"
 #include "services/moc/device_wakeups.h"
@@ -41,6 +43,7 @@
 #include "services/net/http.h"
 #include "teepnet/base/clock.h"
 #include "teepnet/base/file.h"
+#include "teepnet/base/hex.h"
 #include "teepnet/crypto/random.h"
 #include "teepnet/evidence/tam_appraiser.h"
 #include "teepnet/moc/device_api_router.h"
@@ -162,20 +165,21 @@ int Serve(std::span<char* const> args) {
   // against the endorsements and keeps the EAR it issues.
   std::unique_ptr<evidence::EndorsementDirectory> endorsements;
   std::unique_ptr<evidence::TeepEvidenceAppraiser> appraiser;
-  std::string verifier_key_pem;  // GET /api/v1/verifier-key, when EARs are issued
+  // The M/OC's signing key for what it attests to users: EARs and failure records. Made also
+  // without attestation, so a failed request's record can always be signed.
+  auto ear_key = common::LoadOrCreateKey(o.data + "/ear-key.pem", crypto::KeyType::kP256);
+  if (!ear_key.ok()) return fail("ear-key", ear_key.error());
+  if (ear_key->type() != crypto::KeyType::kP256) {
+    return fail("ear-key", Error(Code::kInvalidArgument, "ear-key.pem must be P-256 (ES256)"));
+  }
+  const std::string verifier_key_pem = ear_key->public_key().ToPem();  // GET /verifier-key
+  if (Status s = WriteFileAtomic(o.data + "/ear-key.pub.pem", AsBytes(verifier_key_pem), 0644);
+      !s.ok()) {
+    return fail("ear-key", s.error());
+  }
   if (o.attestation != "off") {
     config.attestation = o.attestation == "require" ? tam::AttestationPolicy::kRequire
                                                     : tam::AttestationPolicy::kRequest;
-    auto ear_key = common::LoadOrCreateKey(o.data + "/ear-key.pem", crypto::KeyType::kP256);
-    if (!ear_key.ok()) return fail("ear-key", ear_key.error());
-    if (ear_key->type() != crypto::KeyType::kP256) {
-      return fail("ear-key", Error(Code::kInvalidArgument, "ear-key.pem must be P-256 (ES256)"));
-    }
-    std::string ear_pem = ear_key->public_key().ToPem();
-    if (Status s = WriteFileAtomic(o.data + "/ear-key.pub.pem", AsBytes(ear_pem), 0644); !s.ok()) {
-      return fail("ear-key", s.error());
-    }
-    verifier_key_pem = ear_pem;
     endorsements = std::make_unique<evidence::EndorsementDirectory>(o.endorsements);
     // Load once now so a broken directory is reported at start, not at the first device.
     if (auto v = endorsements->Current(); !v.ok()) return fail("endorsements", v.error());
@@ -198,10 +202,20 @@ int Serve(std::span<char* const> args) {
                      HashToken(*admin_token));
   UserApiRouter user_router(service);
   user_router.SetVerifierKeyPem(verifier_key_pem);
+  user_router.SetRecordSigner(&*ear_key);
   UserApi user_api(user_router);
   DeviceApiRouter device_router(service);
   DeviceApi device_api(device_router);
-  CapacityApi capacity_api(service, **store);
+  // With attestation, a device's architecture and capacity come from its appraised evidence
+  // (capacity_sync.h); the admin's PUT only lowers them (capacity_api.h).
+  const bool capacity_from_evidence = o.attestation != "off";
+  CapacityApi capacity_api(service, **store, capacity_from_evidence);
+  CapacitySync capacity_sync(**store, service);
+  if (capacity_from_evidence) {
+    if (auto synced = capacity_sync.All(); !synced.ok()) {
+      log.Warn("capacity-sync", {{"error", synced.error().ToString()}});
+    }
+  }
   TamReconciler reconciler(**moc_store, **store, service);
   // Actions a previous run committed but did not carry out (moc_service.h).
   if (auto resumed = service.Resume(); !resumed.ok()) {
@@ -213,6 +227,11 @@ int Serve(std::span<char* const> args) {
   TamEndpoint endpoint(**tam, log);
   RequestLoop request_loop(
       [&] {
+        // The reconciler, the timeouts and Resume act only on requests in flight. The TAM
+        // wakes this loop on every TEEP step it commits, and mostly nothing is in flight: then
+        // one indexed lookup replaces the three listings (a failed lookup runs the pass, whose
+        // own listings report the error).
+        if (auto any = (*moc_store)->AnyRequestInFlight(); any.ok() && !*any) return;
         // Every replica runs these; events and actions are idempotent (tam_reconciler.h).
         if (auto r = reconciler.RunOnce(); !r.ok()) {
           log.Warn("reconcile", {{"error", r.error().ToString()}});
@@ -226,6 +245,18 @@ int Serve(std::span<char* const> args) {
       },
       kReconcileEveryMs);
   endpoint.OnCommitted([&request_loop] { request_loop.Wake(); });
+  if (capacity_from_evidence) {
+    endpoint.OnDeviceCommitted([&capacity_sync, &log](ByteView device) {
+      auto note = capacity_sync.Device(device);
+      if (!note.ok()) {
+        // The device's next exchange tries again.
+        log.Warn("capacity-sync",
+                 {{"device_id", ToHex(device)}, {"error", note.error().ToString()}});
+      } else if (!note->empty()) {
+        log.Info("capacity", {{"device_id", ToHex(device)}, {"change", *note}});
+      }
+    });
+  }
   AdminApi admin(**tam, **store, AdminTokens{*admin_token, *enroll_token}, log);
   net::HttpServerOptions server_options;
   server_options.listen = o.listen;

@@ -3,12 +3,16 @@
 // the TA is installed and the device's appraisal produced an EAR.
 #include <gtest/gtest.h>
 
+#include <nlohmann/json.hpp>
+
 #include "services/moc/capacity_api.h"
+#include "services/moc/capacity_sync.h"
 #include "services/moc/tam_action_sink.h"
 #include "services/moc/tam_reconciler.h"
 #include "teepnet/base/hex.h"
 #include "teepnet/crypto/keys.h"
 #include "teepnet/eat/ear_token.h"
+#include "teepnet/moc/errc.h"
 #include "teepnet/moc/in_memory_moc_store.h"
 #include "teepnet/moc/moc_test_support.h"
 #include "teepnet/moc/token.h"
@@ -297,6 +301,144 @@ TEST_F(TamBridgeTest, LetsOnlyTheAdminRegisterCapacityOfAnEnrolledDevice) {
   EXPECT_EQ((*stored)->architecture, Architecture::kTdx);
   EXPECT_EQ((*stored)->slots_total, 3u);
   EXPECT_FALSE(moc_.FindDevice(other)->has_value());
+}
+
+// USE-CASES "Device capacity": with attestation on, a device's architecture and capacity come
+// from the appraisal the TAM stored for it, and the admin's PUT can only lower them.
+class AttestedCapacityTest : public TamBridgeTest {
+ protected:
+  void SetUp() override {
+    TamBridgeTest::SetUp();
+    TEEPNET_ASSERT_OK(tam_.PutDevice(tam::DeviceRecord{kTdxBytes, Bytes{0xa2}, "sim-tdx"}));
+  }
+
+  // Stores an appraisal of the TDX device: an EAR whose one submodule is `arch`, carrying
+  // `capacity` when given.
+  void Appraise(bool affirming, std::string arch, std::optional<eat::EarCapacity> capacity) {
+    eat::Ear ear;
+    ear.iat = clock_.NowUnixSeconds();
+    eat::EarAppraisal a;
+    a.status = affirming ? attest::Tier::kAffirming : attest::Tier::kContraindicated;
+    a.capacity = std::move(capacity);
+    ear.submods[arch] = a;
+    auto key = crypto::PrivateKey::Generate(crypto::KeyType::kP256);
+    TEEPNET_ASSERT_OK(key);
+    auto jwt = eat::IssueEarJwt(ear, *key);
+    TEEPNET_ASSERT_OK(jwt);
+    tam::DeviceStatus status;
+    status.appraisal = tam::AppraisalRecord{affirming, clock_.NowUnixSeconds(),
+                                            affirming ? "affirming" : "contraindicated: debug",
+                                            ToBytes(AsBytes(*jwt))};
+    tam::TamTransaction txn;
+    txn.device = kTdxBytes;
+    txn.status = status;
+    TEEPNET_ASSERT_OK(tam_.Commit(txn));
+  }
+
+  std::optional<DeviceCapacity> Record() {
+    auto found = moc_.FindDevice(tdx_);
+    EXPECT_TRUE(teepnet::testing::IsOk(found));
+    return found.ok() ? *found : std::nullopt;
+  }
+
+  Result<Request> RequestVm() {
+    RequestSpec spec;
+    spec.use_case = 4;
+    spec.instance = InstanceType::kVm;
+    spec.hardware = Architecture::kTdx;
+    return service_.CreateRequest(alice_, spec);
+  }
+
+  std::string Put(CapacityApi& api, std::string_view body, int expected_status) {
+    const net::HttpResponse r = api.Handle(CapacityPut(tdx_, "admin", body));
+    EXPECT_EQ(r.status, expected_status) << AsChars(r.body);
+    const nlohmann::json j = nlohmann::json::parse(AsChars(r.body), nullptr, false);
+    if (r.status == 200 || !j.is_object() || !j.contains("error")) return "";
+    return j["error"].value("code", "");
+  }
+
+  const Bytes kTdxBytes = Bytes(32, 0x7d);
+  const std::string tdx_ = ToHex(kTdxBytes);
+  CapacitySync sync_{tam_, service_};
+};
+
+TEST_F(AttestedCapacityTest,
+       RecordsTheAppraisedArchitectureAndClaimAndWithdrawsOnContraindication) {
+  // Not appraised yet: nothing to record, nothing to place on.
+  auto none = sync_.Device(kTdxBytes);
+  TEEPNET_ASSERT_OK(none);
+  EXPECT_EQ(*none, "");
+  EXPECT_FALSE(Record().has_value());
+  EXPECT_TRUE(teepnet::testing::FailsWith(RequestVm(), Errc::kNoSuitableDevice));
+
+  Appraise(true, "tdx", eat::EarCapacity{{"vm", "container"}, 3});
+  auto note = sync_.Device(kTdxBytes);
+  TEEPNET_ASSERT_OK(note);
+  EXPECT_NE(*note, "");
+  ASSERT_TRUE(Record().has_value());
+  EXPECT_EQ(Record()->architecture, Architecture::kTdx);
+  EXPECT_TRUE(Record()->architecture_attested);
+  EXPECT_EQ(Record()->source, CapacitySource::kEvidence);
+  EXPECT_EQ(Record()->slots_total, 3u);
+  auto placed = RequestVm();
+  TEEPNET_ASSERT_OK(placed);
+  EXPECT_EQ(placed->device_id, tdx_);
+  // The same appraisal again writes nothing.
+  EXPECT_EQ(*sync_.Device(kTdxBytes), "");
+
+  // Contraindicated: withdrawn, the slot the request holds kept; no further request.
+  Appraise(false, "tdx", std::nullopt);
+  TEEPNET_ASSERT_OK(sync_.Device(kTdxBytes));
+  ASSERT_TRUE(Record().has_value());
+  EXPECT_FALSE(Record()->architecture_attested);
+  EXPECT_EQ(Record()->slots_used, 1u);
+  EXPECT_TRUE(teepnet::testing::FailsWith(RequestVm(), Errc::kNoSuitableDevice));
+  // All() covers every enrolled device and finds nothing more to change.
+  auto all = sync_.All();
+  TEEPNET_ASSERT_OK(all);
+  EXPECT_EQ(*all, 0u);
+}
+
+TEST_F(AttestedCapacityTest, LetsTheAdminOnlyLowerWhatTheEvidenceClaims) {
+  CapacityApi api(service_, tam_, /*from_evidence=*/true);
+  const std::string vm2 = R"({"architecture":"tdx","instance_types":["vm"],"slots":2})";
+  EXPECT_EQ(Put(api, vm2, 409), "capacity_not_attested");
+
+  Appraise(true, "tdx", eat::EarCapacity{{"vm", "container"}, 4});
+  // The evidence proved TDX: the admin cannot make it SEV-SNP.
+  EXPECT_EQ(Put(api, R"({"architecture":"sev-snp","instance_types":["vm"],"slots":2})", 409),
+            "architecture_mismatch");
+  EXPECT_EQ(Put(api, R"({"architecture":"tdx","instance_types":["vm"],"slots":5})", 409),
+            "capacity_exceeds_attested");
+  EXPECT_EQ(Put(api, R"({"architecture":"tdx","instance_types":["vm"],"slots":2})", 200), "");
+  ASSERT_TRUE(Record().has_value());
+  EXPECT_EQ(Record()->slots_offered(), 2u);
+  EXPECT_EQ(Record()->OfferedTypes(), std::vector<InstanceType>{InstanceType::kVm});
+  // A later claim of more slots does not lift the operator's limit.
+  Appraise(true, "tdx", eat::EarCapacity{{"vm", "container"}, 6});
+  TEEPNET_ASSERT_OK(sync_.Device(kTdxBytes));
+  EXPECT_EQ(Record()->slots_total, 6u);
+  EXPECT_EQ(Record()->slots_offered(), 2u);
+  // Stating the claim itself lifts it.
+  EXPECT_EQ(
+      Put(api, R"({"architecture":"tdx","instance_types":["vm","container"],"slots":6})", 200), "");
+  EXPECT_EQ(Record()->slots_offered(), 6u);
+
+  Appraise(false, "tdx", std::nullopt);
+  EXPECT_EQ(Put(api, vm2, 409), "device_not_attested");
+}
+
+TEST_F(AttestedCapacityTest, TakesTheOperatorsCapacityUnderTheAttestedArchitectureWithoutAClaim) {
+  CapacityApi api(service_, tam_, /*from_evidence=*/true);
+  Appraise(true, "tdx", std::nullopt);
+  EXPECT_EQ(Put(api, R"({"architecture":"cca","instance_types":["vm"],"slots":2})", 409),
+            "architecture_mismatch");
+  EXPECT_EQ(Put(api, R"({"architecture":"tdx","instance_types":["vm"],"slots":2})", 200), "");
+  ASSERT_TRUE(Record().has_value());
+  EXPECT_TRUE(Record()->architecture_attested);
+  EXPECT_EQ(Record()->source, CapacitySource::kOperator);
+  EXPECT_EQ(Record()->slots_total, 2u);
+  TEEPNET_ASSERT_OK(RequestVm());
 }
 
 }  // namespace

@@ -96,10 +96,14 @@ net::HttpResponse TamEndpoint::Handle(const net::HttpRequest& request) {
     return net::HttpResponse::Status(500);
   }
   const tam::Outcome o = result.outcome;
-  if (committed_ && (o == tam::Outcome::kUpdateSent || o == tam::Outcome::kUpToDate ||
-                     o == tam::Outcome::kSuccessRecorded || o == tam::Outcome::kErrorRecorded)) {
-    committed_();
+  const bool committed = o == tam::Outcome::kUpdateSent || o == tam::Outcome::kUpToDate ||
+                         o == tam::Outcome::kSuccessRecorded || o == tam::Outcome::kErrorRecorded;
+  // Only a QueryResponse (answered by an Update or nothing) carries evidence to appraise.
+  const bool answered_query = o == tam::Outcome::kUpdateSent || o == tam::Outcome::kUpToDate;
+  if (answered_query && device_committed_ && result.device_id) {
+    device_committed_(*result.device_id);
   }
+  if (committed && committed_) committed_();
   if (result.outcome == tam::Outcome::kDropped) {
     ++counters_.dropped;
     log_.Warn("tam", std::move(fields));

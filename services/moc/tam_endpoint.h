@@ -41,6 +41,12 @@ class TamEndpoint {
   // acts on: a QueryResponse (its appraisal stored), a Success or an Error (the installed
   // list). Set before serving.
   void OnCommitted(std::function<void()> hook) { committed_ = std::move(hook); }
+  // Called with the device's id after a QueryResponse committed (its appraisal stored),
+  // before OnCommitted's hook: the M/OC records the capacity the device's appraisal backs
+  // (capacity_sync.h). Set before serving.
+  void OnDeviceCommitted(std::function<void(ByteView device_id)> hook) {
+    device_committed_ = std::move(hook);
+  }
 
   struct Counters {
     std::atomic<uint64_t> requests{0};
@@ -54,6 +60,7 @@ class TamEndpoint {
   const common::JsonLog& log_;
   Counters counters_;
   std::function<void()> committed_;
+  std::function<void(ByteView)> device_committed_;
 };
 
 }  // namespace teepnet::moc

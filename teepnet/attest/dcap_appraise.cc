@@ -33,7 +33,8 @@ struct Ctx {
 };
 
 // Cache keys are the deciding inputs themselves, length-prefixed (comparing a few KiB in the
-// map is cheaper than hashing them on every appraisal).
+// map is cheaper than hashing them on every appraisal; the PCK chain's key, PckChainKey, is
+// compared as views so a hit copies none of it).
 Bytes CacheKey(std::initializer_list<ByteView> parts, int64_t at) {
   ByteWriter key;
   for (ByteView p : parts) {
@@ -191,9 +192,12 @@ Status AppraiseCommon(const DcapQuote& q, ByteView evidence, const DcapEndorseme
   a.claims["version"] = std::to_string(q.version);
   a.claims["tee_type"] = q.td ? "tdx" : "sgx";
 
-  // Step 1: the quote signature over header + body with the attestation key.
-  auto att_key = crypto::PublicKey::FromCoordinates(
-      crypto::KeyType::kP256, q.attestation_key.first(32), q.attestation_key.last(32));
+  // Step 1: the quote signature over header + body with the attestation key (imported once
+  // per distinct key when there is a cache).
+  auto att_key = cache != nullptr ? cache->AttestationKey(q.attestation_key)
+                                  : crypto::PublicKey::FromCoordinates(crypto::KeyType::kP256,
+                                                                       q.attestation_key.first(32),
+                                                                       q.attestation_key.last(32));
   if (!att_key.ok() || !crypto::Verify(*att_key, SignatureAlgorithm::kEcdsaSha256, q.signed_region,
                                        q.quote_signature)
                             .ok()) {
@@ -213,7 +217,7 @@ Status AppraiseCommon(const DcapQuote& q, ByteView evidence, const DcapEndorseme
                 " carries no PCK chain (only type 5 is supported)";
     pck = none;
   } else {
-    Bytes key = CacheKey({q.cert_data, e.digest()}, at * 2 + (policy.require_crls ? 1 : 0));
+    const PckChainKey key{q.cert_data, e.digest(), at * 2 + (policy.require_crls ? 1 : 0)};
     if (cache != nullptr) pck = cache->FindPck(key);
     if (!pck) {
       pck = std::make_shared<const VerifiedPckChain>(

@@ -9,6 +9,7 @@
 #include "teepnet/attest/dcap_appraise.h"
 #include "teepnet/attest/dcap_quote.h"
 #include "teepnet/attest/errc.h"
+#include "teepnet/crypto/keys.h"
 #include "teepnet/testing/matchers.h"
 
 namespace teepnet::attest {
@@ -190,6 +191,60 @@ TEST_F(DcapSimTest, EveryFlippedBitOfTheSimulatedQuoteIsContraindicated) {
     if (!a.ok()) continue;  // unparseable is a rejection too
     ASSERT_EQ(a->Overall(), Tier::kContraindicated) << "byte " << bit / 8;
   }
+}
+
+TEST_F(DcapSimTest, CachedAttestationKeysAreImportedOnceAndOffCurvePointsRefused) {
+  auto platform = SimSgxPlatform::Create(*intel_, Enclave());
+  TEEPNET_ASSERT_OK(platform);
+  auto quote = platform->GetEvidence({});
+  TEEPNET_ASSERT_OK(quote);
+  auto parsed = ParseDcapQuote(*quote);
+  TEEPNET_ASSERT_OK(parsed);
+  DcapVerificationCache cache;
+  auto first = cache.AttestationKey(parsed->attestation_key);
+  auto again = cache.AttestationKey(parsed->attestation_key);
+  TEEPNET_ASSERT_OK(first);
+  TEEPNET_ASSERT_OK(again);
+  EXPECT_EQ(&first->handle(), &again->handle());  // one import, kept
+  auto direct = crypto::PublicKey::FromCoordinates(
+      crypto::KeyType::kP256, parsed->attestation_key.first(32), parsed->attestation_key.last(32));
+  TEEPNET_ASSERT_OK(direct);
+  EXPECT_TRUE(first->Equals(*direct));
+  Bytes off_curve = ToBytes(parsed->attestation_key);
+  off_curve.back() ^= 1;
+  EXPECT_FALSE(cache.AttestationKey(off_curve).ok());
+  EXPECT_FALSE(cache.AttestationKey(off_curve).ok());  // a failure is not remembered as a key
+  EXPECT_FALSE(cache.AttestationKey(ByteView(off_curve).first(63)).ok());
+}
+
+TEST_F(DcapSimTest, AppraisalsThroughTheCacheMatchTheUncachedOne) {
+  auto platform = SimSgxPlatform::Create(*intel_, Enclave());
+  TEEPNET_ASSERT_OK(platform);
+  auto quote = platform->GetEvidence(Bytes(64, 0x3c));
+  TEEPNET_ASSERT_OK(quote);
+  auto e = intel_->Endorsements(false, kNow - 3600);
+  TEEPNET_ASSERT_OK(e);
+  auto fresh = AppraiseSgx(*quote, *e, SgxPolicy{}, kNow);
+  TEEPNET_ASSERT_OK(fresh);
+  EXPECT_EQ(fresh->Overall(), Tier::kAffirming) << Notes(*fresh);
+  DcapVerificationCache cache;
+  for (int round = 0; round < 2; ++round) {  // the second round is served from the cache
+    auto cached = AppraiseSgx(*quote, *e, SgxPolicy{}, kNow, &cache);
+    TEEPNET_ASSERT_OK(cached);
+    EXPECT_EQ(cached->Overall(), fresh->Overall());
+    EXPECT_EQ(cached->claims, fresh->claims);
+    EXPECT_EQ(cached->notes, fresh->notes);
+    EXPECT_EQ(cached->evidence_digest, fresh->evidence_digest);
+  }
+  // With its attestation key cached, a quote whose signature was altered still fails.
+  Bytes forged = *quote;
+  auto parsed = ParseDcapQuote(*quote);
+  TEEPNET_ASSERT_OK(parsed);
+  const size_t sig_at = static_cast<size_t>(parsed->quote_signature.data() - quote->data());
+  forged[sig_at + 5] ^= 0x40;
+  auto a = AppraiseSgx(forged, *e, SgxPolicy{}, kNow, &cache);
+  TEEPNET_ASSERT_OK(a);
+  EXPECT_EQ(a->trust.instance_identity, ar4si::kCryptoValidationFailed);
 }
 
 TEST_F(DcapSimTest, ReportDataLongerThan64BytesFails) {

@@ -2,6 +2,7 @@
 
 #include <openssl/core_names.h>
 
+#include <optional>
 #include <string>
 #include <utility>
 
@@ -33,6 +34,8 @@ struct BareVerifier::Impl {
   // many signatures under one key: digest, then EVP_PKEY_verify), so the bound is the best bare
   // cost, not one that pays a context set-up per call.
   internal::EvpPkeyCtxPtr verify_ctx = nullptr;
+  // SM2 only: the identifier set on each verify (OpenSSL has no way to keep the Z value).
+  std::optional<Bytes> sm2_id = std::nullopt;
 };
 
 BareVerifier::BareVerifier(const PublicKey& key, HashAlgorithm hash)
@@ -46,6 +49,10 @@ BareVerifier::BareVerifier(const PublicKey& key, HashAlgorithm hash)
     }
   }
 }
+BareVerifier::BareVerifier(const PublicKey& key, ByteView sm2_id)
+    : impl_(new Impl{Ref(key.handle().get()), EVP_sm3()}) {
+  impl_->sm2_id = ToBytes(sm2_id);
+}
 BareVerifier::~BareVerifier() = default;
 
 bool BareVerifier::VerifyDer(ByteView msg, ByteView der_sig) {
@@ -58,8 +65,13 @@ bool BareVerifier::VerifyDer(ByteView msg, ByteView der_sig) {
   }
   EVP_MD_CTX* ctx = impl_->ctx.get();
   EVP_MD_CTX_reset(ctx);
-  return EVP_DigestVerifyInit(ctx, nullptr, impl_->md, nullptr, impl_->pkey.get()) == 1 &&
-         EVP_DigestVerify(ctx, der_sig.data(), der_sig.size(), msg.data(), msg.size()) == 1;
+  EVP_PKEY_CTX* pctx = nullptr;
+  if (EVP_DigestVerifyInit(ctx, &pctx, impl_->md, nullptr, impl_->pkey.get()) != 1) return false;
+  if (impl_->sm2_id &&
+      EVP_PKEY_CTX_set1_id(pctx, impl_->sm2_id->data(), impl_->sm2_id->size()) != 1) {
+    return false;
+  }
+  return EVP_DigestVerify(ctx, der_sig.data(), der_sig.size(), msg.data(), msg.size()) == 1;
 }
 
 bool BareVerifier::VerifyEd25519(ByteView msg, ByteView sig) {

@@ -19,6 +19,9 @@ class BareVerifier {
  public:
   // `hash` is the ECDSA/RSA digest (SM2 keys always use SM3); ignored for Ed25519 keys.
   BareVerifier(const PublicKey& key, HashAlgorithm hash);
+  // An SM2 key whose signatures carry the distinguishing identifier `sm2_id` (GM/T 0003.2:
+  // hashed into the Z value before the message), as crypto::VerifySm2 checks them.
+  BareVerifier(const PublicKey& key, ByteView sm2_id);
   ~BareVerifier();
   BareVerifier(const BareVerifier&) = delete;
   BareVerifier& operator=(const BareVerifier&) = delete;

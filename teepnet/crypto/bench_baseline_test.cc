@@ -28,6 +28,26 @@ TEST(BareVerifierTest, AcceptsWhatTeepnetSignsAndRejectsTampering) {
   EXPECT_FALSE(verifier.VerifyDer(msg, *der));
 }
 
+TEST(BareVerifierTest, ChecksSm2SignaturesUnderTheirDistinguishingIdentifier) {
+  auto key = PrivateKey::Generate(KeyType::kSm2);
+  TEEPNET_ASSERT_OK(key);
+  Bytes msg(180, 0x63);
+  const std::string_view uid = "HYGON-SSD-CEK";
+  auto raw = SignSm2(*key, AsBytes(uid), msg);
+  TEEPNET_ASSERT_OK(raw);
+  TEEPNET_EXPECT_OK(VerifySm2(key->public_key(), AsBytes(uid), msg, *raw));
+  auto der = EcdsaRawToDer(*raw);
+  TEEPNET_ASSERT_OK(der);
+  BareVerifier verifier(key->public_key(), AsBytes(uid));
+  EXPECT_TRUE(verifier.VerifyDer(msg, *der));
+  EXPECT_TRUE(verifier.VerifyDer(msg, *der));  // the context is reusable
+  // The identifier enters the signed hash: another one (here the GM/T default) must fail.
+  BareVerifier other_id(key->public_key(), AsBytes(std::string_view("1234567812345678")));
+  EXPECT_FALSE(other_id.VerifyDer(msg, *der));
+  msg[0] ^= 1;
+  EXPECT_FALSE(verifier.VerifyDer(msg, *der));
+}
+
 TEST(BareSignerTest, SignaturesVerifyThroughTeepnet) {
   for (KeyType type : {KeyType::kP384, KeyType::kEd25519}) {
     auto key = PrivateKey::Generate(type);

@@ -161,6 +161,65 @@ nlohmann::json InstancesToJson(const std::vector<EarInstance>& instances) {
   return out;
 }
 
+// teepnet_capacity member names, the same in CBOR (text keys, deterministic order: the
+// shorter key first) and JSON.
+constexpr const char* kCapacitySlots = "slots";
+constexpr const char* kCapacityTypes = "instance_types";
+constexpr size_t kCapacityMembers = 2;
+constexpr size_t kMaxCapacityTypes = 3;  // seed Figure 2's columns
+
+Result<EarCapacity> CapacityFromCbor(const cbor::Value& v) {
+  const Error bad = Bad("teepnet_capacity is not {slots: uint, instance_types: [+ tstr]}");
+  if (!v.is_map() || v.map().size() != kCapacityMembers) return bad;
+  const cbor::Value* slots = v.Find(std::string_view(kCapacitySlots));
+  const cbor::Value* types = v.Find(std::string_view(kCapacityTypes));
+  if (slots == nullptr || types == nullptr || !slots->AsInt64() || *slots->AsInt64() < 0 ||
+      !types->is_array() || types->array().empty() || types->array().size() > kMaxCapacityTypes) {
+    return bad;
+  }
+  EarCapacity out;
+  out.slots = static_cast<uint64_t>(*slots->AsInt64());
+  for (const cbor::Value& t : types->array()) {
+    if (!t.is_text()) return bad;
+    out.instance_types.emplace_back(t.text());
+  }
+  return out;
+}
+
+cbor::Value CapacityToCbor(const EarCapacity& c) {
+  std::vector<cbor::Value> types;
+  for (const std::string& t : c.instance_types) types.push_back(cbor::Value::Text(t));
+  return cbor::Value::Map({
+      {cbor::Value::Text(kCapacitySlots), cbor::Value::Unsigned(c.slots)},
+      {cbor::Value::Text(kCapacityTypes), cbor::Value::Array(std::move(types))},
+  });
+}
+
+Result<EarCapacity> CapacityFromJson(const nlohmann::json& v) {
+  const Error bad = Bad("teepnet_capacity is not {slots, instance_types}");
+  if (!v.is_object() || v.size() != kCapacityMembers || !v.contains(kCapacitySlots) ||
+      !v.contains(kCapacityTypes)) {
+    return bad;
+  }
+  const nlohmann::json& slots = v[kCapacitySlots];
+  const nlohmann::json& types = v[kCapacityTypes];
+  if (!slots.is_number_unsigned() || !types.is_array() || types.empty() ||
+      types.size() > kMaxCapacityTypes) {
+    return bad;
+  }
+  EarCapacity out;
+  out.slots = slots.get<uint64_t>();
+  for (const nlohmann::json& t : types) {
+    if (!t.is_string()) return bad;
+    out.instance_types.push_back(t.get<std::string>());
+  }
+  return out;
+}
+
+nlohmann::json CapacityToJson(const EarCapacity& c) {
+  return {{kCapacitySlots, c.slots}, {kCapacityTypes, c.instance_types}};
+}
+
 Result<EarAppraisal> AppraisalFromCbor(const cbor::Value& m) {
   if (!m.is_map()) return Bad("submodule appraisal is not a map");
   EarAppraisal a;
@@ -205,6 +264,10 @@ Result<EarAppraisal> AppraisalFromCbor(const cbor::Value& m) {
   if (const cbor::Value* instances = m.Find(ear_label::kInstances); instances != nullptr) {
     TEEPNET_ASSIGN_OR_RETURN(a.instances, InstancesFromCbor(*instances));
   }
+  if (const cbor::Value* capacity = m.Find(ear_label::kCapacity); capacity != nullptr) {
+    TEEPNET_ASSIGN_OR_RETURN(EarCapacity c, CapacityFromCbor(*capacity));
+    a.capacity = std::move(c);
+  }
   return a;
 }
 
@@ -240,6 +303,9 @@ cbor::Value AppraisalToCbor(const EarAppraisal& a) {
   }
   if (!a.instances.empty()) {
     m.emplace_back(cbor::Value::Int(ear_label::kInstances), InstancesToCbor(a.instances));
+  }
+  if (a.capacity) {
+    m.emplace_back(cbor::Value::Int(ear_label::kCapacity), CapacityToCbor(*a.capacity));
   }
   return cbor::Value::Map(std::move(m));
 }
@@ -293,6 +359,10 @@ Result<EarAppraisal> AppraisalFromJson(const nlohmann::json& o) {
   if (const nlohmann::json* instances = Member(o, "teepnet_instances", nullptr)) {
     TEEPNET_ASSIGN_OR_RETURN(a.instances, InstancesFromJson(*instances));
   }
+  if (const nlohmann::json* capacity = Member(o, "teepnet_capacity", nullptr)) {
+    TEEPNET_ASSIGN_OR_RETURN(EarCapacity c, CapacityFromJson(*capacity));
+    a.capacity = std::move(c);
+  }
   return a;
 }
 
@@ -313,6 +383,7 @@ nlohmann::json AppraisalToJson(const EarAppraisal& a) {
     o["teepnet_attested_keys"] = keys;
   }
   if (!a.instances.empty()) o["teepnet_instances"] = InstancesToJson(a.instances);
+  if (a.capacity) o["teepnet_capacity"] = CapacityToJson(*a.capacity);
   return o;
 }
 

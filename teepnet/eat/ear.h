@@ -11,6 +11,11 @@
 //                                      bstr, "hpke_key": bstr, "proof_key": bstr}], keys as
 //                                      SubjectPublicKeyInfo DER (base64url in JSON; text map
 //                                      keys in CBOR too).
+//   65104 / "teepnet_capacity":        what the attested Agent claimed it can start
+//                                      (evidence/teep_evidence.h teepnet_capacity):
+//                                      {"slots": uint, "instance_types": [+ tstr]} (text map
+//                                      keys in CBOR too); the M/OC places on it (USE-CASES
+//                                      "Device capacity").
 // All use private-use labels (RFC 9711 §7.3.1 leaves >65535 ... to private agreements; these
 // sit in the 65000 block EAR extensions use) and are ignored by other EAR consumers.
 //
@@ -53,6 +58,7 @@ inline constexpr int64_t kTeepClaims = 65000;
 inline constexpr int64_t kEvidenceDigest = 65101;
 inline constexpr int64_t kAttestedKeys = 65102;
 inline constexpr int64_t kInstances = 65103;
+inline constexpr int64_t kCapacity = 65104;
 }  // namespace ear_label
 
 // ar4si.trustworthiness-tier: none 0, affirming 2, warning 32, contraindicated 96.
@@ -70,6 +76,14 @@ struct EarInstance {
   friend bool operator==(const EarInstance&, const EarInstance&) = default;
 };
 
+// The attested Agent's capacity claim: instance types by name ("process", ...) and slots.
+struct EarCapacity {
+  std::vector<std::string> instance_types;
+  uint64_t slots = 0;
+
+  friend bool operator==(const EarCapacity&, const EarCapacity&) = default;
+};
+
 struct EarAppraisal {
   attest::Tier status = attest::Tier::kNone;
   attest::TrustVector trust;  // claims equal to 0 are absent
@@ -78,6 +92,7 @@ struct EarAppraisal {
   std::optional<Bytes> evidence_digest;
   std::vector<Bytes> attested_keys;
   std::vector<EarInstance> instances;
+  std::optional<EarCapacity> capacity;
 };
 
 struct Ear {

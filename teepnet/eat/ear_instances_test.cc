@@ -124,5 +124,43 @@ TEST(EarInstancesTest, RefusesTheSameInstanceNamedTwice) {
   EXPECT_TRUE(FailsWith(EarFromJson(EarToJson(e)), Errc::kBadClaim));
 }
 
+// The teepnet_capacity extension (65104): the attested Agent's capacity claim.
+Ear WithCapacity() {
+  Ear e = WithInstances();
+  e.submods["SGX"].capacity = EarCapacity{{"process", "container"}, 16};
+  return e;
+}
+
+TEST(EarCapacityTest, RoundTripsTheCapacityInCborAndJson) {
+  auto cbor_back = EarFromCbor(EarToCbor(WithCapacity()));
+  TEEPNET_ASSERT_OK(cbor_back);
+  EXPECT_EQ(cbor_back->submods.at("SGX").capacity, WithCapacity().submods.at("SGX").capacity);
+  nlohmann::json j = EarToJson(WithCapacity());
+  EXPECT_EQ(j["submods"]["SGX"]["teepnet_capacity"],
+            (nlohmann::json{{"slots", 16}, {"instance_types", {"process", "container"}}}));
+  auto json_back = EarFromJson(j);
+  TEEPNET_ASSERT_OK(json_back);
+  EXPECT_EQ(json_back->submods.at("SGX").capacity, WithCapacity().submods.at("SGX").capacity);
+  // Absent stays absent.
+  auto none = EarFromJson(EarToJson(WithInstances()));
+  TEEPNET_ASSERT_OK(none);
+  EXPECT_FALSE(none->submods.at("SGX").capacity.has_value());
+}
+
+TEST(EarCapacityTest, RefusesACapacityOfTheWrongShape) {
+  for (const nlohmann::json& bad : {
+           nlohmann::json{{"slots", 1}},
+           nlohmann::json{{"slots", -1}, {"instance_types", {"vm"}}},
+           nlohmann::json{{"slots", 1}, {"instance_types", nlohmann::json::array()}},
+           nlohmann::json{{"slots", 1}, {"instance_types", {1}}},
+           nlohmann::json{{"slots", 1}, {"instance_types", {"vm"}}, {"x", 0}},
+       }) {
+    SCOPED_TRACE(bad.dump());
+    nlohmann::json j = EarToJson(WithCapacity());
+    j["submods"]["SGX"]["teepnet_capacity"] = bad;
+    EXPECT_TRUE(FailsWith(EarFromJson(j), Errc::kBadClaim));
+  }
+}
+
 }  // namespace
 }  // namespace teepnet::eat

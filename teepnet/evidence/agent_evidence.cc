@@ -71,6 +71,7 @@ Result<BoundClaims> PlatformEvidenceProvider::ClaimsFor(ByteView nonce) const {
   if (instances_ != nullptr) {
     TEEPNET_ASSIGN_OR_RETURN(c.instances, InstanceClaims());
   }
+  c.capacity = capacity_;
   return c;
 }
 

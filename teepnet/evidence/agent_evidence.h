@@ -8,6 +8,7 @@
 #define TEEPNET_EVIDENCE_AGENT_EVIDENCE_H_
 
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -37,6 +38,10 @@ class PlatformEvidenceProvider final : public agent::EvidenceProvider {
                            std::vector<crypto::PublicKey> hpke_keys, AgentIdentity identity,
                            InstanceKeyring* instances = nullptr);
 
+  // What the Agent offers to run (teepnet_capacity); without it the evidence claims none.
+  // CheckCapacityClaim must accept it. Set before the first Collect.
+  void SetCapacity(CapacityClaim capacity) { capacity_ = std::move(capacity); }
+
   // kFailedPrecondition without a challenge: only the nonce freshness mechanism is offered.
   Result<agent::Evidence> Collect(const agent::EvidenceRequest& request) override;
 
@@ -52,6 +57,7 @@ class PlatformEvidenceProvider final : public agent::EvidenceProvider {
   std::vector<crypto::PublicKey> hpke_keys_;
   AgentIdentity identity_;
   InstanceKeyring* instances_;
+  std::optional<CapacityClaim> capacity_;
   // Instance name -> the manifest digest its identity was last measured under. The manifest
   // commits to the component's digest, so while it is unchanged the component need not be
   // read and hashed again for every evidence (MiBs per TA, every QueryResponse).

@@ -133,6 +133,11 @@ Result<tam::Appraisal> TeepEvidenceAppraiser::Appraise(const tam::AttestationInp
         sub.instances.push_back(
             eat::EarInstance{i.name, i.measurement, i.hpke.ToSpkiDer(), i.proof.ToSpkiDer()});
       }
+      // USE-CASES "Device capacity": the M/OC places on what the attested Agent claimed, so
+      // the claim is carried only for evidence that was accepted.
+      if (eat->capacity) {
+        sub.capacity = eat::EarCapacity{eat->capacity->instance_types, eat->capacity->slots};
+      }
     }
   }
   TEEPNET_ASSIGN_OR_RETURN(std::string jwt, eat::IssueEarJwt(ear, ear_key_));

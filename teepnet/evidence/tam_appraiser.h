@@ -15,9 +15,9 @@
 //     submodule named after the architecture with the verdict's trust vector and policy, the
 //     TEEP claims, the evidence digest, and as attested keys (SubjectPublicKeyInfo DER) the
 //     Agent's TEEP key and its HPKE key(s), and, for affirming or warning evidence, the TA
-//     instances the evidence lists (65103, keys as SubjectPublicKeyInfo DER). Steps 2-4 failing
-//     after the EAT parsed still yield an EAR, contraindicated, so the operator sees what was
-//     refused.
+//     instances the evidence lists (65103, keys as SubjectPublicKeyInfo DER) and the Agent's
+//     teepnet_capacity claim (65104). Steps 2-4 failing after the EAT parsed still yield an
+//     EAR, contraindicated, so the operator sees what was refused.
 // affirming is true when the EAR status is affirming or warning.
 #ifndef TEEPNET_EVIDENCE_TAM_APPRAISER_H_
 #define TEEPNET_EVIDENCE_TAM_APPRAISER_H_

@@ -25,6 +25,10 @@ constexpr int64_t kInstanceKeyMeasurement = 2;
 constexpr int64_t kInstanceKeyHpke = 3;
 constexpr int64_t kInstanceKeyProof = 4;
 constexpr size_t kMeasurementBytes = 32;  // SHA-256
+// teepnet_capacity members.
+constexpr int64_t kCapacityKeyTypes = 1;
+constexpr int64_t kCapacityKeySlots = 2;
+constexpr const char* kCapacityTypeNames[] = {"process", "container", "vm"};
 
 // Writes the bound claims into `m` (the evidence claim is added by the caller).
 void AddBoundClaims(const BoundClaims& c, cbor::MapBuilder& m) {
@@ -75,6 +79,36 @@ void AddBoundClaims(const BoundClaims& c, cbor::MapBuilder& m) {
       w.WriteBytes(i.proof_key);
     }
   }
+  if (c.capacity) {
+    cbor::Writer& w = m.Entry(kClaimCapacity);
+    w.WriteMapHeader(2);
+    w.WriteUint(kCapacityKeyTypes);
+    w.WriteArrayHeader(c.capacity->instance_types.size());
+    for (const std::string& type : c.capacity->instance_types) w.WriteText(type);
+    w.WriteUint(kCapacityKeySlots);
+    w.WriteUint(c.capacity->slots);
+  }
+}
+
+Result<CapacityClaim> DecodeCapacity(const cbor::Value& v) {
+  const Error bad = BadClaim("teepnet_capacity is not {1: [+ instance type], 2: slots}");
+  if (!v.is_map() || v.map().size() != 2) return bad;
+  const cbor::Value* types = v.Find(kCapacityKeyTypes);
+  const cbor::Value* slots = v.Find(kCapacityKeySlots);
+  if (types == nullptr || slots == nullptr || !types->is_array() || !slots->AsInt64()) return bad;
+  if (types->array().size() > kMaxCapacityTypes) return bad;
+  CapacityClaim out;
+  for (const cbor::Value& t : types->array()) {
+    if (!t.is_text()) return bad;
+    out.instance_types.emplace_back(t.text());
+  }
+  const int64_t n = *slots->AsInt64();
+  if (n < 0 || n > int64_t{kMaxCapacitySlots}) {
+    return BadClaim("teepnet_capacity slots out of range");
+  }
+  out.slots = static_cast<uint32_t>(n);
+  TEEPNET_RETURN_IF_ERROR(CheckCapacityClaim(out));
+  return out;
 }
 
 // A public COSE_Key of `type` from a teepnet_instances entry.
@@ -178,6 +212,27 @@ Result<Bytes> BuildTeepEvidence(const BoundClaims& claims, attest::Platform& pla
   return cose::CreateSign1(agent_key, payload, options);
 }
 
+Status CheckCapacityClaim(const CapacityClaim& claim) {
+  if (claim.instance_types.empty() || claim.instance_types.size() > kMaxCapacityTypes) {
+    return BadClaim("teepnet_capacity names 1 to 3 instance types");
+  }
+  for (size_t i = 0; i < claim.instance_types.size(); ++i) {
+    const std::string& type = claim.instance_types[i];
+    bool known = false;
+    for (const char* name : kCapacityTypeNames) known = known || type == name;
+    if (!known) return BadClaim("teepnet_capacity names an unknown instance type " + type);
+    for (size_t j = 0; j < i; ++j) {
+      if (claim.instance_types[j] == type) {
+        return BadClaim("teepnet_capacity names " + type + " twice");
+      }
+    }
+  }
+  if (claim.slots == 0 || claim.slots > kMaxCapacitySlots) {
+    return BadClaim("teepnet_capacity slots must be 1 to " + std::to_string(kMaxCapacitySlots));
+  }
+  return OkStatus();
+}
+
 Result<VerifiedTeepEvidence> VerifyTeepEvidence(ByteView eat, const crypto::PublicKey& agent_key) {
   if (eat.size() > kMaxEvidenceBytes) return BadClaim("evidence larger than the limit");
   TEEPNET_ASSIGN_OR_RETURN(cose::Sign1Message msg,
@@ -229,6 +284,10 @@ Result<VerifiedTeepEvidence> DecodeTeepEvidencePayload(ByteView payload) {
 
   if (const cbor::Value* instances = map->Find(kClaimInstances)) {
     TEEPNET_ASSIGN_OR_RETURN(out.instances, DecodeInstances(*instances));
+  }
+  if (const cbor::Value* capacity = map->Find(kClaimCapacity)) {
+    TEEPNET_ASSIGN_OR_RETURN(CapacityClaim claim, DecodeCapacity(*capacity));
+    out.capacity = std::move(claim);
   }
 
   // Re-read the map entry by entry and hash the bound entries' bytes as received.

@@ -17,6 +17,10 @@
 //                               3: hpke bstr .cbor COSE_Key, 4: proof bstr .cbor COSE_Key}]
 //                            the TA instances' keys (USE-CASES "TA instances"); absent when
 //                            nothing is installed
+//   -70004 teepnet_capacity  {1: [+ tstr], 2: uint}  what the Agent can start: the instance
+//                            types ("process", "container", "vm"; each at most once) and its
+//                            slot count (issue 5 item 2; USE-CASES "Device capacity"); absent
+//                            when the Agent was not configured to offer any
 //   -70001 teepnet_platform_evidence [format tstr, evidence bstr]
 // The teepnet claims use CWT private-use keys (RFC 8392 §9.1: "Integer values less than
 // -65536 are marked as Private Use"). The platform evidence is a private claim rather than a
@@ -48,6 +52,11 @@ namespace teepnet::evidence {
 inline constexpr int64_t kClaimPlatformEvidence = -70001;
 inline constexpr int64_t kClaimHpkeKeys = -70002;
 inline constexpr int64_t kClaimInstances = -70003;
+inline constexpr int64_t kClaimCapacity = -70004;
+// teepnet_capacity bounds: the three instance types of seed Figure 2, and the M/OC's largest
+// slot count (services/moc/capacity_api.cc).
+inline constexpr size_t kMaxCapacityTypes = 3;
+inline constexpr uint32_t kMaxCapacitySlots = 65536;
 // Instances one Evidence may list, and the longest instance name ("tc-" + hex of a component
 // id): bounds for what the verifier decodes.
 inline constexpr size_t kMaxInstanceClaims = 256;
@@ -76,6 +85,17 @@ struct InstanceClaim {
   Bytes proof_key;    // encoded COSE_Key (public, Ed25519)
 };
 
+// One teepnet_capacity claim: the instance types by their API names and the slots.
+struct CapacityClaim {
+  std::vector<std::string> instance_types;
+  uint32_t slots = 0;
+
+  friend bool operator==(const CapacityClaim&, const CapacityClaim&) = default;
+};
+// kBadClaim unless the types are 1 to kMaxCapacityTypes distinct names of "process",
+// "container", "vm" and the slots 1 to kMaxCapacitySlots.
+Status CheckCapacityClaim(const CapacityClaim& claim);
+
 // The claims the platform evidence binds.
 struct BoundClaims {
   Bytes nonce;
@@ -87,6 +107,7 @@ struct BoundClaims {
   Bytes cnf_kid;
   std::vector<Bytes> hpke_keys;  // encoded COSE_Keys (public)
   std::vector<InstanceClaim> instances;
+  std::optional<CapacityClaim> capacity;
 };
 
 // Deterministic CBOR of the bound claims (the map the EAT payload holds, minus the evidence).
@@ -111,6 +132,7 @@ struct VerifiedTeepEvidence {
   eat::TeepEatClaims claims;                 // the TEEP profile claims as received
   std::vector<crypto::PublicKey> hpke_keys;  // decoded teepnet_hpke_keys
   std::vector<VerifiedInstance> instances;   // decoded teepnet_instances
+  std::optional<CapacityClaim> capacity;     // decoded teepnet_capacity
   std::string platform_format;               // attest::EvidenceFormatName spelling
   Bytes platform_evidence;
   Bytes binding;  // SHA-512 over the bound entries as received

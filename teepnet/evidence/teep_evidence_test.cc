@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cstdlib>
+#include <functional>
 #include <memory>
 #include <string>
 
@@ -256,6 +257,130 @@ TEST_F(TeepEvidenceTest, DebugPlatformIsContraindicated) {
   EXPECT_FALSE(appraisal->affirming) << appraisal->reason;
 }
 
+// USE-CASES "Device capacity": the Agent's capacity claim travels in its signed, bound
+// evidence, and the EAR of accepted evidence carries it to the M/OC.
+TEST_F(TeepEvidenceTest, TheCapacityClaimIsBoundAndReachesTheEarOfAcceptedEvidence) {
+  a_->provider->SetCapacity(CapacityClaim{{"process", "container"}, 12});
+  auto evidence = a_->Collect(challenge_);
+  TEEPNET_ASSERT_OK(evidence);
+  auto verified = VerifyTeepEvidence(evidence->payload, a_->agent_key.public_key());
+  TEEPNET_ASSERT_OK(verified);
+  ASSERT_TRUE(verified->capacity.has_value());
+  EXPECT_EQ(*verified->capacity, (CapacityClaim{{"process", "container"}, 12}));
+  auto claims = a_->provider->ClaimsFor(challenge_);
+  TEEPNET_ASSERT_OK(claims);
+  EXPECT_EQ(verified->binding, BindingOf(*claims));
+  claims->capacity->slots = 13;  // another slot count is another binding
+  EXPECT_NE(verified->binding, BindingOf(*claims));
+
+  auto appraisal = Appraise(evidence->payload, *a_, challenge_);
+  TEEPNET_ASSERT_OK(appraisal);
+  ASSERT_TRUE(appraisal->affirming) << appraisal->reason;
+  const eat::Ear ear = VerifiedEar(*appraisal);
+  ASSERT_EQ(ear.submods.count("trustzone"), 1u);
+  ASSERT_TRUE(ear.submods.at("trustzone").capacity.has_value());
+  EXPECT_EQ(*ear.submods.at("trustzone").capacity,
+            (eat::EarCapacity{{"process", "container"}, 12}));
+}
+
+TEST_F(TeepEvidenceTest, EvidenceWithoutACapacityClaimAndRefusedEvidenceCarryNoCapacity) {
+  auto plain = a_->Collect(challenge_);
+  TEEPNET_ASSERT_OK(plain);
+  auto appraisal = Appraise(plain->payload, *a_, challenge_);
+  TEEPNET_ASSERT_OK(appraisal);
+  EXPECT_FALSE(VerifiedEar(*appraisal).submods.at("trustzone").capacity.has_value());
+  // Evidence for another challenge is contraindicated: its claim is not passed on.
+  a_->provider->SetCapacity(CapacityClaim{{"process"}, 2});
+  auto stale = a_->Collect(Bytes(32, 0x01));
+  TEEPNET_ASSERT_OK(stale);
+  auto refused = Appraise(stale->payload, *a_, challenge_);
+  TEEPNET_ASSERT_OK(refused);
+  EXPECT_FALSE(refused->affirming);
+  EXPECT_FALSE(VerifiedEar(*refused).submods.at("trustzone").capacity.has_value());
+}
+
+TEST(TeepEvidenceCapacity, AcceptsOnlyKnownDistinctInstanceTypesAndABoundedSlotCount) {
+  TEEPNET_EXPECT_OK(CheckCapacityClaim({{"process", "container", "vm"}, 1}));
+  TEEPNET_EXPECT_OK(CheckCapacityClaim({{"vm"}, kMaxCapacitySlots}));
+  EXPECT_TRUE(FailsWith(CheckCapacityClaim({{}, 1}), eat::Errc::kBadClaim));
+  EXPECT_TRUE(FailsWith(CheckCapacityClaim({{"gpu"}, 1}), eat::Errc::kBadClaim));
+  EXPECT_TRUE(FailsWith(CheckCapacityClaim({{"vm", "vm"}, 1}), eat::Errc::kBadClaim));
+  EXPECT_TRUE(FailsWith(CheckCapacityClaim({{"vm"}, 0}), eat::Errc::kBadClaim));
+  EXPECT_TRUE(FailsWith(CheckCapacityClaim({{"vm"}, kMaxCapacitySlots + 1}), eat::Errc::kBadClaim));
+}
+
+// The claims map of ClaimsMap(true, true) with a teepnet_capacity entry written by `write`.
+Bytes ClaimsWithCapacity(const std::function<void(cbor::Writer&)>& write) {
+  cbor::Writer w;
+  w.WriteMapHeader(4);
+  w.WriteUint(eat::eat_claim::kCnf);
+  w.WriteMapHeader(1);
+  w.WriteUint(3);
+  w.WriteBytes(Bytes(32, 0x0b));
+  w.WriteUint(eat::eat_claim::kNonce);
+  w.WriteBytes(Bytes(16, 0x0c));
+  // Deterministic order: -70001 (0x3a00011170) before -70004 (0x3a00011173).
+  w.WriteInt(kClaimPlatformEvidence);
+  w.WriteArrayHeader(2);
+  w.WriteText("psa");
+  w.WriteBytes(Bytes{0xd2});
+  w.WriteInt(kClaimCapacity);
+  write(w);
+  return std::move(w).Take();
+}
+
+TEST(TeepEvidencePayload, DecodesTheCapacityClaimAndRefusesMalformedOnes) {
+  auto good = DecodeTeepEvidencePayload(ClaimsWithCapacity([](cbor::Writer& w) {
+    w.WriteMapHeader(2);
+    w.WriteUint(1);
+    w.WriteArrayHeader(1);
+    w.WriteText("vm");
+    w.WriteUint(2);
+    w.WriteUint(7);
+  }));
+  TEEPNET_ASSERT_OK(good);
+  ASSERT_TRUE(good->capacity.has_value());
+  EXPECT_EQ(*good->capacity, (CapacityClaim{{"vm"}, 7}));
+  const std::vector<std::function<void(cbor::Writer&)>> bad = {
+      [](cbor::Writer& w) { w.WriteUint(3); },  // not a map
+      [](cbor::Writer& w) {                     // slots missing
+        w.WriteMapHeader(1);
+        w.WriteUint(1);
+        w.WriteArrayHeader(1);
+        w.WriteText("vm");
+      },
+      [](cbor::Writer& w) {  // an instance type that is not text
+        w.WriteMapHeader(2);
+        w.WriteUint(1);
+        w.WriteArrayHeader(1);
+        w.WriteUint(0);
+        w.WriteUint(2);
+        w.WriteUint(1);
+      },
+      [](cbor::Writer& w) {  // a negative slot count
+        w.WriteMapHeader(2);
+        w.WriteUint(1);
+        w.WriteArrayHeader(1);
+        w.WriteText("vm");
+        w.WriteUint(2);
+        w.WriteInt(-1);
+      },
+      [](cbor::Writer& w) {  // an unknown instance type
+        w.WriteMapHeader(2);
+        w.WriteUint(1);
+        w.WriteArrayHeader(1);
+        w.WriteText("gpu");
+        w.WriteUint(2);
+        w.WriteUint(1);
+      },
+  };
+  for (size_t i = 0; i < bad.size(); ++i) {
+    SCOPED_TRACE(i);
+    EXPECT_TRUE(
+        FailsWith(DecodeTeepEvidencePayload(ClaimsWithCapacity(bad[i])), eat::Errc::kBadClaim));
+  }
+}
+
 TEST(TeepEvidenceBinding, BindingFillsTheReportDataFieldAndCoversTheHpkeKeys) {
   BoundClaims c;
   c.nonce = Bytes(16, 1);
@@ -327,7 +452,8 @@ TEST(TeepEvidencePayload, FuzzSeedsAreAcceptedPayloads) {
   // The committed seeds must reach the accepting path, or the fuzzer starts from nothing.
   const char* source = std::getenv("TEEPNET_SOURCE_DIR");
   if (source == nullptr) source = TEEPNET_EVIDENCE_SOURCE_DIR;
-  for (const char* seed : {"minimal.cbor", "with_keys_and_manifests.cbor", "with_instances.cbor"}) {
+  for (const char* seed : {"minimal.cbor", "with_keys_and_manifests.cbor", "with_instances.cbor",
+                           "with_capacity.cbor"}) {
     auto bytes = ReadFile(std::string(source) + "/fuzz/corpus/teep_evidence_fuzzer/" + seed);
     TEEPNET_ASSERT_OK(bytes);
     auto decoded = DecodeTeepEvidencePayload(*bytes);

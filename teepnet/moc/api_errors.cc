@@ -7,7 +7,7 @@ namespace teepnet::moc {
 namespace {
 
 // 404 for another tenant's object as for a missing one, so existence does not leak.
-constexpr std::array<ApiErrorEntry, 29> kTable = {{
+constexpr std::array<ApiErrorEntry, 35> kTable = {{
     {Errc::kUnauthenticated, "unauthenticated", 401},
     {Errc::kAdminOnly, "admin_only", 403},
     {Errc::kTenantOnly, "tenant_only", 403},
@@ -37,6 +37,12 @@ constexpr std::array<ApiErrorEntry, 29> kTable = {{
     {Errc::kNoVerifierKey, "no_verifier_key", 404},
     {Errc::kInvalidIdempotencyKey, "invalid_idempotency_key", 400},
     {Errc::kIdempotencyKeyReused, "idempotency_key_reused", 409},
+    {Errc::kCapacityNotAttested, "capacity_not_attested", 409},
+    {Errc::kArchitectureMismatch, "architecture_mismatch", 409},
+    {Errc::kCapacityExceedsAttested, "capacity_exceeds_attested", 409},
+    {Errc::kDeviceNotAttested, "device_not_attested", 409},
+    {Errc::kRequestNotFailed, "request_not_failed", 409},
+    {Errc::kFailureRecordInvalid, "failure_record_invalid", 400},
 }};
 
 }  // namespace

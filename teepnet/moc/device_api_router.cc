@@ -62,13 +62,15 @@ Result<ReceiptPost> ParseReceiptPost(ByteView body) {
 }  // namespace
 
 json InboxItemJson(const InboxItem& item) {
-  return {{"request_id", item.request_id},
-          {"target", std::string(ChannelTargetName(item.target))},
-          {"instance", item.instance},
-          {"purpose", item.purpose},
-          {"instance_type", std::string(InstanceTypeName(item.instance_type))},
-          {"digest", ToHex(item.digest)},
-          {"sealed", eat::Base64UrlEncode(item.sealed)}};
+  json out = {{"request_id", item.request_id},
+              {"target", std::string(ChannelTargetName(item.target))},
+              {"instance", item.instance},
+              {"purpose", item.purpose},
+              {"instance_type", std::string(InstanceTypeName(item.instance_type))},
+              {"digest", ToHex(item.digest)},
+              {"sealed", eat::Base64UrlEncode(item.sealed)}};
+  if (!item.ua_component.empty()) out["ua_component"] = item.ua_component;
+  return out;
 }
 
 size_t DeviceApiRouter::MaxBodyBytes() {

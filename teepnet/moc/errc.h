@@ -50,6 +50,14 @@ enum class Errc : uint16_t {
   // Idempotent request creation (openapi.yaml, "Idempotency-Key").
   kInvalidIdempotencyKey,  // empty, too long, or not printable ASCII
   kIdempotencyKeyReused,   // the tenant used the key for a request with another body
+  // Capacity backed by attestation (capacity_api.h, attested_capacity.h).
+  kCapacityNotAttested,      // the M/OC takes capacity from evidence and has none for the device
+  kArchitectureMismatch,     // the operator names another architecture than the evidence proved
+  kCapacityExceedsAttested,  // an override that raises slots or adds an instance type
+  kDeviceNotAttested,        // the device's last evidence was refused: it takes no requests
+  // Failure records (failure_record.h).
+  kRequestNotFailed,      // a failure record for a request that did not fail
+  kFailureRecordInvalid,  // a failure record that does not verify or is not one
 };
 
 }  // namespace teepnet::moc
@@ -79,6 +87,11 @@ struct ErrcTraits<moc::Errc> {
       case moc::Errc::kConcurrentUpdate: return Code::kAborted;
       case moc::Errc::kAlreadyExists:
       case moc::Errc::kIdempotencyKeyReused: return Code::kAlreadyExists;
+      case moc::Errc::kCapacityNotAttested:
+      case moc::Errc::kArchitectureMismatch:
+      case moc::Errc::kCapacityExceedsAttested:
+      case moc::Errc::kDeviceNotAttested:
+      case moc::Errc::kRequestNotFailed: return Code::kFailedPrecondition;
       default: return Code::kInvalidArgument;
     }
   }
@@ -113,6 +126,12 @@ struct ErrcTraits<moc::Errc> {
       case moc::Errc::kNoVerifierKey: return "no-verifier-key";
       case moc::Errc::kInvalidIdempotencyKey: return "invalid-idempotency-key";
       case moc::Errc::kIdempotencyKeyReused: return "idempotency-key-reused";
+      case moc::Errc::kCapacityNotAttested: return "capacity-not-attested";
+      case moc::Errc::kArchitectureMismatch: return "architecture-mismatch";
+      case moc::Errc::kCapacityExceedsAttested: return "capacity-exceeds-attested";
+      case moc::Errc::kDeviceNotAttested: return "device-not-attested";
+      case moc::Errc::kRequestNotFailed: return "request-not-failed";
+      case moc::Errc::kFailureRecordInvalid: return "failure-record-invalid";
     }
     return "unknown";
   }

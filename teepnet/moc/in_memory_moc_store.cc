@@ -75,9 +75,27 @@ Result<std::vector<Package>> InMemoryMocStore::FindPackagesByDigest(std::string_
 Status InMemoryMocStore::PutDeviceCapacity(const DeviceCapacity& device) {
   std::lock_guard lock(mu_);
   DeviceCapacity& slot = state_.devices[device.device_id];
-  const uint32_t used = slot.device_id.empty() ? device.slots_used : slot.slots_used;
+  const bool known = !slot.device_id.empty();
+  const uint32_t used = known ? slot.slots_used : device.slots_used;
+  std::optional<uint32_t> limit = known ? slot.slot_limit : device.slot_limit;
+  std::vector<InstanceType> withheld = known ? slot.withheld_types : device.withheld_types;
   slot = device;
   slot.slots_used = used;
+  slot.slot_limit = limit;
+  slot.withheld_types = std::move(withheld);
+  return OkStatus();
+}
+
+Status InMemoryMocStore::SetCapacityOverride(std::string_view device_id,
+                                             std::optional<uint32_t> slot_limit,
+                                             const std::vector<InstanceType>& withheld_types) {
+  std::lock_guard lock(mu_);
+  auto it = state_.devices.find(std::string(device_id));
+  if (it == state_.devices.end()) {
+    return Error(Errc::kNoSuitableDevice, "device " + std::string(device_id) + " is not known");
+  }
+  it->second.slot_limit = slot_limit;
+  it->second.withheld_types = withheld_types;
   return OkStatus();
 }
 

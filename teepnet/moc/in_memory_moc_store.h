@@ -42,6 +42,8 @@ class InMemoryMocStore final : public MocStore {
   Result<std::vector<Package>> FindPackagesByDigest(std::string_view tenant_id, PackageKind kind,
                                                     ByteView digest) const override;
   Status PutDeviceCapacity(const DeviceCapacity& device) override;
+  Status SetCapacityOverride(std::string_view device_id, std::optional<uint32_t> slot_limit,
+                             const std::vector<InstanceType>& withheld_types) override;
   Result<std::optional<DeviceCapacity>> FindDevice(std::string_view device_id) const override;
   Result<std::vector<DeviceCapacity>> ListDevices() const override;
   Result<std::optional<Request>> FindRequest(std::string_view request_id) const override;

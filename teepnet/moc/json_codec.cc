@@ -75,17 +75,31 @@ nlohmann::json RequestJson(const Request& request) {
 }
 
 nlohmann::json DeviceCapacityJson(const DeviceCapacity& device) {
-  nlohmann::json types = nlohmann::json::array();
-  for (InstanceType type : device.instance_types)
-    types.push_back(std::string(InstanceTypeName(type)));
-  return {{"id", device.device_id},
-          {"architecture", std::string(ArchitectureName(device.architecture))},
-          {"architecture_attested", device.architecture_attested},
-          {"instance_types", std::move(types)},
-          {"slots_total", device.slots_total},
-          {"slots_used", device.slots_used},
-          {"slots_free", device.slots_free()},
-          {"updated_at", Rfc3339(device.updated_at)}};
+  auto names = [](const std::vector<InstanceType>& types) {
+    nlohmann::json out = nlohmann::json::array();
+    for (InstanceType type : types) out.push_back(std::string(InstanceTypeName(type)));
+    return out;
+  };
+  // instance_types and slots_total are what placement uses: the source's statement lowered
+  // by the operator's override, which "stated" and "override" show apart.
+  nlohmann::json override_json = nullptr;
+  if (device.source == CapacitySource::kEvidence &&
+      (device.slot_limit || !device.withheld_types.empty())) {
+    override_json = {{"slots", device.slot_limit ? nlohmann::json(*device.slot_limit) : nullptr},
+                     {"withheld_instance_types", names(device.withheld_types)}};
+  }
+  return {
+      {"id", device.device_id},
+      {"architecture", std::string(ArchitectureName(device.architecture))},
+      {"architecture_attested", device.architecture_attested},
+      {"instance_types", names(device.OfferedTypes())},
+      {"slots_total", device.slots_offered()},
+      {"slots_used", device.slots_used},
+      {"slots_free", device.slots_free()},
+      {"capacity_source", std::string(CapacitySourceName(device.source))},
+      {"stated", {{"instance_types", names(device.instance_types)}, {"slots", device.slots_total}}},
+      {"override", std::move(override_json)},
+      {"updated_at", Rfc3339(device.updated_at)}};
 }
 
 nlohmann::json ErrorJson(std::string_view code, std::string_view message) {

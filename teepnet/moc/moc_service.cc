@@ -311,6 +311,12 @@ Result<Request> MocService::GetRequest(const Principal& who, std::string_view re
   return OwnedRequest(who, request_id);
 }
 
+Result<FailureRecord> MocService::GetFailureRecord(const Principal& who,
+                                                   std::string_view request_id) const {
+  TEEPNET_ASSIGN_OR_RETURN(Request request, OwnedRequest(who, request_id));
+  return FailureRecordOf(request, clock_.NowUnixSeconds());
+}
+
 Result<std::vector<Request>> MocService::ListRequests(const Principal& who) const {
   TEEPNET_RETURN_IF_ERROR(RequireTenant(who));
   return store_.ListRequests(who.tenant_id);
@@ -361,6 +367,17 @@ Result<std::vector<InboxItem>> MocService::Inbox(std::string_view device_id) con
     item.instance = request->channel_instance;
     item.purpose = std::string(ChannelPurposeFor(request->use_case));
     item.instance_type = request->instance;
+    if (request->ua_package && item.target == ChannelTarget::kTa) {
+      // The UA went to the device through TEEP like the TA; the Broker starts it once the TA
+      // has its PD. The name is what the Agent's store calls the component (unsigned reading,
+      // as for the TA's instance: the Agent installed only what verified).
+      TEEPNET_ASSIGN_OR_RETURN(std::optional<Package> ua, store_.FindPackage(*request->ua_package));
+      if (ua) {
+        if (Result<std::string> name = evidence::InstanceNameOfEnvelope(ua->envelope); name.ok()) {
+          item.ua_component = *std::move(name);
+        }
+      }
+    }
     item.digest = std::move(blob.digest);
     item.sealed = std::move(blob.sealed);
     sealed_bytes += item.sealed.size();
@@ -402,6 +419,24 @@ Status MocService::ReportCapacity(const DeviceCapacity& report) {
   DeviceCapacity stamped = report;
   stamped.updated_at = clock_.NowUnixSeconds();
   return store_.PutDeviceCapacity(stamped);
+}
+
+Status MocService::OverrideCapacity(std::string_view device_id, const CapacityOverride& override_) {
+  TEEPNET_RETURN_IF_ERROR(
+      store_.SetCapacityOverride(device_id, override_.slot_limit, override_.withheld_types));
+  std::string detail = "slots " + (override_.slot_limit ? std::to_string(*override_.slot_limit)
+                                                        : std::string("as claimed"));
+  for (InstanceType type : override_.withheld_types) {
+    detail += ", withholds " + std::string(InstanceTypeName(type));
+  }
+  MocTransaction audit;
+  audit.audit.push_back(Audit(clock_.NowUnixSeconds(), "admin", "device.capacity-override",
+                              std::string(device_id), std::move(detail)));
+  return store_.Commit(audit);
+}
+
+Result<std::optional<DeviceCapacity>> MocService::FindDevice(std::string_view device_id) const {
+  return store_.FindDevice(device_id);
 }
 
 Result<Transition> MocService::HandleEvent(std::string_view request_id, const Event& event) {

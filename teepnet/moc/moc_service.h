@@ -27,6 +27,8 @@
 #include "teepnet/base/clock.h"
 #include "teepnet/base/random.h"
 #include "teepnet/base/result.h"
+#include "teepnet/moc/attested_capacity.h"
+#include "teepnet/moc/failure_record.h"
 #include "teepnet/moc/moc_store.h"
 #include "teepnet/moc/request_machine.h"
 
@@ -60,6 +62,10 @@ struct InboxItem {
   Bytes sealed;
   // What the TA runs in (the request's instance type).
   InstanceType instance_type = InstanceType::kProcess;
+  // Cases 2 and 3 with a UA package: the UA's component name ("tc-<hex>" of its manifest's
+  // component), which the Broker asks the Agent for once the PD is delivered (USE-CASES "Agent
+  // op 7"); "" otherwise.
+  std::string ua_component;
 
   friend bool operator==(const InboxItem&, const InboxItem&) = default;
 };
@@ -105,13 +111,13 @@ class MocService {
                                 ByteView envelope);
   Result<Package> GetPackage(const Principal& who, std::string_view package_id) const;
   Result<std::vector<Package>> ListPackages(const Principal& who) const;
-  // Checks the packages against the use case, places the request (placement.h) and commits it
   // The caller's packages whose envelope has SHA-256 `digest` (32 bytes, else
   // kInvalidArgument), of `kind` or of either kind: what a user checks before uploading bytes
   // the M/OC may already hold (packages are immutable, so an equal digest is the same package).
   Result<std::vector<Package>> FindPackagesByDigest(const Principal& who,
                                                     std::optional<PackageKind> kind,
                                                     ByteView digest) const;
+  // Checks the packages against the use case, places the request (placement.h) and commits it
   // with its slot; an impossible placement is refused and nothing is stored.
   Result<Request> CreateRequest(const Principal& who, const RequestSpec& spec);
   // The same under an Idempotency-Key (openapi.yaml): the key is stored with the request in
@@ -124,6 +130,9 @@ class MocService {
                                               std::string_view idempotency_key);
   Result<Request> GetRequest(const Principal& who, std::string_view request_id) const;
   Result<std::vector<Request>> ListRequests(const Principal& who) const;
+  // What a failure record (failure_record.h) of the tenant's request states, issued now:
+  // kRequestNotFound as for GetRequest, kRequestNotFailed unless the request failed.
+  Result<FailureRecord> GetFailureRecord(const Principal& who, std::string_view request_id) const;
   // The user's sealed bytes, opaque to the M/OC, queued for the placed device's relay.
   Result<Request> PostSealedData(const Principal& who, std::string_view request_id,
                                  ByteView sealed);
@@ -144,7 +153,12 @@ class MocService {
                                 ByteView receipt);
 
   // --- Devices and the TAM (service layer) ---
+  // Records what a device offers (validated against seed Figure 2), keeping the slots used
+  // and any operator override.
   Status ReportCapacity(const DeviceCapacity& report);
+  // The operator's override of an evidence-backed capacity (attested_capacity.h OverrideFor).
+  Status OverrideCapacity(std::string_view device_id, const CapacityOverride& override_);
+  Result<std::optional<DeviceCapacity>> FindDevice(std::string_view device_id) const;
   Result<Transition> HandleEvent(std::string_view request_id, const Event& event);
   // After a restart: carries out every committed action still in an outbox. Returns how many
   // were carried out.

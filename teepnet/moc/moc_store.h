@@ -71,8 +71,15 @@ class MocStore {
                                                             ByteView digest) const = 0;
 
   // --- Devices ---
-  // Inserts or replaces what the device offers, keeping the slots the M/OC counted as used.
+  // Inserts or replaces what the device offers, keeping the slots the M/OC counted as used
+  // and the operator's override (SetCapacityOverride).
   virtual Status PutDeviceCapacity(const DeviceCapacity& device) = 0;
+  // Sets the operator's override of the device's capacity (DeviceCapacity::slot_limit,
+  // withheld_types), leaving everything else. moc::Errc::kNoSuitableDevice when unknown.
+  // Written apart from PutDeviceCapacity so an appraisal and the operator, on two replicas,
+  // never overwrite each other's part.
+  virtual Status SetCapacityOverride(std::string_view device_id, std::optional<uint32_t> slot_limit,
+                                     const std::vector<InstanceType>& withheld_types) = 0;
   virtual Result<std::optional<DeviceCapacity>> FindDevice(std::string_view device_id) const = 0;
   virtual Result<std::vector<DeviceCapacity>> ListDevices() const = 0;
 
@@ -81,6 +88,13 @@ class MocStore {
   virtual Result<std::vector<Request>> ListRequests(std::string_view tenant_id) const = 0;
   // Requests that are neither done nor failed, or still have actions in their outbox.
   virtual Result<std::vector<Request>> ListInFlightRequests() const = 0;
+  // Whether ListInFlightRequests would list anything. The M/OC's request loop asks this on
+  // every wake (each TEEP step the TAM commits) and skips its pass when nothing is in flight;
+  // a store overrides it when it can answer without reading the requests.
+  virtual Result<bool> AnyRequestInFlight() const {
+    TEEPNET_ASSIGN_OR_RETURN(std::vector<Request> in_flight, ListInFlightRequests());
+    return !in_flight.empty();
+  }
 
   // The record of a tenant's Idempotency-Key, if the tenant used it.
   virtual Result<std::optional<IdempotencyRecord>> FindIdempotencyKey(

@@ -211,6 +211,38 @@ TEST_P(MocStoreContractTest, KeepsTheSlotsItCountedWhenADeviceReportsAgain) {
   EXPECT_EQ((*all)[0], **found);
 }
 
+TEST_P(MocStoreContractTest, KeepsTheOperatorsOverrideAcrossReportsAndReservesWithinIt) {
+  DeviceCapacity report = MakeDevice("dev-1", 3);
+  report.source = CapacitySource::kEvidence;
+  TEEPNET_ASSERT_OK(store().PutDeviceCapacity(report));
+  TEEPNET_ASSERT_OK(store().SetCapacityOverride("dev-1", 1u, {InstanceType::kVm}));
+  // A later report (the next appraisal) keeps the operator's part.
+  report.slots_total = 4;
+  TEEPNET_ASSERT_OK(store().PutDeviceCapacity(report));
+  auto found = store().FindDevice("dev-1");
+  TEEPNET_ASSERT_OK(found);
+  ASSERT_TRUE(found->has_value());
+  EXPECT_EQ((*found)->source, CapacitySource::kEvidence);
+  EXPECT_EQ((*found)->slots_total, 4u);
+  EXPECT_EQ((*found)->slot_limit, std::optional<uint32_t>(1u));
+  EXPECT_EQ((*found)->withheld_types, std::vector<InstanceType>{InstanceType::kVm});
+  EXPECT_EQ((*found)->OfferedTypes(), std::vector<InstanceType>{InstanceType::kContainer});
+  // One slot under the override, however many the device reports.
+  MocTransaction take;
+  take.reserve_slot = "dev-1";
+  TEEPNET_ASSERT_OK(store().Commit(take));
+  EXPECT_TRUE(FailsWith(store().Commit(take), Errc::kNoCapacity));
+  // Lifted, the reported slots count again.
+  TEEPNET_ASSERT_OK(store().SetCapacityOverride("dev-1", std::nullopt, {}));
+  TEEPNET_ASSERT_OK(store().Commit(take));
+  found = store().FindDevice("dev-1");
+  TEEPNET_ASSERT_OK(found);
+  EXPECT_EQ((*found)->slots_used, 2u);
+  EXPECT_FALSE((*found)->slot_limit.has_value());
+  EXPECT_TRUE((*found)->withheld_types.empty());
+  EXPECT_TRUE(FailsWith(store().SetCapacityOverride("dev-2", 1u, {}), Errc::kNoSuitableDevice));
+}
+
 TEST_P(MocStoreContractTest, RoundTripsEveryMemberOfARequest) {
   const Request r = MakeRequest("req-1", "tnt-a", 1);
   TEEPNET_ASSERT_OK(store().Commit(Put(r)));
@@ -315,6 +347,43 @@ TEST_P(MocStoreContractTest, ListsRequestsPerTenantAndThoseStillInFlight) {
   in_flight = store().ListInFlightRequests();
   TEEPNET_ASSERT_OK(in_flight);
   EXPECT_EQ(*in_flight, std::vector<Request>{running});
+}
+
+TEST_P(MocStoreContractTest, AnswersWhetherAnyRequestIsInFlightAsTheListDoes) {
+  auto any = store().AnyRequestInFlight();
+  TEEPNET_ASSERT_OK(any);
+  EXPECT_FALSE(*any);
+
+  // A failed request with nothing left in its outbox is not in flight.
+  Request failed = MakeRequest("req-1", "tnt-a", 1);
+  failed.state = RequestState::kFailed;
+  failed.outbox.clear();
+  TEEPNET_ASSERT_OK(store().Commit(Put(failed)));
+  any = store().AnyRequestInFlight();
+  TEEPNET_ASSERT_OK(any);
+  EXPECT_FALSE(*any);
+
+  Request running = MakeRequest("req-2", "tnt-a", 1);
+  TEEPNET_ASSERT_OK(store().Commit(Put(running)));
+  any = store().AnyRequestInFlight();
+  TEEPNET_ASSERT_OK(any);
+  EXPECT_TRUE(*any);
+
+  // Done, but an action is still to be carried out: still in flight.
+  running.state = RequestState::kDone;
+  running.version = 2;
+  ASSERT_FALSE(running.outbox.empty());
+  TEEPNET_ASSERT_OK(store().Commit(Put(running)));
+  any = store().AnyRequestInFlight();
+  TEEPNET_ASSERT_OK(any);
+  EXPECT_TRUE(*any);
+
+  running.outbox.clear();
+  running.version = 3;
+  TEEPNET_ASSERT_OK(store().Commit(Put(running)));
+  any = store().AnyRequestInFlight();
+  TEEPNET_ASSERT_OK(any);
+  EXPECT_FALSE(*any);
 }
 
 TEST_P(MocStoreContractTest, QueuesRelayBlobsPerDeviceInOrder) {

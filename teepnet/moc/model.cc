@@ -112,8 +112,33 @@ std::string_view ActionKindName(ActionKind kind) {
   return "unknown";
 }
 
+std::string_view CapacitySourceName(CapacitySource source) {
+  switch (source) {
+    case CapacitySource::kOperator: return "operator";
+    case CapacitySource::kEvidence: return "evidence";
+  }
+  return "unknown";
+}
+
+std::vector<InstanceType> DeviceCapacity::OfferedTypes() const {
+  std::vector<InstanceType> out;
+  for (InstanceType type : instance_types) {
+    if (Offers(type)) out.push_back(type);
+  }
+  return out;
+}
+
+uint32_t DeviceCapacity::slots_offered() const {
+  if (source != CapacitySource::kEvidence || !slot_limit) return slots_total;
+  return std::min(slots_total, *slot_limit);
+}
+
 bool DeviceCapacity::Offers(InstanceType type) const {
-  return std::find(instance_types.begin(), instance_types.end(), type) != instance_types.end();
+  if (std::find(instance_types.begin(), instance_types.end(), type) == instance_types.end()) {
+    return false;
+  }
+  return source != CapacitySource::kEvidence ||
+         std::find(withheld_types.begin(), withheld_types.end(), type) == withheld_types.end();
 }
 
 }  // namespace teepnet::moc

@@ -171,8 +171,19 @@ struct Request {
   friend bool operator==(const Request&, const Request&) = default;
 };
 
+// Where a device's instance types and slots come from (attested_capacity.h).
+enum class CapacitySource : uint8_t {
+  kOperator,  // the admin registered them (PUT .../capacity): a device without evidence, or
+              // one whose evidence carries no capacity claim
+  kEvidence,  // the device's own claim (teepnet_capacity) in evidence the Verifier appraised
+};
+std::string_view CapacitySourceName(CapacitySource source);  // "operator", "evidence"
+
 // What a device offers (DESIGN §3). The architecture is the one its attestation evidence
-// proved (the platform evidence format the Verifier appraised), not a claim.
+// proved (the platform evidence format the Verifier appraised), not a claim; with attestation
+// off the operator vouches for it. `instance_types` and `slots_total` are what the source
+// stated; an operator override of an evidence-backed capacity (slot_limit, withheld_types)
+// only lowers them, and placement uses the lowered values (OfferedTypes, slots_offered).
 struct DeviceCapacity {
   std::string device_id;  // hex RFC 9679 thumbprint of the Agent's key (tam_store.h)
   Architecture architecture = Architecture::kTrustZone;
@@ -181,8 +192,18 @@ struct DeviceCapacity {
   uint32_t slots_total = 0;
   uint32_t slots_used = 0;
   int64_t updated_at = 0;
+  CapacitySource source = CapacitySource::kOperator;
+  // The operator's override; it applies to an evidence-backed capacity only.
+  std::optional<uint32_t> slot_limit;
+  std::vector<InstanceType> withheld_types;
 
-  uint32_t slots_free() const { return slots_used >= slots_total ? 0 : slots_total - slots_used; }
+  // The instance types and slots placement may use.
+  std::vector<InstanceType> OfferedTypes() const;
+  uint32_t slots_offered() const;
+  uint32_t slots_free() const {
+    const uint32_t offered = slots_offered();
+    return slots_used >= offered ? 0 : offered - slots_used;
+  }
   bool Offers(InstanceType type) const;
   friend bool operator==(const DeviceCapacity&, const DeviceCapacity&) = default;
 };

@@ -289,6 +289,19 @@ ApiResponse UserApiRouter::Handle(const ApiRequest& request) {
         200, found->ear_media_type.empty() ? "application/octet-stream" : found->ear_media_type,
         found->ear};
   }
+  if (collection == "requests" && parts.size() == 3 && parts[2] == "failure") {
+    if (!get) return ErrorResponse(MethodNotAllowed(method, path));
+    // Ownership first: another tenant's request is not found, whatever the key.
+    Result<FailureRecord> record = service_.GetFailureRecord(*who, parts[1]);
+    if (!record.ok()) return ErrorResponse(record.error());
+    if (record_signer_ == nullptr) {
+      return ErrorResponse(
+          Error(Errc::kNoVerifierKey, "this M/OC has no key to sign records with"));
+    }
+    Result<std::string> jwt = IssueFailureRecord(*record, *record_signer_);
+    if (!jwt.ok()) return ErrorResponse(jwt.error());
+    return ApiResponse{200, std::string(kFailureRecordMediaType), ToBytes(AsBytes(*jwt))};
+  }
   if (collection == "requests" && parts.size() == 3 && parts[2] == "channel") {
     if (!post) return ErrorResponse(MethodNotAllowed(method, path));
     return Respond(service_.PostSealedData(*who, parts[1], request.body), 202, RequestJson);

@@ -14,12 +14,14 @@
 //   GET  /requests                     tenant                             -> 200 [request]
 //   GET  /requests/{id}                tenant                             -> 200 request + steps
 //   GET  /requests/{id}/ear            tenant                             -> 200 the EAR
+//   GET  /requests/{id}/failure        tenant                             -> 200 failure record
 //   POST /requests/{id}/channel        tenant  body: sealed bytes (opaque) -> 202 request
 //   GET  /devices                      any                                -> 200 [device]
 //   GET  /verifier-key                 none                               -> 200 PEM
 //
 // /verifier-key is the public key the M/OC's Verifier signs EARs with, which users pin to
-// verify EARs (channel/recipient.h); a public key needs no token.
+// verify EARs (channel/recipient.h) and failure records (failure_record.h); a public key
+// needs no token.
 //
 // Errors are {"error":{"code","message"}} with the codes of api_errors.h. Bodies are bounded
 // per route (limits.h) before anything reads them.
@@ -31,6 +33,7 @@
 #include <utility>
 
 #include "teepnet/base/bytes.h"
+#include "teepnet/crypto/keys.h"
 #include "teepnet/moc/api_response.h"
 #include "teepnet/moc/moc_service.h"
 
@@ -43,6 +46,9 @@ class UserApiRouter {
   // The EAR-signing public key (PEM) GET /verifier-key serves; unset while the M/OC issues no
   // EARs (404 no_verifier_key).
   void SetVerifierKeyPem(std::string pem) { verifier_key_pem_ = std::move(pem); }
+  // The key failure records are signed with: the EAR signer's (failure_record.h). Unset, GET
+  // /requests/{id}/failure answers 404 no_verifier_key. The key must outlive the router.
+  void SetRecordSigner(const crypto::PrivateKey* key) { record_signer_ = key; }
 
   ApiResponse Handle(const ApiRequest& request);
 
@@ -52,6 +58,7 @@ class UserApiRouter {
  private:
   MocService& service_;
   std::string verifier_key_pem_;
+  const crypto::PrivateKey* record_signer_ = nullptr;
 };
 
 // Percent-decodes a query component ("+" is a space). Fails on a truncated or non-hex escape.

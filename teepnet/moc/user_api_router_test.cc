@@ -208,6 +208,44 @@ TEST_F(UserApiTest, WalksCase1ThroughEarAndChannel) {
                                              "awaiting_user_channel", "sealed_data_relayed"));
 }
 
+TEST_F(UserApiTest, ServesASignedFailureRecordOnlyForAFailedRequestOfTheCaller) {
+  const auto key = crypto::PrivateKey::Generate(crypto::KeyType::kP256);
+  TEEPNET_ASSERT_OK(key);
+  const std::string id = CreateCase1(alice_);
+  const std::string path = "/api/v1/requests/" + id + "/failure";
+  // Under way: nothing failed, so there is nothing to sign.
+  router_.SetRecordSigner(&*key);
+  const ApiResponse early = Call("GET", path, alice_);
+  EXPECT_EQ(early.status, 409);
+  EXPECT_EQ(ErrorCode(early), "request_not_failed");
+
+  TEEPNET_ASSERT_OK(service_.HandleEvent(id, Event::Contraindicated("sgx-1", "debug enabled")));
+  // Another tenant's request is not found, as for every other read.
+  const ApiResponse foreign = Call("GET", path, bob_);
+  EXPECT_EQ(foreign.status, 404);
+  EXPECT_EQ(ErrorCode(foreign), "request_not_found");
+  EXPECT_EQ(Call("GET", path, kAdmin).status, 403);
+  EXPECT_EQ(Call("POST", path, alice_).status, 405);
+
+  const ApiResponse got = Call("GET", path, alice_);
+  ASSERT_EQ(got.status, 200) << AsChars(got.body);
+  EXPECT_EQ(got.content_type, kFailureRecordMediaType);
+  auto record = VerifyFailureRecord(AsChars(got.body), key->public_key());
+  TEEPNET_ASSERT_OK(record);
+  EXPECT_EQ(record->request_id, id);
+  EXPECT_EQ(record->device_id, "sgx-1");
+  EXPECT_EQ(record->use_case, 1);
+  EXPECT_EQ(record->failed_step, RequestState::kAttestingAgent);
+  EXPECT_THAT(record->reason, HasSubstr("debug enabled"));
+  EXPECT_FALSE(record->ear_sha256.has_value());
+
+  // Without a signing key there is no record, but still no leak.
+  router_.SetRecordSigner(nullptr);
+  const ApiResponse unsigned_record = Call("GET", path, alice_);
+  EXPECT_EQ(unsigned_record.status, 404);
+  EXPECT_EQ(ErrorCode(unsigned_record), "no_verifier_key");
+}
+
 TEST_F(UserApiTest, ServesTheVerifierKeyWithoutAToken) {
   ApiResponse none = Call("GET", "/api/v1/verifier-key", "");
   EXPECT_EQ(none.status, 404);
@@ -416,7 +454,7 @@ TEST(ApiErrors, AreTheCodesDocumentedInOpenApi) {
     EXPECT_EQ(static_cast<uint16_t>(entry.reason), expected++);
     EXPECT_EQ(ApiErrorFor(Error(entry.reason, "x")).code, entry.code);
   }
-  EXPECT_EQ(expected - 1, static_cast<uint16_t>(Errc::kIdempotencyKeyReused));
+  EXPECT_EQ(expected - 1, static_cast<uint16_t>(Errc::kFailureRecordInvalid));
 }
 
 }  // namespace

@@ -72,6 +72,13 @@ constexpr Migration kMocSchema[] = {
      "  request_id TEXT NOT NULL,"
      "  created_at INTEGER NOT NULL,"
      "  PRIMARY KEY (tenant_id, idem_key));"},
+    // Capacity backed by attestation (moc/model.h DeviceCapacity): where the capacity came
+    // from (0 operator, 1 evidence) and the operator's override of an evidence-backed one
+    // (slot_limit -1: none; withheld_types: "process,vm", the types it withholds).
+    {4,
+     "ALTER TABLE moc_devices ADD COLUMN capacity_source INTEGER NOT NULL DEFAULT 0;"
+     "ALTER TABLE moc_devices ADD COLUMN slot_limit INTEGER NOT NULL DEFAULT -1;"
+     "ALTER TABLE moc_devices ADD COLUMN withheld_types TEXT NOT NULL DEFAULT '';"},
 };
 
 constexpr int kMaxCommitAttempts = 3;
@@ -160,7 +167,7 @@ Result<moc::Package> ReadPackage(const SqlStatement& s) {
 
 constexpr const char* kDeviceColumns =
     "device_id, architecture, architecture_attested, instance_types, slots_total, slots_used, "
-    "updated_at";
+    "updated_at, capacity_source, slot_limit, withheld_types";
 Result<moc::DeviceCapacity> ReadDevice(const SqlStatement& s) {
   moc::DeviceCapacity d;
   d.device_id = s.ColumnText(0);
@@ -173,6 +180,16 @@ Result<moc::DeviceCapacity> ReadDevice(const SqlStatement& s) {
   TEEPNET_ASSIGN_OR_RETURN(d.slots_total, SlotColumn(s.ColumnInt(4), "slots_total"));
   TEEPNET_ASSIGN_OR_RETURN(d.slots_used, SlotColumn(s.ColumnInt(5), "slots_used"));
   d.updated_at = s.ColumnInt(6);
+  TEEPNET_ASSIGN_OR_RETURN(
+      int64_t source,
+      EnumColumn(s.ColumnInt(7), static_cast<int64_t>(moc::CapacitySource::kEvidence),
+                 "capacity_source"));
+  d.source = static_cast<moc::CapacitySource>(source);
+  if (s.ColumnInt(8) >= 0) {
+    TEEPNET_ASSIGN_OR_RETURN(uint32_t limit, SlotColumn(s.ColumnInt(8), "slot_limit"));
+    d.slot_limit = limit;
+  }
+  TEEPNET_ASSIGN_OR_RETURN(d.withheld_types, DecodeTypes(s.ColumnText(9)));
   return d;
 }
 
@@ -268,8 +285,11 @@ Result<bool> DeviceExists(SqlConnection& c, std::string_view device_id) {
 }
 
 Status ReserveSlot(SqlConnection& c, const std::string& device_id) {
-  TEEPNET_ASSIGN_OR_RETURN(auto s, c.Prepare("UPDATE moc_devices SET slots_used = slots_used + 1 "
-                                             "WHERE device_id = ?1 AND slots_used < slots_total"));
+  // The operator's override lowers an evidence-backed capacity (model.h slots_offered()).
+  TEEPNET_ASSIGN_OR_RETURN(
+      auto s, c.Prepare("UPDATE moc_devices SET slots_used = slots_used + 1 "
+                        "WHERE device_id = ?1 AND slots_used < slots_total AND "
+                        "(capacity_source = 0 OR slot_limit < 0 OR slots_used < slot_limit)"));
   TEEPNET_RETURN_IF_ERROR(s->BindText(1, device_id));
   TEEPNET_RETURN_IF_ERROR(s->Run());
   if (s->Changes() == 1) return OkStatus();
@@ -459,13 +479,15 @@ Status SqlMocStore::PutDeviceCapacity(const moc::DeviceCapacity& device) {
     TEEPNET_ASSIGN_OR_RETURN(
         auto s, c->Prepare("INSERT INTO moc_devices (device_id, architecture, "
                            "architecture_attested, instance_types, slots_total, slots_used, "
-                           "updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) "
+                           "updated_at, capacity_source, slot_limit, withheld_types) "
+                           "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10) "
                            "ON CONFLICT (device_id) DO UPDATE SET "
                            "architecture = excluded.architecture, "
                            "architecture_attested = excluded.architecture_attested, "
                            "instance_types = excluded.instance_types, "
                            "slots_total = excluded.slots_total, "
-                           "updated_at = excluded.updated_at"));
+                           "updated_at = excluded.updated_at, "
+                           "capacity_source = excluded.capacity_source"));
     TEEPNET_RETURN_IF_ERROR(s->BindText(1, device.device_id));
     TEEPNET_RETURN_IF_ERROR(s->BindInt(2, static_cast<int64_t>(device.architecture)));
     TEEPNET_RETURN_IF_ERROR(s->BindInt(3, device.architecture_attested ? 1 : 0));
@@ -473,7 +495,33 @@ Status SqlMocStore::PutDeviceCapacity(const moc::DeviceCapacity& device) {
     TEEPNET_RETURN_IF_ERROR(s->BindInt(5, device.slots_total));
     TEEPNET_RETURN_IF_ERROR(s->BindInt(6, device.slots_used));
     TEEPNET_RETURN_IF_ERROR(s->BindInt(7, device.updated_at));
+    TEEPNET_RETURN_IF_ERROR(s->BindInt(8, static_cast<int64_t>(device.source)));
+    // Only a new row takes the override from the report; an existing row keeps its own.
+    TEEPNET_RETURN_IF_ERROR(s->BindInt(9, device.slot_limit ? int64_t{*device.slot_limit} : -1));
+    TEEPNET_RETURN_IF_ERROR(s->BindText(10, EncodeTypes(device.withheld_types)));
     TEEPNET_RETURN_IF_ERROR(s->Run());
+    return txn.Commit();
+  };
+  return AsMoc(run());
+}
+
+Status SqlMocStore::SetCapacityOverride(std::string_view device_id,
+                                        std::optional<uint32_t> slot_limit,
+                                        const std::vector<moc::InstanceType>& withheld_types) {
+  auto run = [&]() -> Status {
+    TEEPNET_ASSIGN_OR_RETURN(ConnectionPool::Lease c, pool_->Acquire());
+    TEEPNET_ASSIGN_OR_RETURN(SqlTransaction txn, SqlTransaction::Begin(*c));
+    TEEPNET_ASSIGN_OR_RETURN(
+        auto s, c->Prepare("UPDATE moc_devices SET slot_limit = ?2, withheld_types = ?3 "
+                           "WHERE device_id = ?1"));
+    TEEPNET_RETURN_IF_ERROR(s->BindText(1, device_id));
+    TEEPNET_RETURN_IF_ERROR(s->BindInt(2, slot_limit ? int64_t{*slot_limit} : -1));
+    TEEPNET_RETURN_IF_ERROR(s->BindText(3, EncodeTypes(withheld_types)));
+    TEEPNET_RETURN_IF_ERROR(s->Run());
+    if (s->Changes() != 1) {
+      return Error(moc::Errc::kNoSuitableDevice,
+                   "device " + std::string(device_id) + " is not known");
+    }
     return txn.Commit();
   };
   return AsMoc(run());
@@ -534,8 +582,20 @@ Result<std::vector<moc::Request>> SqlMocStore::ListInFlightRequests() const {
   auto run = [&]() -> Result<std::vector<moc::Request>> {
     TEEPNET_ASSIGN_OR_RETURN(ConnectionPool::Lease c, pool_->Acquire());
     TEEPNET_ASSIGN_OR_RETURN(
-        auto s, c->Prepare("SELECT body FROM moc_requests WHERE in_flight = 1 ORDER BY id"));
+        auto s,
+        statements_.Prepare(*c, "SELECT body FROM moc_requests WHERE in_flight = 1 ORDER BY id"));
     return AllRows<moc::Request>(*s, ReadRequest);
+  };
+  return AsMoc(run());
+}
+
+Result<bool> SqlMocStore::AnyRequestInFlight() const {
+  auto run = [&]() -> Result<bool> {
+    TEEPNET_ASSIGN_OR_RETURN(ConnectionPool::Lease c, pool_->Acquire());
+    // The in_flight index answers this without reading a request body.
+    TEEPNET_ASSIGN_OR_RETURN(
+        auto s, statements_.Prepare(*c, "SELECT 1 FROM moc_requests WHERE in_flight = 1 LIMIT 1"));
+    return s->Step();
   };
   return AsMoc(run());
 }

@@ -26,6 +26,7 @@
 
 #include "teepnet/moc/moc_store.h"
 #include "teepnet/store/connection_pool.h"
+#include "teepnet/store/statement_cache.h"
 
 namespace teepnet::store {
 
@@ -41,15 +42,18 @@ class SqlMocStore final : public moc::MocStore {
   Status CreatePackage(const moc::Package& package) override;
   Result<std::optional<moc::Package>> FindPackage(std::string_view package_id) const override;
   Result<std::vector<moc::Package>> ListPackages(std::string_view tenant_id) const override;
-  Status PutDeviceCapacity(const moc::DeviceCapacity& device) override;
   Result<std::vector<moc::Package>> FindPackagesByDigest(std::string_view tenant_id,
                                                          moc::PackageKind kind,
                                                          ByteView digest) const override;
+  Status PutDeviceCapacity(const moc::DeviceCapacity& device) override;
+  Status SetCapacityOverride(std::string_view device_id, std::optional<uint32_t> slot_limit,
+                             const std::vector<moc::InstanceType>& withheld_types) override;
   Result<std::optional<moc::DeviceCapacity>> FindDevice(std::string_view device_id) const override;
   Result<std::vector<moc::DeviceCapacity>> ListDevices() const override;
   Result<std::optional<moc::Request>> FindRequest(std::string_view request_id) const override;
   Result<std::vector<moc::Request>> ListRequests(std::string_view tenant_id) const override;
   Result<std::vector<moc::Request>> ListInFlightRequests() const override;
+  Result<bool> AnyRequestInFlight() const override;
   Result<std::optional<moc::IdempotencyRecord>> FindIdempotencyKey(
       std::string_view tenant_id, std::string_view key) const override;
   Result<std::vector<moc::RelayBlob>> PendingRelay(std::string_view device_id) const override;
@@ -66,6 +70,10 @@ class SqlMocStore final : public moc::MocStore {
   Status CommitOnce(const moc::MocTransaction& txn);
 
   std::unique_ptr<ConnectionPool> pool_;
+  // The request loop's statements (AnyRequestInFlight, ListInFlightRequests), which run on
+  // every TEEP step the TAM commits, compiled once per SQLite connection. Declared after the
+  // pool, so they are finalized before its connection closes.
+  mutable StatementCache statements_;
 };
 
 }  // namespace teepnet::store

@@ -117,7 +117,7 @@ TEST_P(SqlMocStoreTest, ReadsADamagedRequestRowAsAStoreFailure) {
 }
 
 // A database a build before idempotency keys wrote (schema version 2) moves forward to the
-// current version when opened, keeping what it holds.
+// current version when opened (keys, then the capacity columns), keeping what it holds.
 TEST_P(SqlMocStoreTest, MigratesAVersion2DatabaseForwardToIdempotencyKeys) {
   {
     auto moc = SqlMocStore::Open(url());
@@ -129,15 +129,26 @@ TEST_P(SqlMocStoreTest, MigratesAVersion2DatabaseForwardToIdempotencyKeys) {
     moc::MocTransaction txn;
     txn.request = r;
     TEEPNET_ASSERT_OK((*moc)->Commit(txn));
+    moc::DeviceCapacity d;
+    d.device_id = "dev-1";
+    d.architecture = moc::Architecture::kSgx;
+    d.architecture_attested = true;
+    d.instance_types = {moc::InstanceType::kProcess};
+    d.slots_total = 2;
+    TEEPNET_ASSERT_OK((*moc)->PutDeviceCapacity(d));
   }
   auto pool = OpenPool(url());
   TEEPNET_ASSERT_OK(pool);
   {
     auto c = (*pool)->Acquire();
     TEEPNET_ASSERT_OK(c);
-    // Back to what version 2 left: no key table, no record of migration 3.
+    // Back to what version 2 left: no key table, no capacity columns of migration 4, no
+    // record of migrations 3 and 4.
     TEEPNET_ASSERT_OK((**c).Exec("DROP TABLE moc_idempotency_keys"));
-    TEEPNET_ASSERT_OK((**c).Exec("DELETE FROM moc_schema_migrations WHERE version = 3"));
+    for (const char* column : {"capacity_source", "slot_limit", "withheld_types"}) {
+      TEEPNET_ASSERT_OK((**c).Exec(std::string("ALTER TABLE moc_devices DROP COLUMN ") + column));
+    }
+    TEEPNET_ASSERT_OK((**c).Exec("DELETE FROM moc_schema_migrations WHERE version >= 3"));
     auto version = SchemaVersion(**c, "moc_schema_migrations");
     TEEPNET_ASSERT_OK(version);
     ASSERT_EQ(*version, 2);
@@ -149,11 +160,20 @@ TEST_P(SqlMocStoreTest, MigratesAVersion2DatabaseForwardToIdempotencyKeys) {
     TEEPNET_ASSERT_OK(c);
     auto version = SchemaVersion(**c, "moc_schema_migrations");
     TEEPNET_ASSERT_OK(version);
-    EXPECT_EQ(*version, 3);
+    EXPECT_EQ(*version, SqlMocStore::CurrentSchemaVersion());
   }
   auto kept = (*moc)->FindRequest("req-1");
   TEEPNET_ASSERT_OK(kept);
   EXPECT_TRUE(kept->has_value());
+  // Migration 4: a device registered before capacity came from evidence is the operator's,
+  // with no override.
+  auto device = (*moc)->FindDevice("dev-1");
+  TEEPNET_ASSERT_OK(device);
+  ASSERT_TRUE(device->has_value());
+  EXPECT_EQ((*device)->source, moc::CapacitySource::kOperator);
+  EXPECT_FALSE((*device)->slot_limit.has_value());
+  EXPECT_TRUE((*device)->withheld_types.empty());
+  EXPECT_EQ((*device)->slots_total, 2u);
   moc::MocTransaction keyed;
   moc::Request r2;
   r2.id = "req-2";

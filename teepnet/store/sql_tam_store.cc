@@ -101,20 +101,7 @@ Result<std::unique_ptr<SqlTamStore>> SqlTamStore::Open(const std::string& url,
 }
 
 Result<SqlTamStore::Prepared> SqlTamStore::Prepare(SqlConnection& c, std::string_view sql) const {
-  if (c.dialect() != Dialect::kSqlite) {
-    TEEPNET_ASSIGN_OR_RETURN(std::unique_ptr<SqlStatement> fresh, c.Prepare(sql));
-    return Prepared(nullptr, std::move(fresh));
-  }
-  // Only the thread holding the connection's lease uses its statements; the lock guards the
-  // maps themselves.
-  std::lock_guard<std::mutex> lock(statements_mu_);
-  auto& mine = statements_[&c];
-  auto it = mine.find(std::string(sql));
-  if (it == mine.end()) {
-    TEEPNET_ASSIGN_OR_RETURN(std::unique_ptr<SqlStatement> compiled, c.Prepare(sql));
-    it = mine.emplace(std::string(sql), std::move(compiled)).first;
-  }
-  return Prepared(it->second.get(), nullptr);
+  return statements_.Prepare(c, sql);
 }
 
 ConnectionPool& SqlTamStore::ReadPool() const {
@@ -463,20 +450,26 @@ void SqlTamStore::RunBatch(const std::vector<PendingCommit*>& batch) {
     batch.front()->result = applied.ok() ? t->Commit() : applied;
     return;  // a failed step: the transaction rolls back when `t` goes
   }
+  // The savepoint statements run once per step of every batch: compiled once per connection
+  // like the rest (Prepare), not parsed by Exec each time.
+  auto run = [&](std::string_view sql) -> Status {
+    TEEPNET_ASSIGN_OR_RETURN(Prepared s, Prepare(c, sql));
+    return s->Run();
+  };
   for (PendingCommit* p : batch) {
     // Each step inside its own savepoint: a refused step (replayed token, unknown device) is
     // undone alone and the others of the batch still commit.
-    Status mark = c.Exec("SAVEPOINT tam_step");
+    Status mark = run("SAVEPOINT tam_step");
     if (!mark.ok()) return fail_all(mark);
     Status applied = Apply(c, *p->txn);
     if (!applied.ok()) {
       p->result = applied;
       // If SQLite already ended the whole transaction (an I/O or full-disk error does), the
       // savepoint is gone too: then nothing of the batch is applied and every step fails.
-      Status undo = c.Exec("ROLLBACK TO tam_step");
+      Status undo = run("ROLLBACK TO tam_step");
       if (!undo.ok()) return fail_all(undo);
     }
-    Status release = c.Exec("RELEASE tam_step");
+    Status release = run("RELEASE tam_step");
     if (!release.ok()) return fail_all(release);
   }
   // Durable for every step of the batch when this returns OK (synchronous=FULL syncs the WAL);

@@ -39,11 +39,11 @@
 #include <mutex>
 #include <string>
 #include <string_view>
-#include <unordered_map>
 #include <utility>
 #include <vector>
 
 #include "teepnet/store/connection_pool.h"
+#include "teepnet/store/statement_cache.h"
 #include "teepnet/tam/tam_store.h"
 
 namespace teepnet::store {
@@ -90,29 +90,9 @@ class SqlTamStore final : public tam::TamStore {
   // Where lookups run: a reader connection (SQLite file), else the pool itself.
   ConnectionPool& ReadPool() const;
 
-  // A prepared statement lent for one use: reset (cursor closed, bindings cleared) when it
-  // goes, so a cached statement never holds a read snapshot open between calls.
-  class Prepared {
-   public:
-    Prepared(SqlStatement* cached, std::unique_ptr<SqlStatement> owned)
-        : s_(cached != nullptr ? cached : owned.get()), owned_(std::move(owned)) {}
-    Prepared(Prepared&& other) noexcept
-        : s_(std::exchange(other.s_, nullptr)), owned_(std::move(other.owned_)) {}
-    Prepared& operator=(Prepared&&) = delete;
-    ~Prepared() {
-      if (s_ != nullptr && owned_ == nullptr) s_->Reset();
-    }
-    SqlStatement* operator->() const { return s_; }
-    SqlStatement& operator*() const { return *s_; }
-
-   private:
-    SqlStatement* s_;
-    std::unique_ptr<SqlStatement> owned_;
-  };
-  // `sql` prepared on `c`. On SQLite each connection's statements are compiled once and kept
-  // (compiling was the largest single CPU cost of a TEEP step in a profile); SQLite
-  // connections live as long as their pool (never reported unhealthy), so keying by the
-  // connection's address is safe. PostgreSQL connections can be dropped: prepared per use.
+  // A statement lent for one use (statement_cache.h): compiled once per SQLite connection
+  // (compiling was the largest single CPU cost of a TEEP step in a profile), reset when it goes.
+  using Prepared = StatementCache::Lent;
   Result<Prepared> Prepare(SqlConnection& c, std::string_view sql) const;
 
   struct PendingCommit;
@@ -132,10 +112,7 @@ class SqlTamStore final : public tam::TamStore {
 
   // Prepared statements per SQLite connection, by SQL text. Declared after the pools, so they
   // are finalized before their connections close.
-  mutable std::mutex statements_mu_;
-  mutable std::unordered_map<const SqlConnection*,
-                             std::unordered_map<std::string, std::unique_ptr<SqlStatement>>>
-      statements_;
+  mutable StatementCache statements_;
 
   // Group commit (SQLite): steps waiting for the next batch, and whether one is running.
   std::mutex group_mu_;

@@ -59,22 +59,34 @@ Result<std::unique_ptr<SqlStatement>> SqliteConnection::Prepare(std::string_view
   return std::unique_ptr<SqlStatement>(new SqliteSqlStatement(db_.get(), std::move(statement)));
 }
 
+Status SqliteConnection::RunCached(std::optional<Statement>& slot, std::string_view sql) {
+  if (!slot) {
+    TEEPNET_ASSIGN_OR_RETURN(Statement compiled, db_->Prepare(sql));
+    slot.emplace(std::move(compiled));
+  }
+  Status status = slot->Run();
+  // Reset after success and failure alike: a failed statement must be reset before it can
+  // run again, and a finished one is reset so nothing of it stays active on the connection.
+  slot->Reset();
+  return status;
+}
+
 Status SqliteConnection::Begin(Isolation /*isolation*/) {
   // IMMEDIATE takes the write lock up front, so two writers never deadlock upgrading a read
   // lock, and every SQLite transaction is serializable whatever was asked.
-  return db_->Exec("BEGIN IMMEDIATE");
+  return RunCached(begin_, "BEGIN IMMEDIATE");
 }
 
 Status SqliteConnection::Commit() {
-  Status status = db_->Exec("COMMIT");
+  Status status = RunCached(commit_, "COMMIT");
   // A failed COMMIT (e.g. busy) leaves the transaction open; end it so the connection is
   // usable again and the caller sees the whole change as not made.
-  if (!status.ok()) (void)db_->Exec("ROLLBACK");
+  if (!status.ok()) (void)Rollback();
   return status;
 }
 
 Status SqliteConnection::Rollback() {
-  return db_->Exec("ROLLBACK");
+  return RunCached(rollback_, "ROLLBACK");
 }
 
 }  // namespace teepnet::store

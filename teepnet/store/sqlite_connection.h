@@ -1,10 +1,17 @@
 // SqlConnection over one SQLite database (database.h): WAL, synchronous=FULL, busy_timeout,
 // foreign keys. Every transaction is BEGIN IMMEDIATE (serializable: one writer at a time).
+//
+// BEGIN IMMEDIATE, COMMIT and ROLLBACK are compiled once per connection (on first use) and
+// stepped like any statement, instead of going through sqlite3_exec, which parses its text on
+// every call: a TEEP step is one short transaction, and parsing the two words cost about as
+// much as the step's own INSERT (callgrind of teepnet-moc, docs/PERFORMANCE.md round 3).
 #ifndef TEEPNET_STORE_SQLITE_CONNECTION_H_
 #define TEEPNET_STORE_SQLITE_CONNECTION_H_
 
 #include <memory>
+#include <optional>
 #include <string>
+#include <string_view>
 
 #include "teepnet/store/database.h"
 #include "teepnet/store/sql.h"
@@ -30,7 +37,15 @@ class SqliteConnection final : public SqlConnection {
 
  private:
   explicit SqliteConnection(std::unique_ptr<Database> db) : db_(std::move(db)) {}
+  // Steps `*slot` (compiled from `sql` the first time) to completion and makes it runnable
+  // again, so a cached statement never stays active between calls.
+  Status RunCached(std::optional<Statement>& slot, std::string_view sql);
+
   std::unique_ptr<Database> db_;
+  // Declared after db_: finalized before the connection closes.
+  std::optional<Statement> begin_;
+  std::optional<Statement> commit_;
+  std::optional<Statement> rollback_;
 };
 
 }  // namespace teepnet::store

@@ -5,7 +5,8 @@
 // PD never reaches the M/OC's store or logs, or the Broker's files, in plaintext; an impossible
 // placement is refused; an M/OC killed mid-request and restarted still completes it once.
 // Cases 3 and 4 also run with the TA in a confidential container (runc), where this machine
-// allows containers.
+// allows containers. In cases 1-3 the UA runs in the device's REE and its question reaches the
+// TA through the Broker and the Agent (ops 6, 7): its log must hold the TA's answer.
 //
 // Every test runs once per store (DESIGN §6): "sqlite" on the M/OC's default embedded store,
 // "postgres" with `teepnet-moc serve --store postgres://...` on a schema of its own on the
@@ -17,6 +18,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <ctime>
 #include <filesystem>
 #include <map>
 #include <nlohmann/json.hpp>
@@ -31,6 +33,7 @@
 #include "teepnet/crypto/hash.h"
 #include "teepnet/crypto/keys.h"
 #include "teepnet/crypto/random.h"
+#include "teepnet/moc/failure_record.h"
 #include "teepnet/runtime/container_backend.h"
 #include "teepnet/runtime/oci_image.h"
 #include "teepnet/runtime/vm_backend.h"
@@ -126,11 +129,15 @@ class UseCasesEndToEndTest : public ::testing::TestWithParam<StoreKind> {
     return Reply{r->status, json::parse(AsChars(r->body), nullptr, false)};
   }
 
-  // A device that keeps polling, enrolled and offering `instance_types` (confidential
-  // processes by default). A device that offers containers keeps their state in
-  // containers/<arch> under the test directory.
+  // A device that keeps polling, enrolled, whose Agent claims `instance_types` (confidential
+  // processes by default) and 16 slots in its evidence (USE-CASES "Device capacity"). Returns
+  // once the M/OC lists it as attested from its appraised evidence, unless `debug`
+  // (contraindicated evidence: the M/OC never records it). A device that offers containers keeps
+  // their state in containers/<arch> under the test directory. `poll_ms`: its policy-check period;
+  // it also runs a round whenever the M/OC has work for it.
   std::string StartDevice(const std::string& arch, const std::string& platform, bool debug = false,
-                          const std::vector<std::string>& instance_types = {"process"}) {
+                          const std::vector<std::string>& instance_types = {"process"},
+                          int poll_ms = 300) {
     const std::string name = "device-" + arch;
     std::vector<std::string> args = {DeviceProgram(),
                                      "run",
@@ -149,12 +156,15 @@ class UseCasesEndToEndTest : public ::testing::TestWithParam<StoreKind> {
                                      "--tc-signer",
                                      dir_ / "signer.pub.pem",
                                      "--poll-interval-ms",
-                                     "300",
+                                     std::to_string(poll_ms),
                                      "--backoff-initial-ms",
                                      "100",
                                      "--backoff-max-ms",
                                      "400"};
     if (debug) args.push_back("--sim-debug");
+    std::string types;
+    for (const std::string& t : instance_types) types += (types.empty() ? "" : ",") + t;
+    args.insert(args.end(), {"--instance-types", types, "--slots", "16"});
     if (std::find(instance_types.begin(), instance_types.end(), "container") !=
         instance_types.end()) {
       // `auto` end to end: the Agent probes crun and runc and runs what works (runc on a
@@ -174,11 +184,23 @@ class UseCasesEndToEndTest : public ::testing::TestWithParam<StoreKind> {
           return !id.empty();
         },
         kEnrollMs));
-    Reply put = Call(
-        "PUT", "/api/v1/devices/" + id + "/capacity", admin_token_,
-        json{{"architecture", arch}, {"instance_types", instance_types}, {"slots", 16}}.dump());
-    EXPECT_EQ(put.status, 200) << put.body.dump();
+    if (!debug) {
+      EXPECT_TRUE(WaitFor([&] { return Attested(id, arch, instance_types); }, kEnrollMs))
+          << Call("GET", "/api/v1/devices", admin_token_).body.dump();
+    }
     return id;
+  }
+
+  // Whether GET /devices lists `id` as attested on `arch`, offering exactly `types`.
+  bool Attested(const std::string& id, const std::string& arch,
+                const std::vector<std::string>& types) {
+    Reply list = Call("GET", "/api/v1/devices", admin_token_);
+    for (const json& d : list.body.is_array() ? list.body : json::array()) {
+      if (!d.is_object() || d.value("id", "") != id) continue;
+      return d.value("architecture_attested", false) && d.value("architecture", "") == arch &&
+             d.contains("instance_types") && d["instance_types"] == json(types);
+    }
+    return false;
   }
 
   // Writes a file under the test directory and returns its path.
@@ -232,7 +254,10 @@ class UseCasesEndToEndTest : public ::testing::TestWithParam<StoreKind> {
         args.insert(args.end(), {"--ua", Package(HELLO_UA, "hello-" + tag + ".ua"), "--ta",
                                  Package(HELLO_TA, "hello-" + tag + ".ta")});
         break;
-      case 3: args.insert(args.end(), {"--ta", Package(HELLO_TA, "hello-" + tag + ".ta")}); break;
+      case 3:
+        args.insert(args.end(), {"--ua", Package(HELLO_UA, "hello-" + tag + ".ua"), "--ta",
+                                 Package(HELLO_TA, "hello-" + tag + ".ta")});
+        break;
       default: args.insert(args.end(), {"--ta", HELLO_TA}); break;
     }
     return args;
@@ -245,6 +270,20 @@ class UseCasesEndToEndTest : public ::testing::TestWithParam<StoreKind> {
     json j = json::parse(r.out, nullptr, false);
     EXPECT_TRUE(j.is_object()) << r.out << r.err;
     return j.is_object() ? j : json::object();
+  }
+
+  // Cases 1-3 run hello_ua in the device's REE (DIR/ua/ua-<request>.log); it asks its TA over
+  // the relayed channel (Agent op 6) and logs the answer, the SHA-256 of the PD the TA holds.
+  void ExpectUaHeardItsTa(const std::string& arch, const json& result, const std::string& pd) {
+    const std::string log_path =
+        dir_ / ("device-" + arch + "/ua/ua-" + result.value("request_id", "") + ".log");
+    const std::string expected = "TA says pd-sha256=" + ToHex(crypto::Sha256(AsBytes(pd)));
+    // The UA starts with the delivery and is answered within a Broker loop: a bound, not a
+    // timing assertion.
+    EXPECT_TRUE(
+        WaitFor([&] { return ReadText(log_path).find(expected) != std::string::npos; }, 30000))
+        << log_path << ":\n"
+        << ReadText(log_path);
   }
 
   // True when `needle` occurs in any file under `root` (or in the file `root`).
@@ -339,6 +378,8 @@ TEST_P(UseCasesEndToEndTest, RunsEveryCaseOnConfidentialProcessesAndKeepsThePdFr
       // The receipt checked against SHA-256 of the PD this test wrote.
       EXPECT_EQ(r.value("pd_sha256", ""),
                 ToHex(crypto::Sha256(AsBytes("{\"secret\":\"" + marker + "\"}"))));
+      // Seed §5.1-§5.3: the UA runs in the REE and talks to its TA.
+      if (use_case <= 3) ExpectUaHeardItsTa(arch, r, "{\"secret\":\"" + marker + "\"}");
     }
   }
   // The M/OC relayed sealed bytes only: no marker in its store (database, WAL), its key
@@ -390,6 +431,8 @@ TEST_P(UseCasesEndToEndTest, RunsCases3And4InConfidentialContainersAndKeepsThePd
       // The TA ran in a container: the Agent says so in its launch record.
       const std::string log = devices_.at("device-" + arch).Log();
       EXPECT_NE(log.find("\"backend\":\"confidential-container\""), std::string::npos) << log;
+      // The UA's channel reaches a container's TA the same way as a process's.
+      if (use_case == 3) ExpectUaHeardItsTa(arch, r, "{\"secret\":\"" + marker + "\"}");
     }
   }
   // The containers still run as the workloads: nothing under their state (bundles, runtime
@@ -411,14 +454,41 @@ TEST_P(UseCasesEndToEndTest, RunsCases3And4InConfidentialContainersAndKeepsThePd
   }
 }
 
+// A device whose evidence turns contraindicated: the request placed on it while it was
+// attested fails at its attestation step, nothing reaches the device, the user fetches the
+// M/OC's signed record of the failure and verifies it with the pinned verifier key, and the
+// device, withdrawn from placement, gets no further request.
 TEST_P(UseCasesEndToEndTest, SendsNothingToADeviceWhoseEvidenceIsContraindicated) {
-  const std::string device_id = StartDevice("sgx", "sim-sgx", /*debug=*/true);
+  // The SGX policy first accepts a debug enclave, so the debug device is attested and placed
+  // on; it polls only when the M/OC has work for it, so it is appraised again only once the
+  // request exists, under the policy written below.
+  const std::string policy = dir_ / "sim-vendors/public/policy/sgx.json";
+  std::filesystem::create_directories(dir_ / "sim-vendors/public/policy");
+  TEEPNET_ASSERT_OK(WriteFileAtomic(
+      policy, AsBytes(std::string(R"({"allow_debug": true, "require_crls": false})"))));
+  const std::string device_id =
+      StartDevice("sgx", "sim-sgx", /*debug=*/true, {"process"}, /*poll_ms=*/3600 * 1000);
+  ASSERT_TRUE(WaitFor([&] { return Attested(device_id, "sgx", {"process"}); }, kEnrollMs))
+      << Call("GET", "/api/v1/devices", admin_token_).body.dump();
+  // The M/OC counts an appraisal from the second the request's attesting step began on
+  // (tam_reconciler.h); let that second pass, so only the appraisal under the new policy can
+  // speak for the device.
+  const std::time_t attested_by = std::time(nullptr);
+  ASSERT_TRUE(WaitFor([&] { return std::time(nullptr) > attested_by; }, 5000));
+  // The Verifier re-reads its endorsements when they change: debug is contraindicated now.
+  TEEPNET_ASSERT_OK(WriteFileAtomic(
+      policy, AsBytes(std::string(R"({"allow_debug": false, "require_crls": false})"))));
+
   int status = -1;
   json r = RunRequest(RequestArgs(4, "sgx", NewMarker()), &status);
   EXPECT_EQ(status, 1) << r.dump(2);
   EXPECT_EQ(r.value("ok", true), false);
   EXPECT_EQ(r.value("sent", true), false) << r.dump(2);
   EXPECT_NE(r.value("error", ""), "");
+  const std::string request_id = r.value("request_id", json()).is_string()
+                                     ? r["request_id"].get<std::string>()
+                                     : std::string();
+  ASSERT_FALSE(request_id.empty()) << r.dump(2);
   // Nothing waits in the device's inbox, and the request never reached the relay step.
   auto client = net::HttpClient::Create(Url());
   TEEPNET_ASSERT_OK(client);
@@ -427,11 +497,45 @@ TEST_P(UseCasesEndToEndTest, SendsNothingToADeviceWhoseEvidenceIsContraindicated
   json items = json::parse(AsChars(inbox->body), nullptr, false);
   EXPECT_TRUE(items.is_object() && items.contains("items") && items["items"].empty())
       << AsChars(inbox->body);
-  Reply request = Call("GET", "/api/v1/requests/" + r.value("request_id", ""), token_);
+  Reply request = Call("GET", "/api/v1/requests/" + request_id, token_);
   ASSERT_EQ(request.status, 200);
+  EXPECT_EQ(request.body.value("state", ""), "failed");
   for (const json& step : request.body.value("steps", json::array())) {
     EXPECT_NE(step.value("state", ""), "sealed_data_relayed");
   }
+
+  // The signed failure record, saved and checked by the CLI with the pinned key.
+  const std::string record_file = dir_ / "failure.jwt";
+  CommandResult saved = RunCommand(
+      {CliProgram(), "request", "status", "--moc", Url(), "--token-file", dir_ / "token",
+       "--failure-out", record_file, "--verifier-key", dir_ / "moc/ear-key.pub.pem", request_id},
+      dir_.path());
+  ASSERT_EQ(saved.exit_status, 0) << saved.out << saved.err;
+  auto pem = ReadFile(dir_ / "moc/ear-key.pub.pem");
+  TEEPNET_ASSERT_OK(pem);
+  auto key = crypto::PublicKey::FromPem(AsChars(*pem));
+  TEEPNET_ASSERT_OK(key);
+  auto record = moc::VerifyFailureRecord(Trim(ReadText(record_file)), *key);
+  TEEPNET_ASSERT_OK(record);
+  EXPECT_EQ(record->request_id, request_id);
+  EXPECT_EQ(record->device_id, device_id);
+  EXPECT_EQ(record->failed_step, moc::RequestState::kAttestingAgent);
+  EXPECT_NE(record->reason.find("did not attest"), std::string::npos) << record->reason;
+  // Another tenant cannot fetch it.
+  Reply other = Call("POST", "/api/v1/tenants", admin_token_, json{{"name", "other"}}.dump());
+  ASSERT_EQ(other.status, 201);
+  EXPECT_EQ(
+      Call("GET", "/api/v1/requests/" + request_id + "/failure", other.body.value("token", ""))
+          .status,
+      404);
+
+  // Withdrawn: the contraindicated device gets no further request.
+  EXPECT_FALSE(Attested(device_id, "sgx", {"process"}));
+  json again = RunRequest(RequestArgs(4, "sgx", NewMarker()), &status);
+  EXPECT_EQ(status, 1) << again.dump(2);
+  EXPECT_NE(again.value("error", "").find("no_suitable_device"), std::string::npos)
+      << again.dump(2);
+  EXPECT_TRUE(again.value("request_id", json()).is_null()) << again.dump(2);
 }
 
 TEST_P(UseCasesEndToEndTest, RefusesAPlacementFigure2RulesOut) {
@@ -514,6 +618,8 @@ TEST_P(UseCasesEndToEndTest, RunsCases3And4InConfidentialVmsAndKeepsThePdFromThe
     // The Agent ran the TA in a qemu guest, not in a process or container.
     const std::string log = devices_.at("device-sev-snp").Log();
     EXPECT_NE(log.find("\"backend\":\"vm\""), std::string::npos);
+    // The guest agent relays the UA's channel too.
+    if (use_case == 3) ExpectUaHeardItsTa("sev-snp", r, "{\"secret\":\"" + marker + "\"}");
   }
   moc_->Stop();
   for (auto& [name, device] : devices_) device.Stop();
