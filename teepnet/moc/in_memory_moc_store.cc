@@ -59,14 +59,13 @@ Result<std::vector<Package>> InMemoryMocStore::ListPackages(std::string_view ten
   return out;
 }
 
-Result<std::vector<Package>> InMemoryMocStore::FindPackagesByDigest(std::string_view tenant_id,
-                                                                    PackageKind kind,
-                                                                    ByteView digest) const {
+Result<std::vector<PackageSummary>> InMemoryMocStore::FindPackagesByDigest(
+    std::string_view tenant_id, PackageKind kind, ByteView digest) const {
   std::lock_guard lock(mu_);
-  std::vector<Package> out;
+  std::vector<PackageSummary> out;
   for (const auto& [id, package] : state_.packages) {
     if (package.tenant_id == tenant_id && package.kind == kind && Equal(package.digest, digest)) {
-      out.push_back(package);
+      out.push_back(Summarize(package));
     }
   }
   return out;

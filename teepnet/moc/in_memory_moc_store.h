@@ -39,8 +39,9 @@ class InMemoryMocStore final : public MocStore {
   Status CreatePackage(const Package& package) override;
   Result<std::optional<Package>> FindPackage(std::string_view package_id) const override;
   Result<std::vector<Package>> ListPackages(std::string_view tenant_id) const override;
-  Result<std::vector<Package>> FindPackagesByDigest(std::string_view tenant_id, PackageKind kind,
-                                                    ByteView digest) const override;
+  Result<std::vector<PackageSummary>> FindPackagesByDigest(std::string_view tenant_id,
+                                                           PackageKind kind,
+                                                           ByteView digest) const override;
   Status PutDeviceCapacity(const DeviceCapacity& device) override;
   Status SetCapacityOverride(std::string_view device_id, std::optional<uint32_t> slot_limit,
                              const std::vector<InstanceType>& withheld_types) override;

@@ -23,10 +23,14 @@ nlohmann::json TenantJson(const Tenant& tenant) {
 }
 
 nlohmann::json PackageJson(const Package& package) {
+  return PackageSummaryJson(Summarize(package));
+}
+
+nlohmann::json PackageSummaryJson(const PackageSummary& package) {
   return {{"id", package.id},
           {"kind", std::string(PackageKindName(package.kind))},
           {"name", package.name},
-          {"size", package.envelope.size()},
+          {"size", package.size},
           {"sha256", ToHex(package.digest)},
           {"created_at", Rfc3339(package.created_at)}};
 }

@@ -19,6 +19,7 @@ std::string Rfc3339(int64_t unix_seconds);
 
 nlohmann::json TenantJson(const Tenant& tenant);
 nlohmann::json PackageJson(const Package& package);
+nlohmann::json PackageSummaryJson(const PackageSummary& package);
 nlohmann::json RequestJson(const Request& request);
 nlohmann::json DeviceCapacityJson(const DeviceCapacity& device);
 nlohmann::json ErrorJson(std::string_view code, std::string_view message);

@@ -188,19 +188,18 @@ Result<std::vector<Package>> MocService::ListPackages(const Principal& who) cons
   return store_.ListPackages(who.tenant_id);
 }
 
-Result<std::vector<Package>> MocService::FindPackagesByDigest(const Principal& who,
-                                                              std::optional<PackageKind> kind,
-                                                              ByteView digest) const {
+Result<std::vector<PackageSummary>> MocService::FindPackagesByDigest(
+    const Principal& who, std::optional<PackageKind> kind, ByteView digest) const {
   TEEPNET_RETURN_IF_ERROR(RequireTenant(who));
   if (digest.size() != 32) {
     return Error(Errc::kInvalidArgument, "a package digest is a SHA-256: 32 bytes, 64 hex digits");
   }
-  std::vector<Package> out;
+  std::vector<PackageSummary> out;
   for (PackageKind k : {PackageKind::kUa, PackageKind::kTa}) {
     if (kind && *kind != k) continue;
-    TEEPNET_ASSIGN_OR_RETURN(std::vector<Package> found,
+    TEEPNET_ASSIGN_OR_RETURN(std::vector<PackageSummary> found,
                              store_.FindPackagesByDigest(who.tenant_id, k, digest));
-    for (Package& p : found) out.push_back(std::move(p));
+    for (PackageSummary& p : found) out.push_back(std::move(p));
   }
   return out;
 }

@@ -114,9 +114,9 @@ class MocService {
   // The caller's packages whose envelope has SHA-256 `digest` (32 bytes, else
   // kInvalidArgument), of `kind` or of either kind: what a user checks before uploading bytes
   // the M/OC may already hold (packages are immutable, so an equal digest is the same package).
-  Result<std::vector<Package>> FindPackagesByDigest(const Principal& who,
-                                                    std::optional<PackageKind> kind,
-                                                    ByteView digest) const;
+  Result<std::vector<PackageSummary>> FindPackagesByDigest(const Principal& who,
+                                                           std::optional<PackageKind> kind,
+                                                           ByteView digest) const;
   // Checks the packages against the use case, places the request (placement.h) and commits it
   // with its slot; an impossible placement is refused and nothing is stored.
   Result<Request> CreateRequest(const Principal& who, const RequestSpec& spec);

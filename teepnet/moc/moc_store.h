@@ -66,9 +66,9 @@ class MocStore {
   virtual Result<std::vector<Package>> ListPackages(std::string_view tenant_id) const = 0;
   // The tenant's packages of `kind` whose envelope has SHA-256 `digest`, oldest id first: a
   // user about to upload bytes the M/OC already holds reuses that package instead.
-  virtual Result<std::vector<Package>> FindPackagesByDigest(std::string_view tenant_id,
-                                                            PackageKind kind,
-                                                            ByteView digest) const = 0;
+  virtual Result<std::vector<PackageSummary>> FindPackagesByDigest(std::string_view tenant_id,
+                                                                   PackageKind kind,
+                                                                   ByteView digest) const = 0;
 
   // --- Devices ---
   // Inserts or replaces what the device offers, keeping the slots the M/OC counted as used

@@ -177,10 +177,11 @@ TEST_P(MocStoreContractTest, FindsATenantsPackagesByKindAndDigestOnly) {
 
   auto tas = store().FindPackagesByDigest("tnt-a", PackageKind::kTa, a1.digest);
   TEEPNET_ASSERT_OK(tas);
-  EXPECT_EQ(*tas, (std::vector<Package>{a1, a2}));
+  EXPECT_EQ(*tas, (std::vector<PackageSummary>{Summarize(a1), Summarize(a2)}));
+  EXPECT_EQ((*tas)[0].size, a1.envelope.size());
   auto uas = store().FindPackagesByDigest("tnt-a", PackageKind::kUa, a1.digest);
   TEEPNET_ASSERT_OK(uas);
-  EXPECT_EQ(*uas, (std::vector<Package>{a3}));
+  EXPECT_EQ(*uas, (std::vector<PackageSummary>{Summarize(a3)}));
   auto other = store().FindPackagesByDigest("tnt-c", PackageKind::kTa, a1.digest);
   TEEPNET_ASSERT_OK(other);
   EXPECT_TRUE(other->empty());

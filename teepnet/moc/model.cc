@@ -48,6 +48,12 @@ std::optional<InstanceType> ParseInstanceType(std::string_view name) {
   return std::nullopt;
 }
 
+PackageSummary Summarize(const Package& package) {
+  return PackageSummary{package.id,        package.tenant_id,       package.kind,
+                        package.name,      package.envelope.size(), package.digest,
+                        package.created_at};
+}
+
 std::string_view PackageKindName(PackageKind kind) {
   switch (kind) {
     case PackageKind::kUa: return "ua";

@@ -66,6 +66,21 @@ struct Package {
   friend bool operator==(const Package&, const Package&) = default;
 };
 
+// A package without its envelope's bytes: what the user API shows of it, and what a lookup by
+// digest reads (a stored TA is several MiB).
+struct PackageSummary {
+  std::string id;
+  std::string tenant_id;
+  PackageKind kind = PackageKind::kTa;
+  std::string name;
+  uint64_t size = 0;  // of the envelope
+  Bytes digest;       // SHA-256 of the envelope
+  int64_t created_at = 0;
+
+  friend bool operator==(const PackageSummary&, const PackageSummary&) = default;
+};
+PackageSummary Summarize(const Package& package);
+
 // The steps of DESIGN §2, as request states. Not every case passes every state:
 //   case 1: placed, attesting_agent, ear_issued, awaiting_user_channel, sealed_data_relayed
 //           (the (UA, TA, PD) bundle, to the Agent), workload_running, done

@@ -127,7 +127,6 @@ Error MethodNotAllowed(std::string_view method, std::string_view path) {
 // package the M/OC already holds instead of uploading its bytes again.
 ApiResponse ListPackagesResponse(const MocService& service, const Principal& who,
                                  std::string_view query) {
-  const auto to_json = [](const auto& v) { return JsonArray(v, PackageJson); };
   Result<std::optional<std::string>> sha256 = QueryParam(query, "sha256");
   if (!sha256.ok()) return ErrorResponse(sha256.error());
   Result<std::optional<std::string>> kind_text = QueryParam(query, "kind");
@@ -136,7 +135,8 @@ ApiResponse ListPackagesResponse(const MocService& service, const Principal& who
     if (*kind_text) {
       return ErrorResponse(Error(Errc::kInvalidArgument, "kind filters only with sha256"));
     }
-    return Respond(service.ListPackages(who), 200, to_json);
+    return Respond(service.ListPackages(who), 200,
+                   [](const auto& v) { return JsonArray(v, PackageJson); });
   }
   std::optional<PackageKind> kind;
   if (*kind_text) {
@@ -151,7 +151,8 @@ ApiResponse ListPackagesResponse(const MocService& service, const Principal& who
     return ErrorResponse(
         Error(Errc::kInvalidArgument, "the query parameter sha256 must be 64 hex digits"));
   }
-  return Respond(service.FindPackagesByDigest(who, kind, *digest), 200, to_json);
+  return Respond(service.FindPackagesByDigest(who, kind, *digest), 200,
+                 [](const auto& v) { return JsonArray(v, PackageSummaryJson); });
 }
 
 }  // namespace

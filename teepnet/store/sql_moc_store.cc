@@ -165,6 +165,23 @@ Result<moc::Package> ReadPackage(const SqlStatement& s) {
   return p;
 }
 
+constexpr const char* kPackageSummaryColumns =
+    "id, tenant_id, kind, name, length(envelope), digest, created_at";
+Result<moc::PackageSummary> ReadPackageSummary(const SqlStatement& s) {
+  moc::PackageSummary p;
+  p.id = s.ColumnText(0);
+  p.tenant_id = s.ColumnText(1);
+  TEEPNET_ASSIGN_OR_RETURN(
+      int64_t kind,
+      EnumColumn(s.ColumnInt(2), static_cast<int64_t>(moc::PackageKind::kTa), "kind"));
+  p.kind = static_cast<moc::PackageKind>(kind);
+  p.name = s.ColumnText(3);
+  p.size = static_cast<uint64_t>(s.ColumnInt(4));
+  p.digest = s.ColumnBlob(5);
+  p.created_at = s.ColumnInt(6);
+  return p;
+}
+
 constexpr const char* kDeviceColumns =
     "device_id, architecture, architecture_attested, instance_types, slots_total, slots_used, "
     "updated_at, capacity_source, slot_limit, withheld_types";
@@ -452,19 +469,19 @@ Result<std::vector<moc::Package>> SqlMocStore::ListPackages(std::string_view ten
   return AsMoc(run());
 }
 
-Result<std::vector<moc::Package>> SqlMocStore::FindPackagesByDigest(std::string_view tenant_id,
-                                                                    moc::PackageKind kind,
-                                                                    ByteView digest) const {
-  auto run = [&]() -> Result<std::vector<moc::Package>> {
+Result<std::vector<moc::PackageSummary>> SqlMocStore::FindPackagesByDigest(
+    std::string_view tenant_id, moc::PackageKind kind, ByteView digest) const {
+  auto run = [&]() -> Result<std::vector<moc::PackageSummary>> {
     TEEPNET_ASSIGN_OR_RETURN(ConnectionPool::Lease c, pool_->Acquire());
-    // The tenant index narrows the scan to one tenant's packages.
-    TEEPNET_ASSIGN_OR_RETURN(auto s, c->Prepare(std::string("SELECT ") + kPackageColumns +
+    // The tenant index narrows the scan to one tenant's packages; the envelope itself is not
+    // read, only its length.
+    TEEPNET_ASSIGN_OR_RETURN(auto s, c->Prepare(std::string("SELECT ") + kPackageSummaryColumns +
                                                 " FROM moc_packages WHERE tenant_id = ?1 "
                                                 "AND kind = ?2 AND digest = ?3 ORDER BY id"));
     TEEPNET_RETURN_IF_ERROR(s->BindText(1, tenant_id));
     TEEPNET_RETURN_IF_ERROR(s->BindInt(2, static_cast<int64_t>(kind)));
     TEEPNET_RETURN_IF_ERROR(s->BindBlob(3, digest));
-    return AllRows<moc::Package>(*s, ReadPackage);
+    return AllRows<moc::PackageSummary>(*s, ReadPackageSummary);
   };
   return AsMoc(run());
 }

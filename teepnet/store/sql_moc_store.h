@@ -42,9 +42,9 @@ class SqlMocStore final : public moc::MocStore {
   Status CreatePackage(const moc::Package& package) override;
   Result<std::optional<moc::Package>> FindPackage(std::string_view package_id) const override;
   Result<std::vector<moc::Package>> ListPackages(std::string_view tenant_id) const override;
-  Result<std::vector<moc::Package>> FindPackagesByDigest(std::string_view tenant_id,
-                                                         moc::PackageKind kind,
-                                                         ByteView digest) const override;
+  Result<std::vector<moc::PackageSummary>> FindPackagesByDigest(std::string_view tenant_id,
+                                                                moc::PackageKind kind,
+                                                                ByteView digest) const override;
   Status PutDeviceCapacity(const moc::DeviceCapacity& device) override;
   Status SetCapacityOverride(std::string_view device_id, std::optional<uint32_t> slot_limit,
                              const std::vector<moc::InstanceType>& withheld_types) override;
