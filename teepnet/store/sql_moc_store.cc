@@ -149,9 +149,14 @@ moc::Tenant ReadTenant(const SqlStatement& s) {
   return moc::Tenant{s.ColumnText(0), s.ColumnText(1), s.ColumnBlob(2), s.ColumnInt(3)};
 }
 
+// A package row and its summary share every column but the fifth: the envelope itself, or
+// only its length (a stored TA is several MiB).
 constexpr const char* kPackageColumns = "id, tenant_id, kind, name, envelope, digest, created_at";
-Result<moc::Package> ReadPackage(const SqlStatement& s) {
-  moc::Package p;
+constexpr const char* kPackageSummaryColumns =
+    "id, tenant_id, kind, name, length(envelope), digest, created_at";
+
+template <typename P>
+Status ReadPackageColumns(const SqlStatement& s, P& p) {
   p.id = s.ColumnText(0);
   p.tenant_id = s.ColumnText(1);
   TEEPNET_ASSIGN_OR_RETURN(
@@ -159,26 +164,22 @@ Result<moc::Package> ReadPackage(const SqlStatement& s) {
       EnumColumn(s.ColumnInt(2), static_cast<int64_t>(moc::PackageKind::kTa), "kind"));
   p.kind = static_cast<moc::PackageKind>(kind);
   p.name = s.ColumnText(3);
-  p.envelope = s.ColumnBlob(4);
   p.digest = s.ColumnBlob(5);
   p.created_at = s.ColumnInt(6);
+  return OkStatus();
+}
+
+Result<moc::Package> ReadPackage(const SqlStatement& s) {
+  moc::Package p;
+  TEEPNET_RETURN_IF_ERROR(ReadPackageColumns(s, p));
+  p.envelope = s.ColumnBlob(4);
   return p;
 }
 
-constexpr const char* kPackageSummaryColumns =
-    "id, tenant_id, kind, name, length(envelope), digest, created_at";
 Result<moc::PackageSummary> ReadPackageSummary(const SqlStatement& s) {
   moc::PackageSummary p;
-  p.id = s.ColumnText(0);
-  p.tenant_id = s.ColumnText(1);
-  TEEPNET_ASSIGN_OR_RETURN(
-      int64_t kind,
-      EnumColumn(s.ColumnInt(2), static_cast<int64_t>(moc::PackageKind::kTa), "kind"));
-  p.kind = static_cast<moc::PackageKind>(kind);
-  p.name = s.ColumnText(3);
+  TEEPNET_RETURN_IF_ERROR(ReadPackageColumns(s, p));
   p.size = static_cast<uint64_t>(s.ColumnInt(4));
-  p.digest = s.ColumnBlob(5);
-  p.created_at = s.ColumnInt(6);
   return p;
 }
 
