@@ -5,6 +5,7 @@
 #include <openssl/rsa.h>
 
 #include <algorithm>
+#include <mutex>
 #include <utility>
 
 #include "teepnet/crypto/errc.h"
@@ -188,6 +189,55 @@ Status VerifyEcdsaDigest(EVP_PKEY* pkey, SignatureAlgorithm alg, ByteView messag
   return OkStatus();
 }
 
+// At most this many idle signing contexts are kept per key: one per thread signing with it
+// at the same instant is enough, and more would only hold memory after a burst.
+constexpr size_t kMaxIdleSignContexts = 8;
+
+// Hashes `message` and signs the digest with a signing context taken from the key's idle
+// contexts (or a new one), returned there afterwards. EVP_DigestSign is exactly this digest
+// followed by this EVP_PKEY_sign; RFC 9053 §2.1 ECDSA is over the hash of the ToBeSigned.
+Result<Bytes> SignEcdsaDigest(const PrivateKey& private_key, SignatureAlgorithm alg,
+                              ByteView message) {
+  const KeyHandle& key = private_key.handle();
+  const EVP_MD* md = MdFor(alg);
+  uint8_t digest[EVP_MAX_MD_SIZE];
+  unsigned int digest_len = 0;
+  if (EVP_Digest(message.data(), message.size(), digest, &digest_len, md, nullptr) != 1) {
+    return OsslError(Errc::kInternal, "message digest failed");
+  }
+  internal::EvpPkeyCtxPtr ctx;
+  {
+    std::lock_guard<std::mutex> lock(key.sign_contexts_mu);
+    auto& idle = key.sign_contexts;
+    for (size_t i = idle.size(); i-- > 0;) {
+      if (idle[i].md != md) continue;
+      ctx = std::move(idle[i].ctx);
+      idle.erase(idle.begin() + static_cast<std::ptrdiff_t>(i));
+      break;
+    }
+  }
+  if (!ctx) {
+    ctx.reset(EVP_PKEY_CTX_new_from_pkey(nullptr, key.get(), nullptr));
+    if (!ctx || EVP_PKEY_sign_init(ctx.get()) != 1 ||
+        EVP_PKEY_CTX_set_signature_md(ctx.get(), md) != 1) {
+      return OsslError(Errc::kInternal, "signature init failed");
+    }
+  }
+  uint8_t der[kMaxEcdsaDer];
+  size_t der_len = sizeof(der);
+  if (EVP_PKEY_sign(ctx.get(), der, &der_len, digest, digest_len) != 1) {
+    // A context whose operation failed is not offered again.
+    return OsslError(Errc::kInternal, "signing failed");
+  }
+  {
+    std::lock_guard<std::mutex> lock(key.sign_contexts_mu);
+    if (key.sign_contexts.size() < kMaxIdleSignContexts) {
+      key.sign_contexts.push_back({md, std::move(ctx)});
+    }
+  }
+  return EcdsaDerToRaw(ByteView(der, der_len), CoordinateSize(private_key.type()));
+}
+
 Result<Bytes> SignWithId(const PrivateKey& key, SignatureAlgorithm alg, ByteView message,
                          ByteView sm2_id) {
   if (!KeyFits(key.type(), alg)) {
@@ -195,6 +245,7 @@ Result<Bytes> SignWithId(const PrivateKey& key, SignatureAlgorithm alg, ByteView
                                              " key cannot sign " +
                                              std::string(SignatureAlgorithmName(alg)));
   }
+  if (IsEcdsa(alg)) return SignEcdsaDigest(key, alg, message);
   EvpMdCtxPtr ctx(EVP_MD_CTX_new());
   if (!ctx) return OsslError(Errc::kInternal, "EVP_MD_CTX_new failed");
   TEEPNET_RETURN_IF_ERROR(InitContext(ctx.get(), key.handle().get(), alg, sm2_id, true));

@@ -2,7 +2,10 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <string>
+#include <thread>
+#include <vector>
 
 #include "teepnet/base/hex.h"
 #include "teepnet/crypto/errc.h"
@@ -116,6 +119,50 @@ TEST(EcdsaTest, KeysTakenInTurnEachVerifyOnlyTheirOwnSignatures) {
         FailsWith(Verify(fresh->public_key(), SignatureAlgorithm::kEcdsaSha256, msg, old_sig),
                   Errc::kSignatureInvalid));
   }
+}
+
+// ECDSA signing reuses contexts kept with the key: a key signing in turn with two hashes, and
+// from several threads at once, must give a fresh, valid signature every time (a context
+// handed to two callers, or one set up for the other hash, would show here).
+TEST(EcdsaTest, OneKeySignsWithBothHashesAndFromManyThreadsAtOnce) {
+  const Bytes msg = ToBytes(std::string_view("teepnet ecdsa signing contexts"));
+  auto key = PrivateKey::Generate(KeyType::kP256);
+  TEEPNET_ASSERT_OK(key);
+  const PublicKey pub = key->public_key();
+  for (int round = 0; round < 3; ++round) {
+    auto s256 = Sign(*key, SignatureAlgorithm::kEcdsaSha256, msg);
+    auto s384 = Sign(*key, SignatureAlgorithm::kEcdsaSha384, msg);
+    TEEPNET_ASSERT_OK(s256);
+    TEEPNET_ASSERT_OK(s384);
+    TEEPNET_EXPECT_OK(Verify(pub, SignatureAlgorithm::kEcdsaSha256, msg, *s256));
+    TEEPNET_EXPECT_OK(Verify(pub, SignatureAlgorithm::kEcdsaSha384, msg, *s384));
+    EXPECT_TRUE(FailsWith(Verify(pub, SignatureAlgorithm::kEcdsaSha256, msg, *s384),
+                          Errc::kSignatureInvalid));
+  }
+  constexpr int kThreads = 6;
+  constexpr int kSignsPerThread = 40;
+  std::vector<std::vector<Bytes>> sigs(kThreads);
+  std::vector<std::thread> threads;
+  for (int t = 0; t < kThreads; ++t) {
+    threads.emplace_back([&, t] {
+      for (int i = 0; i < kSignsPerThread; ++i) {
+        auto s = Sign(*key, SignatureAlgorithm::kEcdsaSha256, msg);
+        if (s.ok()) sigs[t].push_back(*s);
+      }
+    });
+  }
+  for (auto& th : threads) th.join();
+  std::vector<Bytes> all;
+  for (const auto& per_thread : sigs) {
+    ASSERT_EQ(per_thread.size(), static_cast<size_t>(kSignsPerThread));
+    for (const Bytes& s : per_thread) {
+      TEEPNET_EXPECT_OK(Verify(pub, SignatureAlgorithm::kEcdsaSha256, msg, s));
+      all.push_back(s);
+    }
+  }
+  // ECDSA draws a fresh nonce per signature (RFC 6979 is not used): no two may be equal.
+  std::sort(all.begin(), all.end());
+  EXPECT_EQ(std::adjacent_find(all.begin(), all.end()), all.end());
 }
 
 struct RoundTrip {
