@@ -8,7 +8,7 @@ PACKAGES=(
   g++ clang-14 libclang-rt-14-dev clang-format-14
   libssl-dev openssl
   libgtest-dev libgmock-dev libbenchmark-dev
-  nlohmann-json3-dev libboost-dev libsqlite3-dev
+  nlohmann-json3-dev libboost-dev libsqlite3-dev libgoogle-perftools-dev
   postgresql libpq-dev libseccomp-dev
   runc crun umoci tar
   qemu-system-x86 linux-image-amd64 busybox-static cpio

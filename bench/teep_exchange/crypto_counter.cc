@@ -67,4 +67,15 @@ int EVP_PKEY_verify(void* ctx, const unsigned char* sig, size_t siglen, const un
   return real(ctx, sig, siglen, tbs, tbslen);
 }
 
+// ECDSA signing (teepnet/crypto/signature.cc) hashes the message itself and signs the digest
+// with EVP_PKEY_sign on a context kept with the key, so it never reaches EVP_DigestSign either.
+int EVP_PKEY_sign(void* ctx, unsigned char* sig, size_t* siglen, const unsigned char* tbs,
+                  size_t tbslen) {
+  using Fn = int (*)(void*, unsigned char*, size_t*, const unsigned char*, size_t);
+  static const Fn real = teepnet::bench::Next<Fn>("EVP_PKEY_sign");
+  teepnet::bench::g_active.store(true, std::memory_order_relaxed);
+  if (sig != nullptr) teepnet::bench::g_signs.fetch_add(1, std::memory_order_relaxed);
+  return real(ctx, sig, siglen, tbs, tbslen);
+}
+
 }  // extern "C"

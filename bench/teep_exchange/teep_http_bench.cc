@@ -8,10 +8,11 @@
 //
 // Reported per run: exchanges/s (those completed inside the window / window), p50 and p99
 // latency of one exchange (opening POST to the final 204), CPU per exchange of the TAM
-// process and of this driver, and the crypto bound computed in the same run: the signatures
-// and verifications of one exchange (counted in process on an identical TAM + Agent pair,
-// and the Agent side re-counted here during the run) times the bare OpenSSL cost measured
-// here, with both sides sharing this machine's cores: bound = cores / crypto time.
+// process and of this driver, their context switches per exchange (every thread's, from
+// /proc: threads handing work to each other and waiting), and the crypto bound computed in the same
+// run: the signatures and verifications of one exchange (counted in process on an identical TAM +
+// Agent pair, and the Agent side re-counted here during the run) times the bare OpenSSL cost
+// measured here, with both sides sharing this machine's cores: bound = cores / crypto time.
 //
 // Closed loop (the default) each device starts its next exchange as soon as one ends, so with
 // N devices the latency is N / throughput by Little's law whatever the server does. With
@@ -183,6 +184,32 @@ CpuTimes ProcessCpu(pid_t pid) {
   return {(utime + stime) / tick, stime / tick};
 }
 
+// Context switches (voluntary and involuntary) of every thread of a process so far: each is a
+// thread that blocked or was preempted, the kernel's share of thread hand-offs.
+uint64_t ProcessContextSwitches(pid_t pid) {
+  uint64_t total = 0;
+  std::error_code ec;
+  const std::filesystem::path tasks = "/proc/" + std::to_string(pid) + "/task";
+  for (const auto& task : std::filesystem::directory_iterator(tasks, ec)) {
+    std::ifstream in(task.path() / "status");
+    for (std::string line; std::getline(in, line);) {
+      if (line.rfind("voluntary_ctxt_switches:", 0) == 0 ||
+          line.rfind("nonvoluntary_ctxt_switches:", 0) == 0) {
+        total += std::strtoull(line.c_str() + line.find(':') + 1, nullptr, 10);
+      }
+    }
+  }
+  return total;
+}
+
+// This process's context switches so far, its finished threads' included (getrusage), so the
+// count never falls when a Broker thread ends.
+uint64_t SelfContextSwitches() {
+  rusage u{};
+  getrusage(RUSAGE_SELF, &u);
+  return static_cast<uint64_t>(u.ru_nvcsw) + static_cast<uint64_t>(u.ru_nivcsw);
+}
+
 CpuTimes SelfCpu() {
   rusage u{};
   getrusage(RUSAGE_SELF, &u);
@@ -229,11 +256,13 @@ struct RunResult {
   double per_second = 0;
   double p50_ms = 0;
   double p99_ms = 0;
-  double tam_cpu_us = 0;      // teepnet-moc CPU per exchange
-  double tam_sys_us = 0;      // of which in the kernel
-  double driver_cpu_us = 0;   // Brokers + Agents CPU per exchange
-  double driver_sys_us = 0;   // of which in the kernel
-  CryptoCounts agent_counts;  // per exchange, counted in this driver (times 1000)
+  double tam_cpu_us = 0;       // teepnet-moc CPU per exchange
+  double tam_sys_us = 0;       // of which in the kernel
+  double driver_cpu_us = 0;    // Brokers + Agents CPU per exchange
+  double driver_sys_us = 0;    // of which in the kernel
+  double tam_switches = 0;     // context switches of teepnet-moc's threads per exchange
+  double driver_switches = 0;  // and of this driver's
+  CryptoCounts agent_counts;   // per exchange, counted in this driver (times 1000)
   std::string first_failure;
 };
 
@@ -429,6 +458,8 @@ RunResult Bench::RunOnce(int brokers, double open_rate) {
   const CryptoCounts counts_before = CountedCrypto();
   const CpuTimes tam_cpu_before = ProcessCpu(moc_->pid());
   const CpuTimes self_cpu_before = SelfCpu();
+  const uint64_t tam_switches_before = ProcessContextSwitches(moc_->pid());
+  const uint64_t self_switches_before = SelfContextSwitches();
   start = Clock::now();
   go.count_down();
   std::this_thread::sleep_until(start + window);
@@ -436,6 +467,8 @@ RunResult Bench::RunOnce(int brokers, double open_rate) {
   end = Clock::now();
   const CpuTimes tam_cpu = ProcessCpu(moc_->pid()) - tam_cpu_before;
   const CpuTimes self_cpu = SelfCpu() - self_cpu_before;
+  const uint64_t tam_switches = ProcessContextSwitches(moc_->pid()) - tam_switches_before;
+  const uint64_t self_switches = SelfContextSwitches() - self_switches_before;
   for (std::thread& t : threads) t.join();
   const CryptoCounts counts = CountedCrypto() - counts_before;
 
@@ -467,6 +500,8 @@ RunResult Bench::RunOnce(int brokers, double open_rate) {
     r.tam_sys_us = tam_cpu.kernel * 1e6 / in_window;
     r.driver_cpu_us = self_cpu.total * 1e6 / in_window;
     r.driver_sys_us = self_cpu.kernel * 1e6 / in_window;
+    r.tam_switches = static_cast<double>(tam_switches) / in_window;
+    r.driver_switches = static_cast<double>(self_switches) / in_window;
   }
   const uint64_t done = r.exchanges + late;
   if (done > 0) {
@@ -502,9 +537,10 @@ int Bench::Main() {
 
   const double cores = static_cast<double>(sysconf(_SC_NPROCESSORS_ONLN));
   json results = json::array();
-  std::printf("\n%7s %7s %4s %9s %9s %9s %9s %9s %10s %8s %10s %8s %10s %8s %8s %5s\n", "brokers",
-              "offered", "run", "exch/s", "p50 ms", "p99 ms", "failures", "unstarted", "tam cpu us",
-              "tam sys", "drv cpu us", "drv sys", "bound/s", "of bound", "agent s/v", "load");
+  std::printf("\n%7s %7s %4s %9s %9s %9s %9s %9s %10s %8s %10s %8s %7s %7s %10s %8s %8s %5s\n",
+              "brokers", "offered", "run", "exch/s", "p50 ms", "p99 ms", "failures", "unstarted",
+              "tam cpu us", "tam sys", "drv cpu us", "drv sys", "tam cs", "drv cs", "bound/s",
+              "of bound", "agent s/v", "load");
   // 0 stands for the closed loop.
   const std::vector<double> rates = o_.open_rates.empty() ? std::vector<double>{0} : o_.open_rates;
   for (int brokers : o_.brokers) {
@@ -517,13 +553,14 @@ int Bench::Main() {
         const double load = LoadAverage();
         const std::string offered = rate > 0 ? std::to_string(static_cast<long>(rate)) : "closed";
         std::printf(
-            "%7d %7s %4d %9.0f %9.2f %9.2f %9llu %9llu %10.0f %8.0f %10.0f %8.0f %10.0f %7.1f%% "
-            "%4.2f/%4.2f %5.1f\n",
+            "%7d %7s %4d %9.0f %9.2f %9.2f %9llu %9llu %10.0f %8.0f %10.0f %8.0f %7.1f %7.1f "
+            "%10.0f %7.1f%% %4.2f/%4.2f %5.1f\n",
             brokers, offered.c_str(), run, r.per_second, r.p50_ms, r.p99_ms,
             static_cast<unsigned long long>(r.failures),
             static_cast<unsigned long long>(r.unstarted), r.tam_cpu_us, r.tam_sys_us,
-            r.driver_cpu_us, r.driver_sys_us, bound, 100.0 * r.per_second / bound,
-            r.agent_counts.signs / 1000.0, r.agent_counts.verifies / 1000.0, load);
+            r.driver_cpu_us, r.driver_sys_us, r.tam_switches, r.driver_switches, bound,
+            100.0 * r.per_second / bound, r.agent_counts.signs / 1000.0,
+            r.agent_counts.verifies / 1000.0, load);
         if (!r.first_failure.empty())
           std::printf("        first failure: %s\n", r.first_failure.c_str());
         std::fflush(stdout);
@@ -544,6 +581,8 @@ int Bench::Main() {
                            {"tam_kernel_cpu_us_per_exchange", r.tam_sys_us},
                            {"driver_cpu_us_per_exchange", r.driver_cpu_us},
                            {"driver_kernel_cpu_us_per_exchange", r.driver_sys_us},
+                           {"tam_context_switches_per_exchange", r.tam_switches},
+                           {"driver_context_switches_per_exchange", r.driver_switches},
                            {"signs_per_exchange", total.signs},
                            {"verifies_per_exchange", total.verifies},
                            {"agent_signs_per_exchange_here", r.agent_counts.signs / 1000.0},

@@ -26,6 +26,10 @@ class TamTransport {
  private:
   net::HttpClientOptions options_;
   std::map<std::string, std::unique_ptr<net::HttpClient>> clients_;  // by origin
+  // The URI of the last POST, its target and its origin's client (owned by clients_).
+  std::string last_uri_;
+  std::string last_target_;
+  net::HttpClient* last_client_ = nullptr;
 };
 
 }  // namespace teepnet::device

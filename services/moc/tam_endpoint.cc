@@ -84,14 +84,16 @@ net::HttpResponse TamEndpoint::Handle(const net::HttpRequest& request) {
   }
   tam::TamResult result =
       request.body.empty() ? tam_.ProcessConnect() : tam_.ProcessMessage(request.body);
-  nlohmann::json fields = {{"peer", request.peer},
-                           {"outcome", tam::OutcomeName(result.outcome)},
-                           {"bytes_in", request.body.size()}};
-  if (result.device_id) fields["device_id"] = ToHex(*result.device_id);
-  if (result.drop_reason) fields["reason"] = result.drop_reason->ToString();
+  // One line per request: rendered without a nlohmann::json tree (the same bytes).
+  common::LogFields fields;
+  fields.Add("peer", request.peer)
+      .Add("outcome", tam::OutcomeName(result.outcome))
+      .Add("bytes_in", static_cast<uint64_t>(request.body.size()));
+  if (result.device_id) fields.Add("device_id", ToHex(*result.device_id));
+  if (result.drop_reason) fields.Add("reason", result.drop_reason->ToString());
   if (result.outcome == tam::Outcome::kFailed) {
     ++counters_.failed;
-    log_.Error("tam", std::move(fields));
+    log_.Error("tam", fields);
     // "If the TAM cannot produce any result ... a 5xx" (the state was not committed).
     return net::HttpResponse::Status(500);
   }
@@ -106,9 +108,9 @@ net::HttpResponse TamEndpoint::Handle(const net::HttpRequest& request) {
   if (committed && committed_) committed_();
   if (result.outcome == tam::Outcome::kDropped) {
     ++counters_.dropped;
-    log_.Warn("tam", std::move(fields));
+    log_.Warn("tam", fields);
   } else {
-    log_.Info("tam", std::move(fields));
+    log_.Info("tam", fields);
   }
   if (!result.response) return net::HttpResponse::Status(204);
   return TeepResponse(std::move(*result.response));

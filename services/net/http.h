@@ -1,10 +1,11 @@
-// HTTP/1.1 for teepnet's services: a small asynchronous server (one io_context, a few threads,
-// thousands of idle keep-alive connections cost a socket and a buffer each) and a blocking
-// keep-alive client. Both sit on Boost.Beast, whose parser is bounded here by explicit header
-// and body limits; nothing of Beast or Asio leaks through this header.
+// HTTP/1.1 for teepnet's services: a small asynchronous server (a few threads, each running
+// its own io_context with the connections it was given; thousands of idle keep-alive
+// connections cost a socket and a buffer each) and a blocking keep-alive client. Both sit on
+// Boost.Beast, whose parser is bounded here by explicit header and body limits; nothing of Beast or
+// Asio leaks through this header.
 //
 // Handlers get a fully read request and return a response; they run on the server's threads
-// and must not block for long.
+// and must not block for long: while one blocks, the other connections of its thread wait.
 //
 // Both sides optionally speak TLS (HTTPS, RFC 9110 §4.2.2) through crypto::TlsSession: the
 // server when given a certificate and key, the client for "https://" URLs, where it always
@@ -65,7 +66,7 @@ using HttpDeferredHandler = std::function<bool(const HttpRequest&, const HttpRes
 
 struct HttpServerOptions {
   std::string listen = "127.0.0.1:0";  // host:port; port 0 picks a free port
-  int threads = 2;
+  int threads = 2;  // each serves its share of the connections (the fewest go to the next)
   size_t max_header_bytes = 16 * 1024;
   size_t max_body_bytes = 4 * 1024 * 1024;
   int idle_timeout_seconds = 60;  // a keep-alive connection idle this long is closed

@@ -31,10 +31,15 @@ beast::tcp_stream& Tcp(TlsStream& stream) {
 }
 
 class BeastClient final : public HttpClient {
+  using Request = bhttp::request<bhttp::span_body<const uint8_t>>;
+
  public:
   BeastClient(ParsedUrl url, HttpClientOptions options,
               std::shared_ptr<const crypto::TlsContext> tls)
-      : url_(std::move(url)), options_(options), tls_(std::move(tls)) {}
+      : url_(std::move(url)),
+        options_(options),
+        tls_(std::move(tls)),
+        host_header_(url_.host + ":" + std::to_string(url_.port)) {}
 
   Result<HttpResponse> Send(std::string_view method, std::string_view target,
                             const HeaderList& headers, ByteView body) override {
@@ -97,15 +102,19 @@ class BeastClient final : public HttpClient {
   Result<HttpResponse> SendOnce(std::string_view method, std::string_view target,
                                 const HeaderList& headers, ByteView body) {
     if (!connected()) TEEPNET_RETURN_IF_ERROR(Connect());
-    bhttp::request<bhttp::vector_body<uint8_t>> req;
+    // The body is sent from the caller's bytes (span_body), not from a copy.
+    Request req;
     req.method_string(beast::string_view(method.data(), method.size()));
-    std::string full_target = url_.path + std::string(target);
-    req.target(full_target);
+    if (url_.path.empty()) {
+      req.target(beast::string_view(target.data(), target.size()));
+    } else {
+      req.target(url_.path + std::string(target));
+    }
     req.version(11);
-    req.set(bhttp::field::host, url_.host + ":" + std::to_string(url_.port));
+    req.set(bhttp::field::host, host_header_);
     req.set(bhttp::field::user_agent, "teepnet");
     for (const auto& [name, value] : headers) req.set(name, value);
-    req.body().assign(body.begin(), body.end());
+    req.body() = Request::body_type::value_type(body.data(), body.size());
     req.keep_alive(true);
     req.prepare_payload();
     if (secure_) return Exchange(*secure_, req);
@@ -113,7 +122,7 @@ class BeastClient final : public HttpClient {
   }
 
   template <class Stream>
-  Result<HttpResponse> Exchange(Stream& stream, bhttp::request<bhttp::vector_body<uint8_t>>& req) {
+  Result<HttpResponse> Exchange(Stream& stream, Request& req) {
     beast::error_code ec;
     Tcp(stream).expires_after(std::chrono::milliseconds(options_.request_timeout_ms));
     bhttp::async_write(stream, req, [&ec](beast::error_code e, size_t) { ec = e; });
@@ -148,7 +157,8 @@ class BeastClient final : public HttpClient {
   ParsedUrl url_;
   HttpClientOptions options_;
   std::shared_ptr<const crypto::TlsContext> tls_;  // null: plain HTTP
-  asio::io_context io_;
+  const std::string host_header_;                  // "host:port", the same on every request
+  asio::io_context io_{1};                         // run only by the caller's thread
   std::optional<beast::tcp_stream> plain_;
   std::optional<TlsStream> secure_;
   beast::flat_buffer buffer_;

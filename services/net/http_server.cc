@@ -1,10 +1,18 @@
-// HttpServer on Boost.Beast: one acceptor, one session object per connection, a fixed pool of
-// threads running the io_context. Limits: header and body sizes (Beast's parser enforces them
-// before buffering more), a read deadline per request and an idle deadline between requests.
-// With a certificate the same sessions run over TlsStream; the TLS handshake counts against
-// the first request's read deadline.
+// HttpServer on Boost.Beast: one acceptor, one session object per connection, and a fixed set
+// of workers, each an io_context run by its own thread. A connection belongs to one worker for
+// its whole life, so its reads, handler call and writes all run on that thread: no strand, no
+// hand-off between threads per request, and the plain-HTTP stream carries the io_context's own
+// executor instead of the type-erased one. The cost: a handler that blocks (the TAM endpoint
+// waits for its step to be durable) holds up the other connections of its worker, which is why
+// each new connection goes to the worker with the fewest. Limits: header and body sizes
+// (Beast's parser enforces them before buffering more), a read deadline per request and an
+// idle deadline between requests. With a certificate the same sessions run over TlsStream; the
+// TLS handshake counts against the first request's read deadline.
+#include <boost/asio/dispatch.hpp>
+#include <boost/asio/executor_work_guard.hpp>
+#include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
-#include <boost/asio/strand.hpp>
+#include <boost/asio/post.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 
@@ -30,8 +38,13 @@ namespace {
 
 using BeastRequest = bhttp::request<bhttp::vector_body<uint8_t>>;
 using BeastResponse = bhttp::response<bhttp::vector_body<uint8_t>>;
+using WorkerExecutor = asio::io_context::executor_type;
+// Plain HTTP: the worker's executor as is (beast::tcp_stream would wrap it in any_io_executor).
+using PlainStream = beast::basic_stream<tcp, WorkerExecutor>;
+using WorkerSocket = asio::basic_stream_socket<tcp, WorkerExecutor>;
 
-HttpRequest ToRequest(const BeastRequest& in, const std::string& peer) {
+// The request is consumed: its body moves into the result instead of being copied.
+HttpRequest ToRequest(BeastRequest& in, const std::string& peer) {
   HttpRequest out;
   out.method = std::string(in.method_string());
   out.target = std::string(in.target());
@@ -40,19 +53,29 @@ HttpRequest ToRequest(const BeastRequest& in, const std::string& peer) {
     for (char& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
     out.headers.emplace_back(std::move(name), std::string(field.value()));
   }
-  out.body = in.body();
+  out.body = std::move(in.body());
   out.peer = peer;
   return out;
 }
 
-beast::tcp_stream& Tcp(beast::tcp_stream& stream) {
+PlainStream& Tcp(PlainStream& stream) {
   return stream;
 }
 beast::tcp_stream& Tcp(TlsStream& stream) {
   return stream.next_layer();
 }
 
-// Stream is beast::tcp_stream (HTTP) or TlsStream (HTTPS).
+// One io_context and the thread that runs it; `connections` picks the least busy for the next.
+// Declared before `io`: sessions still queued in the loop count down when it is destroyed.
+struct Worker {
+  std::atomic<int> connections{0};
+  asio::io_context io{1};  // concurrency hint: run by one thread (other threads may post)
+  asio::executor_work_guard<WorkerExecutor> work = asio::make_work_guard(io);
+  std::thread thread;
+};
+
+// Stream is PlainStream (HTTP) or TlsStream (HTTPS). Every member runs on the worker's thread,
+// except the responder's call, which posts there.
 template <class Stream>
 class Session : public std::enable_shared_from_this<Session<Stream>> {
   static constexpr bool kTls = std::is_same_v<Stream, TlsStream>;
@@ -60,15 +83,18 @@ class Session : public std::enable_shared_from_this<Session<Stream>> {
  public:
   template <class... StreamArgs>
   Session(const HttpServerOptions& options, const HttpHandler& handler,
-          const HttpDeferredHandler& deferred, StreamArgs&&... args)
+          const HttpDeferredHandler& deferred, Worker& worker, StreamArgs&&... args)
       : stream_(std::forward<StreamArgs>(args)...),
         options_(options),
         handler_(handler),
-        deferred_(deferred) {
+        deferred_(deferred),
+        worker_(worker) {
+    ++worker_.connections;
     beast::error_code ec;
     auto ep = Tcp(stream_).socket().remote_endpoint(ec);
     if (!ec) peer_ = ep.address().to_string() + ":" + std::to_string(ep.port());
   }
+  ~Session() { --worker_.connections; }
 
   void Run() {
     asio::dispatch(stream_.get_executor(), [self = this->shared_from_this()] {
@@ -123,19 +149,21 @@ class Session : public std::enable_shared_from_this<Session<Stream>> {
       return;
     }
     BeastRequest request = parser_->release();
+    const bool keep_alive = request.keep_alive();
+    const unsigned version = request.version();
     HttpResponse response;
     try {
       HttpRequest in = ToRequest(request, peer_);
-      if (deferred_ && deferred_(in, Responder(request.keep_alive(), request.version()))) return;
+      if (deferred_ && deferred_(in, Responder(keep_alive, version))) return;
       response = handler_(in);
     } catch (const std::exception&) {
       // Handlers return errors as values; this only guards against allocation failure.
       response = HttpResponse::Status(500);
     }
-    Respond(std::move(response), request.keep_alive(), request.version());
+    Respond(std::move(response), keep_alive, version);
   }
 
-  // Answers on the session's strand, whichever thread calls it; a second call is ignored.
+  // Answers on the session's worker, whichever thread calls it; a second call is ignored.
   HttpResponder Responder(bool keep_alive, unsigned version) {
     auto once = std::make_shared<std::atomic<bool>>(false);
     return [self = this->shared_from_this(), once, keep_alive, version](HttpResponse response) {
@@ -147,25 +175,27 @@ class Session : public std::enable_shared_from_this<Session<Stream>> {
     };
   }
 
+  // One response at a time per connection (the next request is read only after it is
+  // written), so it lives in the session rather than in its own shared allocation.
   void Respond(HttpResponse response, bool keep_alive, unsigned version) {
-    auto out = std::make_shared<BeastResponse>();
-    out->version(version);
-    out->result(static_cast<unsigned>(response.status));
-    out->set(bhttp::field::server, "teepnet");
-    for (auto& [name, value] : response.headers) out->set(name, value);
-    out->body() = std::move(response.body);
-    out->keep_alive(keep_alive);
-    out->prepare_payload();
+    BeastResponse& out = response_.emplace();
+    out.version(version);
+    out.result(static_cast<unsigned>(response.status));
+    out.set(bhttp::field::server, "teepnet");
+    for (auto& [name, value] : response.headers) out.set(name, value);
+    out.body() = std::move(response.body);
+    out.keep_alive(keep_alive);
+    out.prepare_payload();
     Tcp(stream_).expires_after(std::chrono::seconds(options_.read_timeout_seconds));
-    bhttp::async_write(
-        stream_, *out,
-        [self = this->shared_from_this(), out, keep_alive](beast::error_code ec, size_t) {
-          if (ec || !keep_alive) {
-            self->Close();
-            return;
-          }
-          self->Read();
-        });
+    bhttp::async_write(stream_, out,
+                       [self = this->shared_from_this(), keep_alive](beast::error_code ec, size_t) {
+                         self->response_.reset();
+                         if (ec || !keep_alive) {
+                           self->Close();
+                           return;
+                         }
+                         self->Read();
+                       });
   }
 
   void Close() {
@@ -188,9 +218,11 @@ class Session : public std::enable_shared_from_this<Session<Stream>> {
   Stream stream_;
   beast::flat_buffer buffer_;
   std::optional<bhttp::request_parser<bhttp::vector_body<uint8_t>>> parser_;
+  std::optional<BeastResponse> response_;  // being written
   const HttpServerOptions& options_;
   const HttpHandler& handler_;
   const HttpDeferredHandler& deferred_;
+  Worker& worker_;
   std::string peer_;
   bool first_ = true;
 };
@@ -203,7 +235,7 @@ class BeastServer final : public HttpServer {
         handler_(std::move(handler)),
         deferred_(std::move(deferred)),
         tls_(std::move(tls)),
-        acceptor_(io_) {}
+        acceptor_(accept_io_) {}
 
   ~BeastServer() override { Stop(); }
 
@@ -222,9 +254,13 @@ class BeastServer final : public HttpServer {
     }
     host_ = host;
     port_ = acceptor_.local_endpoint().port();
+    const int threads = options_.threads < 1 ? 1 : options_.threads;
+    for (int i = 0; i < threads; ++i) workers_.push_back(std::make_unique<Worker>());
+    for (auto& w : workers_) w->thread = std::thread([&io = w->io] { io.run(); });
+    // Accepting has its own thread, so a worker busy in a handler never delays a new
+    // connection.
     Accept();
-    int threads = options_.threads < 1 ? 1 : options_.threads;
-    for (int i = 0; i < threads; ++i) threads_.emplace_back([this] { io_.run(); });
+    accept_thread_ = std::thread([this] { accept_io_.run(); });
     return OkStatus();
   }
 
@@ -235,34 +271,49 @@ class BeastServer final : public HttpServer {
     std::lock_guard<std::mutex> lock(stop_mu_);
     if (stopped_) return;
     stopped_ = true;
-    // Close the listening socket on the io threads (the acceptor is not thread-safe), then
-    // stop the loop; once the threads are joined nothing else touches it.
-    asio::post(acceptor_.get_executor(), [this] {
+    // Close the listening socket on its own thread (the acceptor is not thread-safe), then
+    // stop every loop; once the threads are joined nothing else touches them.
+    asio::post(accept_io_, [this] {
       beast::error_code ignored;
       acceptor_.close(ignored);
-      io_.stop();
+      accept_io_.stop();
     });
-    for (auto& t : threads_) {
-      if (t.joinable()) t.join();
+    if (accept_thread_.joinable()) accept_thread_.join();
+    for (auto& w : workers_) w->io.stop();
+    for (auto& w : workers_) {
+      if (w->thread.joinable()) w->thread.join();
     }
     beast::error_code ignored;
     if (acceptor_.is_open()) acceptor_.close(ignored);
   }
 
  private:
+  Worker& LeastBusyWorker() {
+    Worker* best = workers_.front().get();
+    for (auto& w : workers_) {
+      if (w->connections.load(std::memory_order_relaxed) <
+          best->connections.load(std::memory_order_relaxed)) {
+        best = w.get();
+      }
+    }
+    return *best;
+  }
+
   void Accept() {
+    Worker& worker = LeastBusyWorker();
     acceptor_.async_accept(
-        asio::make_strand(io_), [this](beast::error_code ec, tcp::socket socket) {
+        worker.io.get_executor(), [this, &worker](beast::error_code ec, WorkerSocket socket) {
           if (ec == asio::error::operation_aborted) return;
           if (!ec) {
             socket.set_option(tcp::no_delay(true), ec);
             if (!tls_) {
-              std::make_shared<Session<beast::tcp_stream>>(options_, handler_, deferred_,
-                                                           std::move(socket))
+              std::make_shared<Session<PlainStream>>(options_, handler_, deferred_, worker,
+                                                     std::move(socket))
                   ->Run();
             } else if (auto session = crypto::TlsSession::Server(tls_); session.ok()) {
-              std::make_shared<Session<TlsStream>>(options_, handler_, deferred_,
-                                                   beast::tcp_stream(std::move(socket)),
+              tcp::socket plain(std::move(socket));
+              std::make_shared<Session<TlsStream>>(options_, handler_, deferred_, worker,
+                                                   beast::tcp_stream(std::move(plain)),
                                                    std::move(*session))
                   ->Run();
             }
@@ -275,9 +326,11 @@ class BeastServer final : public HttpServer {
   HttpHandler handler_;
   HttpDeferredHandler deferred_;                   // may be empty
   std::shared_ptr<const crypto::TlsContext> tls_;  // null: plain HTTP
-  asio::io_context io_;
+  // Destroyed before the handlers above: sessions still queued in a loop refer to them.
+  std::vector<std::unique_ptr<Worker>> workers_;
+  asio::io_context accept_io_{1};
   tcp::acceptor acceptor_;
-  std::vector<std::thread> threads_;
+  std::thread accept_thread_;
   std::string host_;
   uint16_t port_ = 0;
   std::mutex stop_mu_;

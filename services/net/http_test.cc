@@ -3,7 +3,9 @@
 #include <stdlib.h>
 
 #include <atomic>
+#include <condition_variable>
 #include <filesystem>
+#include <mutex>
 #include <thread>
 #include <vector>
 
@@ -102,6 +104,89 @@ TEST(HttpTest, ManyConcurrentClientsAreAllServed) {
   }
   for (auto& th : threads) th.join();
   EXPECT_EQ(ok.load(), 500);
+}
+
+// Each connection stays on one server thread; a handler that blocks (the TAM endpoint waits
+// for its step to be durable) must not hold up a connection that arrives meanwhile.
+TEST(HttpTest, HandlerThatBlocksDoesNotHoldUpAnotherConnection) {
+  std::mutex mu;
+  std::condition_variable cv;
+  bool entered = false;
+  bool released = false;
+  HttpServerOptions options;
+  options.threads = 2;
+  auto server = HttpServer::Start(options, [&](const HttpRequest& req) {
+    std::unique_lock<std::mutex> lock(mu);
+    if (req.Path() == "/block") {
+      entered = true;
+      cv.notify_all();
+      // Bounded, so a server that serialises the two connections fails instead of hanging.
+      bool ok = cv.wait_for(lock, std::chrono::seconds(10), [&] { return released; });
+      return HttpResponse::Status(ok ? 200 : 503);
+    }
+    released = true;
+    cv.notify_all();
+    return HttpResponse::Status(204);
+  });
+  ASSERT_TRUE(server.ok()) << server.error().ToString();
+  const std::string url = BaseUrl(**server);
+  Result<HttpResponse> blocked = Error(Code::kInternal, "not sent");
+  std::thread first([&] {
+    auto client = HttpClient::Create(url);
+    if (client.ok()) blocked = (*client)->Post("/block", "", {});
+  });
+  {
+    std::unique_lock<std::mutex> lock(mu);
+    ASSERT_TRUE(cv.wait_for(lock, std::chrono::seconds(10), [&] { return entered; }));
+  }
+  HttpClientOptions short_wait;
+  short_wait.request_timeout_ms = 5000;
+  auto second = HttpClient::Create(url, short_wait);
+  ASSERT_TRUE(second.ok());
+  auto release = (*second)->Post("/release", "", {});
+  first.join();
+  ASSERT_TRUE(release.ok()) << release.error().ToString();
+  EXPECT_EQ(release->status, 204);
+  ASSERT_TRUE(blocked.ok()) << blocked.error().ToString();
+  EXPECT_EQ(blocked->status, 200);
+}
+
+TEST(HttpTest, DeferredResponseGivenFromAnotherThreadReachesTheClient) {
+  std::mutex mu;
+  std::vector<HttpResponder> waiting;
+  HttpServerOptions options;
+  options.threads = 2;
+  auto server =
+      HttpServer::Start(options, Echo, [&](const HttpRequest& req, const HttpResponder& respond) {
+        if (req.Path() != "/wait") return false;
+        std::lock_guard<std::mutex> lock(mu);
+        waiting.push_back(respond);
+        return true;
+      });
+  ASSERT_TRUE(server.ok()) << server.error().ToString();
+  auto client = HttpClient::Create(BaseUrl(**server));
+  ASSERT_TRUE(client.ok());
+  std::thread answer([&] {
+    for (int i = 0; i < 1000; ++i) {
+      {
+        std::lock_guard<std::mutex> lock(mu);
+        if (!waiting.empty()) {
+          waiting.front()(HttpResponse::WithBody(200, "text/plain", ToBytes("woken")));
+          waiting.clear();
+          return;
+        }
+      }
+      std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
+  });
+  auto res = (*client)->Get("/wait");
+  answer.join();
+  ASSERT_TRUE(res.ok()) << res.error().ToString();
+  EXPECT_EQ(res->body, ToBytes("woken"));
+  // The connection reads its next request after the deferred answer.
+  auto next = (*client)->Post("/x", "application/octet-stream", ToBytes("again"));
+  ASSERT_TRUE(next.ok()) << next.error().ToString();
+  EXPECT_EQ(next->body, ToBytes("again"));
 }
 
 TEST(HttpTest, UrlsAreParsedIntoHostPortAndPath) {

@@ -1,6 +1,7 @@
-// Code reviewers: this file is the only place in teepnet that does index arithmetic on
-// untrusted input. Every advance is guarded by CanRead(), whose comparison cannot overflow
-// because pos_ <= input_.size() is an invariant (pos_ only grows by checked amounts).
+// Code reviewers: this file (with the inline cursor moves in byte_reader.h) is the only place
+// in teepnet that does index arithmetic on untrusted input. Every advance is guarded by
+// CanRead(), whose comparison cannot overflow because pos_ <= input_.size() is an invariant
+// (pos_ only grows by checked amounts).
 #include "teepnet/base/byte_reader.h"
 
 #include <algorithm>
@@ -14,16 +15,6 @@ void ByteReader::Fail() {
   }
 }
 
-bool ByteReader::ReadBytes(size_t n, ByteView* out) {
-  if (!CanRead(n)) {
-    Fail();
-    return false;
-  }
-  *out = input_.subspan(pos_, n);
-  pos_ += n;
-  return true;
-}
-
 bool ByteReader::ReadInto(std::span<uint8_t> out) {
   ByteView view;
   if (!ReadBytes(out.size(), &view)) return false;
@@ -31,21 +22,10 @@ bool ByteReader::ReadInto(std::span<uint8_t> out) {
   return true;
 }
 
-bool ByteReader::Skip(size_t n) {
-  ByteView ignored;
-  return ReadBytes(n, &ignored);
-}
-
 bool ByteReader::ReadU8(uint8_t* out) {
   ByteView v;
   if (!ReadBytes(1, &v)) return false;
   *out = v[0];
-  return true;
-}
-
-bool ByteReader::PeekU8(uint8_t* out) const {
-  if (!CanRead(1)) return false;
-  *out = input_[pos_];
   return true;
 }
 
@@ -86,14 +66,17 @@ bool ByteReader::ReadBeU32(uint32_t* out) {
   *out = static_cast<uint32_t>(v);
   return true;
 }
-bool ByteReader::ReadBeU64(uint64_t* out) { return ReadBeUint(8, out); }
-bool ByteReader::ReadLeU16(uint16_t* out) { return ReadLe(*this, out); }
-bool ByteReader::ReadLeU32(uint32_t* out) { return ReadLe(*this, out); }
-bool ByteReader::ReadLeU64(uint64_t* out) { return ReadLe(*this, out); }
-
-ByteView ByteReader::Rest() const {
-  if (failed_) return {};
-  return input_.subspan(pos_);
+bool ByteReader::ReadBeU64(uint64_t* out) {
+  return ReadBeUint(8, out);
+}
+bool ByteReader::ReadLeU16(uint16_t* out) {
+  return ReadLe(*this, out);
+}
+bool ByteReader::ReadLeU32(uint32_t* out) {
+  return ReadLe(*this, out);
+}
+bool ByteReader::ReadLeU64(uint64_t* out) {
+  return ReadLe(*this, out);
 }
 
 ByteView ByteReader::Consumed(size_t from) const {

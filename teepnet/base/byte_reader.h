@@ -5,7 +5,9 @@
 // poisons the reader so all later reads fail too. A parser may therefore read several fields
 // and test failed() once — but must test it before using any value it read.
 //
-// Views returned by ReadBytes/PeekBytes point into the input; nothing is copied.
+// Views returned by ReadBytes/PeekBytes point into the input; nothing is copied. The cursor
+// moves defined here inline (decoders call them once per item) keep to the same checks as
+// byte_reader.cc.
 #ifndef TEEPNET_BASE_BYTE_READER_H_
 #define TEEPNET_BASE_BYTE_READER_H_
 
@@ -42,13 +44,28 @@ class ByteReader {
   bool ReadBeUint(size_t width, uint64_t* out);
 
   // Returns a view of the next n bytes and advances past them.
-  bool ReadBytes(size_t n, ByteView* out);
+  bool ReadBytes(size_t n, ByteView* out) {
+    if (!CanRead(n)) {
+      Fail();
+      return false;
+    }
+    *out = input_.subspan(pos_, n);
+    pos_ += n;
+    return true;
+  }
   // Copies the next out.size() bytes into `out` (fixed-size fields of report structs).
   bool ReadInto(std::span<uint8_t> out);
-  bool Skip(size_t n);
-  bool PeekU8(uint8_t* out) const;
+  bool Skip(size_t n) {
+    ByteView ignored;
+    return ReadBytes(n, &ignored);
+  }
+  bool PeekU8(uint8_t* out) const {
+    if (!CanRead(1)) return false;
+    *out = input_[pos_];
+    return true;
+  }
   // Everything not yet read, without advancing.
-  ByteView Rest() const;
+  ByteView Rest() const { return failed_ ? ByteView() : input_.subspan(pos_); }
   // A view of input bytes [from, position()) — the exact bytes a sub-parser consumed.
   ByteView Consumed(size_t from) const;
 

@@ -15,7 +15,8 @@ struct DecodeOptions {
   // Errc::kNonPreferredEncoding.
   bool require_preferred = false;
   // Require map keys in bytewise lexicographic order of their encodings (RFC 8949 §4.2.1).
-  // Errc::kUnsortedMapKeys. Checked by Decode() (the DOM decoder) only.
+  // Errc::kUnsortedMapKeys (kDuplicateMapKey for an equal key). Checked by Decode() and by
+  // the pull Reader.
   bool require_sorted_map_keys = false;
   // Reject a map that holds the same key twice (RFC 8949 §5.6: such a map is not valid).
   // Errc::kDuplicateMapKey. Checked by Decode() only; the pull Reader cannot see keys whole.

@@ -32,9 +32,10 @@ constexpr uint64_t kMinimumArgument[] = {24, uint64_t{1} << 8, uint64_t{1} << 16
 // the reader's state (consume the bytes, count the item, update the container stack) only
 // once every check has passed. Anything else -- the sticky error, an indefinite length, a
 // break, a chunk, a limit, an argument or string that runs past the input, a non-preferred
-// head, invalid UTF-8, a type mismatch -- goes to the general path, which therefore starts
-// from the untouched state and reports exactly what it always did (same Errc, offset,
-// message and reader state). A fast path only ever accepts what the general path accepts.
+// head, invalid UTF-8, a key out of RFC 8949 §4.2.1 order or repeated, a type mismatch --
+// goes to the general path, which therefore starts from the untouched state and reports
+// exactly what it always did (same Errc, offset, message and reader state). A fast path only
+// ever accepts what the general path accepts. The Try* reads are these fast paths alone.
 
 // A head whose argument is complete in the input: definite (additional information < 28)
 // and, for major types 0..6 when preferred serialization is required, in its shortest form.
@@ -135,19 +136,62 @@ struct FastItem {
   uint64_t members;
 };
 
+// RFC 8949 §4.2.1 key order for a map frame, shared by the fast paths and Next(). A map's
+// members alternate key, value; the frame counts what is left (definite) or what was read
+// (indefinite), so the parity says which one comes next.
+template <typename Frame>
+[[gnu::always_inline]] inline bool AtMapKey(const Frame& map) {
+  return (map.indefinite ? map.seen : map.remaining) % 2 == 0;
+}
+
+// At the head of a map's value the key before it is complete: [key_begin, position) of the
+// input. True when that key sorts strictly after the map's previous key (bytewise
+// lexicographic order of the encodings, which for deterministic CBOR is the §4.2.1 order; an
+// equal key is a repeated key). At a key's head, and for the first key, there is nothing to
+// compare yet. Both keys are views into the input: nothing is decoded or copied.
+template <typename Frame>
+[[gnu::always_inline]] inline bool KeyFollowsPrevious(const Frame& map, ByteView input,
+                                                      size_t position) {
+  if (AtMapKey(map) || map.prev_key_end == 0) return true;
+  const ByteView key = input.subspan(map.key_begin, position - map.key_begin);
+  const ByteView prev = input.subspan(map.prev_key_begin, map.prev_key_end - map.prev_key_begin);
+  // Keys are mostly one or two bytes: a plain loop beats a call to memcmp.
+  const size_t common = std::min(key.size(), prev.size());
+  for (size_t i = 0; i < common; ++i) {
+    if (prev[i] != key[i]) return prev[i] < key[i];
+  }
+  return prev.size() < key.size();
+}
+
+// Called with the position of each member's head once the member is accepted: a key's start
+// is recorded; at its value the key becomes the previous key.
+template <typename Frame>
+[[gnu::always_inline]] inline void RecordMapMember(Frame& map, size_t position) {
+  if (AtMapKey(map)) {
+    map.key_begin = position;
+    return;
+  }
+  map.prev_key_begin = map.key_begin;
+  map.prev_key_end = position;
+}
+
 // True when a fast path may take the next item as far as its head goes: the reader has not
 // failed, may count one more item, is not inside an indefinite string (whose chunks follow
-// their own rules) nor, when key order is checked, directly inside a map (Next() checks it),
-// and the head is definite and complete (ParseHead).
+// their own rules), keeps the key order of the map it is directly in when the options ask
+// for it (a key out of order or repeated goes to Next(), which names it), and the head is
+// definite and complete (ParseHead). `rest` is input from `position` on.
 template <typename Stack, typename Kind = decltype(std::declval<Stack>().back().kind)>
 [[gnu::always_inline]] inline bool PeekFast(bool failed, uint64_t total_items, const Stack& stack,
-                                            ByteView rest, const DecodeOptions& options,
-                                            FastItem* f) {
+                                            ByteView input, size_t position, ByteView rest,
+                                            const DecodeOptions& options, FastItem* f) {
   if (failed || total_items >= options.limits.max_total_items) return false;
-  if (!stack.empty() &&
-      (stack.back().kind == Kind::kBytesChunks || stack.back().kind == Kind::kTextChunks ||
-       (options.require_sorted_map_keys && stack.back().kind == Kind::kMap))) {
-    return false;
+  if (!stack.empty()) {
+    const auto& top = stack.back();
+    if (top.kind == Kind::kBytesChunks || top.kind == Kind::kTextChunks) return false;
+    if (options.require_sorted_map_keys && top.kind == Kind::kMap &&
+        !KeyFollowsPrevious(top, input, position)) {
+      return false;
+    }
   }
   return ParseHead(rest, options.require_preferred, &f->head);
 }
@@ -238,19 +282,23 @@ template <typename Stack>
   }
 }
 
-// Takes an item CheckFast accepted: consumes its bytes and counts it; an array, map or tag
+// Takes an item CheckFast accepted: consumes its bytes and counts it (recording it as a key
+// or value of the map it is directly in when key order is checked); an array, map or tag
 // head opens a frame for its members, anything else completes the containers it completes.
 template <typename Stack>
 [[gnu::always_inline]] inline void Commit(ByteReader& in, uint64_t& total_items, Stack& stack,
-                                          const FastItem& f) {
+                                          const DecodeOptions& options, const FastItem& f) {
+  using Frame = std::remove_reference_t<decltype(stack.back())>;
+  using Kind = decltype(Frame::kind);
+  if (options.require_sorted_map_keys && !stack.empty() && stack.back().kind == Kind::kMap) {
+    RecordMapMember(stack.back(), in.position());
+  }
   in.Skip(f.size);
   ++total_items;
   if (f.members == 0) {
     CompleteItem(stack);
     return;
   }
-  using Frame = std::remove_reference_t<decltype(stack.back())>;
-  using Kind = decltype(Frame::kind);
   const Kind kind = f.head.major == 4 ? Kind::kArray : f.head.major == 5 ? Kind::kMap : Kind::kTag;
   stack.push_back(Frame{kind, false, f.members, 0, 0, 0, 0});
 }
@@ -277,29 +325,26 @@ std::string_view ItemTypeName(ItemType type) {
   return "unknown";
 }
 
+void Reader::FrameStack::PushOverflow(const Frame& f) {
+  overflow_.push_back(f);
+  ++size_;
+}
+
 Reader::Reader(ByteView input, const DecodeOptions& options)
     : input_(input), in_(input), options_(options) {}
 
 Status Reader::CheckKeyOrder(size_t offset) {
   Frame& map = stack_.back();
-  const bool at_key = map.indefinite ? map.seen % 2 == 0 : map.remaining % 2 == 0;
-  if (at_key) {
-    map.key_begin = offset;
-    return OkStatus();
-  }
-  const ByteView key = input_.subspan(map.key_begin, offset - map.key_begin);
-  if (map.prev_key_end != 0) {
+  if (!KeyFollowsPrevious(map, input_, offset)) {
+    const ByteView key = input_.subspan(map.key_begin, offset - map.key_begin);
     const ByteView prev = input_.subspan(map.prev_key_begin, map.prev_key_end - map.prev_key_begin);
     if (std::equal(key.begin(), key.end(), prev.begin(), prev.end())) {
       return Fail(Errc::kDuplicateMapKey, map.key_begin, "map key repeated");
     }
-    if (std::lexicographical_compare(key.begin(), key.end(), prev.begin(), prev.end())) {
-      return Fail(Errc::kUnsortedMapKeys, map.key_begin,
-                  "map key out of deterministic order (RFC 8949 §4.2.1)");
-    }
+    return Fail(Errc::kUnsortedMapKeys, map.key_begin,
+                "map key out of deterministic order (RFC 8949 §4.2.1)");
   }
-  map.prev_key_begin = map.key_begin;
-  map.prev_key_end = offset;
+  RecordMapMember(map, offset);
   return OkStatus();
 }
 
@@ -362,14 +407,14 @@ Result<Item> Reader::Next() {
     const ByteView rest = in_.Rest();
     FastItem f;
     Item item;
-    if (PeekFast(failed(), total_items_, stack_, rest, options_, &f) &&
+    if (PeekFast(failed(), total_items_, stack_, input_, in_.position(), rest, options_, &f) &&
         CheckFast(rest, options_, stack_.size(), &f, &item)) {
       item.offset = in_.position();
       item.head_size = f.head.size;
       item.head = rest.first(f.head.size);
       // A float's argument stays 0, as in the general path.
       if (item.type != ItemType::kFloat) item.argument = f.head.argument;
-      Commit(in_, total_items_, stack_, f);
+      Commit(in_, total_items_, stack_, options_, f);
       return item;
     }
   }
@@ -613,16 +658,86 @@ Status CheckNextType(const Reader& r, std::initializer_list<ItemType> allowed,
 // without building an Item or a Result; the general path (peek, then Next()) decides
 // everything else.
 
-Status Reader::ReadInteger(bool* negative, uint64_t* argument) {
+template <typename Accept, typename Take>
+[[gnu::always_inline]] inline bool Reader::TakeFast(Accept accept, Take take) {
   const ByteView rest = in_.Rest();
   FastItem f;
-  if (PeekFast(failed(), total_items_, stack_, rest, options_, &f) && f.head.major <= 1 &&
-      CheckFast(rest, options_, stack_.size(), &f, nullptr)) {
-    Commit(in_, total_items_, stack_, f);
+  if (!PeekFast(failed(), total_items_, stack_, input_, in_.position(), rest, options_, &f) ||
+      !accept(f.head) || !CheckFast(rest, options_, stack_.size(), &f, nullptr)) {
+    return false;
+  }
+  Commit(in_, total_items_, stack_, options_, f);
+  take(f, rest);
+  return true;
+}
+
+namespace {
+
+// What each Try*/schema helper takes (by the head) and how it hands the item out.
+constexpr auto kInteger = [](const Head& h) { return h.major <= 1; };
+constexpr auto kUnsigned = [](const Head& h) { return h.major == 0; };
+constexpr auto kByteString = [](const Head& h) { return h.major == 2; };
+constexpr auto kTextString = [](const Head& h) { return h.major == 3; };
+constexpr auto kArray = [](const Head& h) { return h.major == 4; };
+constexpr auto kMap = [](const Head& h) { return h.major == 5; };
+constexpr auto kBool = [](const Head& h) { return h.major == 7 && (h.info == 20 || h.info == 21); };
+// A single head with its contents: arrays, maps and tags open more items.
+constexpr auto kSingleHead = [](const Head& h) { return h.major < 4 || h.major > 6; };
+
+auto StoreInteger(bool* negative, uint64_t* argument) {
+  return [=](const FastItem& f, ByteView) {
     *negative = f.head.major == 1;
     *argument = f.head.argument;
-    return OkStatus();
-  }
+  };
+}
+auto StoreArgument(uint64_t* out) {
+  return [=](const FastItem& f, ByteView) { *out = f.head.argument; };
+}
+auto StoreCount(size_t* out) {
+  return [=](const FastItem& f, ByteView) { *out = static_cast<size_t>(f.head.argument); };
+}
+auto StoreContents(ByteView* out) {
+  return [=](const FastItem& f, ByteView rest) { *out = Contents(f, rest); };
+}
+auto StoreText(std::string_view* out) {
+  return [=](const FastItem& f, ByteView rest) { *out = AsChars(Contents(f, rest)); };
+}
+auto StoreBool(bool* out) {
+  return [=](const FastItem& f, ByteView) { *out = f.head.info == 21; };
+}
+auto StoreRawItem(ByteView* out) {
+  return [=](const FastItem& f, ByteView rest) { *out = rest.first(f.size); };
+}
+
+}  // namespace
+
+bool Reader::TryReadInteger(bool* negative, uint64_t* argument) {
+  return TakeFast(kInteger, StoreInteger(negative, argument));
+}
+bool Reader::TryReadUint(uint64_t* out) {
+  return TakeFast(kUnsigned, StoreArgument(out));
+}
+bool Reader::TryReadBytes(ByteView* out) {
+  return TakeFast(kByteString, StoreContents(out));
+}
+bool Reader::TryReadText(std::string_view* out) {
+  return TakeFast(kTextString, StoreText(out));
+}
+bool Reader::TryReadArrayHeader(size_t* n) {
+  return TakeFast(kArray, StoreCount(n));
+}
+bool Reader::TryReadMapHeader(size_t* n) {
+  return TakeFast(kMap, StoreCount(n));
+}
+bool Reader::TryReadBool(bool* out) {
+  return TakeFast(kBool, StoreBool(out));
+}
+bool Reader::TryReadRawItem(ByteView* out) {
+  return TakeFast(kSingleHead, StoreRawItem(out));
+}
+
+Status Reader::ReadInteger(bool* negative, uint64_t* argument) {
+  if (TakeFast(kInteger, StoreInteger(negative, argument))) return OkStatus();
   TEEPNET_RETURN_IF_ERROR(
       CheckNextType(*this, {ItemType::kUnsigned, ItemType::kNegative}, "an integer", offset()));
   TEEPNET_ASSIGN_OR_RETURN(Item item, Next());
@@ -632,14 +747,7 @@ Status Reader::ReadInteger(bool* negative, uint64_t* argument) {
 }
 
 Status Reader::ReadUint(uint64_t* out) {
-  const ByteView rest = in_.Rest();
-  FastItem f;
-  if (PeekFast(failed(), total_items_, stack_, rest, options_, &f) && f.head.major == 0 &&
-      CheckFast(rest, options_, stack_.size(), &f, nullptr)) {
-    Commit(in_, total_items_, stack_, f);
-    *out = f.head.argument;
-    return OkStatus();
-  }
+  if (TakeFast(kUnsigned, StoreArgument(out))) return OkStatus();
   TEEPNET_RETURN_IF_ERROR(
       CheckNextType(*this, {ItemType::kUnsigned}, "an unsigned integer", offset()));
   TEEPNET_ASSIGN_OR_RETURN(Item item, Next());
@@ -650,10 +758,10 @@ Status Reader::ReadUint(uint64_t* out) {
 Status Reader::ReadInt(int64_t* out) {
   const ByteView rest = in_.Rest();
   FastItem f;
-  if (PeekFast(failed(), total_items_, stack_, rest, options_, &f) && f.head.major <= 1 &&
-      f.head.argument <= static_cast<uint64_t>(INT64_MAX) &&
+  if (PeekFast(failed(), total_items_, stack_, input_, in_.position(), rest, options_, &f) &&
+      f.head.major <= 1 && f.head.argument <= static_cast<uint64_t>(INT64_MAX) &&
       CheckFast(rest, options_, stack_.size(), &f, nullptr)) {
-    Commit(in_, total_items_, stack_, f);
+    Commit(in_, total_items_, stack_, options_, f);
     const auto value = static_cast<int64_t>(f.head.argument);
     *out = f.head.major == 1 ? -1 - value : value;
     return OkStatus();
@@ -673,14 +781,7 @@ Status Reader::ReadInt(int64_t* out) {
 }
 
 Status Reader::ReadBytes(ByteView* out) {
-  const ByteView rest = in_.Rest();
-  FastItem f;
-  if (PeekFast(failed(), total_items_, stack_, rest, options_, &f) && f.head.major == 2 &&
-      CheckFast(rest, options_, stack_.size(), &f, nullptr)) {
-    Commit(in_, total_items_, stack_, f);
-    *out = Contents(f, rest);
-    return OkStatus();
-  }
+  if (TakeFast(kByteString, StoreContents(out))) return OkStatus();
   TEEPNET_RETURN_IF_ERROR(CheckNextType(*this, {ItemType::kBytes}, "a byte string", offset()));
   TEEPNET_ASSIGN_OR_RETURN(Item item, Next());
   if (item.indefinite) {
@@ -692,14 +793,7 @@ Status Reader::ReadBytes(ByteView* out) {
 }
 
 Status Reader::ReadText(std::string_view* out) {
-  const ByteView rest = in_.Rest();
-  FastItem f;
-  if (PeekFast(failed(), total_items_, stack_, rest, options_, &f) && f.head.major == 3 &&
-      CheckFast(rest, options_, stack_.size(), &f, nullptr)) {
-    Commit(in_, total_items_, stack_, f);
-    *out = AsChars(Contents(f, rest));
-    return OkStatus();
-  }
+  if (TakeFast(kTextString, StoreText(out))) return OkStatus();
   TEEPNET_RETURN_IF_ERROR(CheckNextType(*this, {ItemType::kText}, "a text string", offset()));
   TEEPNET_ASSIGN_OR_RETURN(Item item, Next());
   if (item.indefinite) {
@@ -711,14 +805,7 @@ Status Reader::ReadText(std::string_view* out) {
 }
 
 Status Reader::ReadArrayHeader(size_t* n) {
-  const ByteView rest = in_.Rest();
-  FastItem f;
-  if (PeekFast(failed(), total_items_, stack_, rest, options_, &f) && f.head.major == 4 &&
-      CheckFast(rest, options_, stack_.size(), &f, nullptr)) {
-    Commit(in_, total_items_, stack_, f);
-    *n = static_cast<size_t>(f.head.argument);
-    return OkStatus();
-  }
+  if (TakeFast(kArray, StoreCount(n))) return OkStatus();
   TEEPNET_RETURN_IF_ERROR(CheckNextType(*this, {ItemType::kArray}, "an array", offset()));
   TEEPNET_ASSIGN_OR_RETURN(Item item, Next());
   *n = item.indefinite ? kIndefiniteLength : static_cast<size_t>(item.argument);
@@ -726,14 +813,7 @@ Status Reader::ReadArrayHeader(size_t* n) {
 }
 
 Status Reader::ReadMapHeader(size_t* n) {
-  const ByteView rest = in_.Rest();
-  FastItem f;
-  if (PeekFast(failed(), total_items_, stack_, rest, options_, &f) && f.head.major == 5 &&
-      CheckFast(rest, options_, stack_.size(), &f, nullptr)) {
-    Commit(in_, total_items_, stack_, f);
-    *n = static_cast<size_t>(f.head.argument);
-    return OkStatus();
-  }
+  if (TakeFast(kMap, StoreCount(n))) return OkStatus();
   TEEPNET_RETURN_IF_ERROR(CheckNextType(*this, {ItemType::kMap}, "a map", offset()));
   TEEPNET_ASSIGN_OR_RETURN(Item item, Next());
   *n = item.indefinite ? kIndefiniteLength : static_cast<size_t>(item.argument);
@@ -748,9 +828,9 @@ Status Reader::ReadBreak() {
 Status Reader::ReadTag(uint64_t* tag) {
   const ByteView rest = in_.Rest();
   FastItem f;
-  if (PeekFast(failed(), total_items_, stack_, rest, options_, &f) && f.head.major == 6 &&
-      CheckFast(rest, options_, stack_.size(), &f, nullptr)) {
-    Commit(in_, total_items_, stack_, f);
+  if (PeekFast(failed(), total_items_, stack_, input_, in_.position(), rest, options_, &f) &&
+      f.head.major == 6 && CheckFast(rest, options_, stack_.size(), &f, nullptr)) {
+    Commit(in_, total_items_, stack_, options_, f);
     *tag = f.head.argument;
     return OkStatus();
   }
@@ -761,15 +841,7 @@ Status Reader::ReadTag(uint64_t* tag) {
 }
 
 Status Reader::ReadBool(bool* out) {
-  const ByteView rest = in_.Rest();
-  FastItem f;
-  if (PeekFast(failed(), total_items_, stack_, rest, options_, &f) && f.head.major == 7 &&
-      (f.head.info == 20 || f.head.info == 21) &&
-      CheckFast(rest, options_, stack_.size(), &f, nullptr)) {
-    Commit(in_, total_items_, stack_, f);
-    *out = f.head.info == 21;
-    return OkStatus();
-  }
+  if (TakeFast(kBool, StoreBool(out))) return OkStatus();
   TEEPNET_RETURN_IF_ERROR(
       CheckNextType(*this, {ItemType::kFalse, ItemType::kTrue}, "a bool", offset()));
   TEEPNET_ASSIGN_OR_RETURN(Item item, Next());
@@ -780,9 +852,10 @@ Status Reader::ReadBool(bool* out) {
 Status Reader::ReadNull() {
   const ByteView rest = in_.Rest();
   FastItem f;
-  if (PeekFast(failed(), total_items_, stack_, rest, options_, &f) && f.head.major == 7 &&
-      f.head.info == 22 && CheckFast(rest, options_, stack_.size(), &f, nullptr)) {
-    Commit(in_, total_items_, stack_, f);
+  if (PeekFast(failed(), total_items_, stack_, input_, in_.position(), rest, options_, &f) &&
+      f.head.major == 7 && f.head.info == 22 &&
+      CheckFast(rest, options_, stack_.size(), &f, nullptr)) {
+    Commit(in_, total_items_, stack_, options_, f);
     return OkStatus();
   }
   TEEPNET_RETURN_IF_ERROR(CheckNextType(*this, {ItemType::kNull}, "null", offset()));
@@ -798,9 +871,10 @@ Status Reader::ReadFloat(double* out, FloatWidth* width) {
   const ByteView rest = in_.Rest();
   FastItem f;
   Item decoded;
-  if (PeekFast(failed(), total_items_, stack_, rest, options_, &f) && f.head.major == 7 &&
-      f.head.info >= 25 && CheckFast(rest, options_, stack_.size(), &f, &decoded)) {
-    Commit(in_, total_items_, stack_, f);
+  if (PeekFast(failed(), total_items_, stack_, input_, in_.position(), rest, options_, &f) &&
+      f.head.major == 7 && f.head.info >= 25 &&
+      CheckFast(rest, options_, stack_.size(), &f, &decoded)) {
+    Commit(in_, total_items_, stack_, options_, f);
     *out = decoded.float_value;
     if (width != nullptr) *width = decoded.float_width;
     return OkStatus();
@@ -826,9 +900,9 @@ Status Reader::SkipItem() {
     // Next() without building an Item where its fast path applies.
     const ByteView rest = in_.Rest();
     FastItem f;
-    if (PeekFast(failed(), total_items_, stack_, rest, options_, &f) &&
+    if (PeekFast(failed(), total_items_, stack_, input_, in_.position(), rest, options_, &f) &&
         CheckFast(rest, options_, stack_.size(), &f, nullptr)) {
-      Commit(in_, total_items_, stack_, f);
+      Commit(in_, total_items_, stack_, options_, f);
       continue;
     }
     Result<Item> item = Next();

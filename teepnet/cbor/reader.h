@@ -18,7 +18,8 @@
 // With options.require_sorted_map_keys (DecodeOptions::Deterministic) the reader itself checks
 // that every map's keys come in bytewise lexicographic order of their encodings, which also
 // rules out a repeated key, so a schema decoder reading a map pair by pair gets the same
-// guarantee as Decode().
+// guarantee as Decode(). It compares each key's encoded bytes with the previous key's, both
+// views into the input, when the key's value begins (fast paths included).
 //
 // WARNING: views returned (Item::bytes, ReadBytes, ReadText, ReadRawItem) point into the
 // input; the input must outlive them. Nothing is copied.
@@ -86,6 +87,26 @@ class Reader {
   // (protected headers, payloads) and what a digest covers.
   Status ReadRawItem(ByteView* out);
 
+  // --- Fast schema reads --------------------------------------------------------------------
+  //
+  // Each takes the next item and returns true when it is of the named type and passes every
+  // check the general path makes (options, limits, depth, key order); otherwise it returns
+  // false and changes nothing, not even the sticky error, so the caller reads the same item
+  // again through Next() or a helper above to learn precisely what is wrong. Protocol
+  // decoders that report their own field errors use these for the common, well-formed case:
+  // no Item and no Result are built. Arrays and maps: definite lengths only.
+  bool TryReadUint(uint64_t* out);
+  bool TryReadInteger(bool* negative, uint64_t* argument);
+  bool TryReadBytes(ByteView* out);
+  bool TryReadText(std::string_view* out);
+  bool TryReadArrayHeader(size_t* n);
+  bool TryReadMapHeader(size_t* n);
+  bool TryReadBool(bool* out);
+  // One item that is a single head with its contents (an integer, a definite string, a simple
+  // value or a float) and its exact encoded bytes, as ReadRawItem; false for an array, map or
+  // tag, which ReadRawItem reads whole.
+  bool TryReadRawItem(ByteView* out);
+
   // --- Position -----------------------------------------------------------------------------
 
   size_t offset() const { return in_.position(); }
@@ -115,6 +136,11 @@ class Reader {
     size_t prev_key_end;
   };
 
+  // The fast paths' common body (reader.cc): takes the next item when accept(head) holds and
+  // every check of the general path passes, then hands it to take(item, rest); otherwise
+  // returns false and changes nothing.
+  template <typename Accept, typename Take>
+  bool TakeFast(Accept accept, Take take);
   Error Fail(Errc reason, size_t offset, std::string message);
   Status Push(Frame frame, size_t offset);
   void ItemDone();
@@ -141,13 +167,12 @@ class Reader {
     const Frame& back() const {
       return size_ <= kInlineFrames ? inline_[size_ - 1] : overflow_.back();
     }
-    void push_back(const Frame& f) {
-      if (size_ < kInlineFrames) {
-        inline_[size_] = f;
-      } else {
-        overflow_.push_back(f);
+    [[gnu::always_inline]] void push_back(const Frame& f) {
+      if (size_ < kInlineFrames) [[likely]] {
+        inline_[size_++] = f;
+        return;
       }
-      ++size_;
+      PushOverflow(f);
     }
     void pop_back() {
       if (size_ > kInlineFrames) overflow_.pop_back();
@@ -155,6 +180,9 @@ class Reader {
     }
 
    private:
+    // Out of line, so that push_back inlines into the fast paths.
+    void PushOverflow(const Frame& f);
+
     static constexpr size_t kInlineFrames = 16;
     Frame inline_[kInlineFrames];
     std::vector<Frame> overflow_;

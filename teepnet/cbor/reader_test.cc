@@ -1,5 +1,6 @@
 #include "teepnet/cbor/reader.h"
 
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -399,6 +400,192 @@ TEST(ReaderTest, TrailingBytesAreAllowedWhenAsked) {
   Reader r(r_input);
   TEEPNET_ASSERT_OK(r.SkipItem());
   EXPECT_TRUE(FailsWith(r.ExpectEnd(), Errc::kTrailingBytes));
+}
+
+// Wraps `inner` in `depth` levels of containers, alternating a one-entry array and a
+// one-pair map {0: ...}, so that the map under test sits at every nesting depth.
+Bytes Nest(const Bytes& inner, int depth) {
+  Bytes out;
+  for (int i = 0; i < depth; ++i) {
+    if (i % 2 == 0) {
+      out.push_back(0x81);
+    } else {
+      out.push_back(0xa1);
+      out.push_back(0x00);
+    }
+  }
+  out.insert(out.end(), inner.begin(), inner.end());
+  return out;
+}
+
+// Walks every item with Next() (whose fast path takes what it can) and returns the status.
+Status WalkWithNext(const Bytes& in, const DecodeOptions& options) {
+  Reader r(in, options);
+  do {
+    Result<Item> item = r.Next();
+    if (!item.ok()) return std::move(item).TakeError();
+  } while (!r.AtEnd());
+  return r.ExpectEnd();
+}
+
+TEST(ReaderTest, FastPathsRefuseOutOfOrderAndRepeatedKeysAtEveryDepth) {
+  const DecodeOptions det = DecodeOptions::Deterministic();
+  struct Case {
+    const char* map;
+    std::optional<Errc> reason;  // none: the keys are in order
+    size_t bad_key;              // offset of the offending key within the map
+  };
+  const Case cases[] = {
+      {"a3 01 00 02 00 03 00", std::nullopt, 0},
+      {"a2 02 00 01 00", Errc::kUnsortedMapKeys, 3},
+      {"a2 01 00 01 00", Errc::kDuplicateMapKey, 3},
+      // Keys that are byte strings, compared by their encodings (shorter first).
+      {"a2 41 01 00 42 00 00 00", std::nullopt, 0},
+      {"a2 42 00 00 00 41 01 00", Errc::kUnsortedMapKeys, 5},
+      {"a2 42 00 00 00 42 00 00 01", Errc::kDuplicateMapKey, 5},
+      // A key that is an array: the whole encoding counts.
+      {"a2 81 01 00 81 01 00", Errc::kDuplicateMapKey, 4},
+      // The third key repeats the second, after two in order.
+      {"a3 01 00 02 00 02 00", Errc::kDuplicateMapKey, 5},
+  };
+  for (const Case& c : cases) {
+    for (int depth = 0; depth <= 5; ++depth) {
+      const Bytes in = Nest(H(c.map), depth);
+      const size_t map_offset = in.size() - H(c.map).size();
+      const std::string what = std::string(c.map) + " at depth " + std::to_string(depth);
+      Reader skip(in, det);
+      const Status skipped = skip.SkipItem();
+      const Status walked = WalkWithNext(in, det);
+      const Result<Value> dom = Decode(in, det);
+      if (!c.reason.has_value()) {
+        TEEPNET_EXPECT_OK(skipped) << what;
+        TEEPNET_EXPECT_OK(walked) << what;
+        TEEPNET_EXPECT_OK(dom) << what;
+        // Strict options leave key order alone.
+        TEEPNET_EXPECT_OK(WalkWithNext(in, DecodeOptions::Strict())) << what;
+        continue;
+      }
+      EXPECT_TRUE(FailsWith(skipped, *c.reason)) << what;
+      EXPECT_TRUE(FailsWith(walked, *c.reason)) << what;
+      EXPECT_TRUE(FailsWith(dom, *c.reason)) << what;
+      ASSERT_FALSE(skipped.ok());
+      EXPECT_EQ(skipped.error().offset(), map_offset + c.bad_key) << what;
+      ASSERT_FALSE(walked.ok());
+      EXPECT_EQ(walked.error().offset(), map_offset + c.bad_key) << what;
+      TEEPNET_EXPECT_OK(WalkWithNext(in, DecodeOptions::Strict())) << what;
+    }
+  }
+}
+
+TEST(ReaderTest, SchemaHelpersRefuseKeysOutOfOrderAtTheValueOfTheBadKey) {
+  const DecodeOptions det = DecodeOptions::Deterministic();
+  // [{1: 0, 3: 0, 2: 0}] read pair by pair with ReadUint: the keys are fine up to the value
+  // of key 2, where it is found to sort before 3.
+  const Bytes in = H("81 a3 01 00 03 00 02 00");
+  Reader r(in, det);
+  size_t n = 0;
+  TEEPNET_ASSERT_OK(r.ReadArrayHeader(&n));
+  TEEPNET_ASSERT_OK(r.ReadMapHeader(&n));
+  uint64_t key = 0, value = 0;
+  TEEPNET_ASSERT_OK(r.ReadUint(&key));
+  TEEPNET_ASSERT_OK(r.ReadUint(&value));
+  TEEPNET_ASSERT_OK(r.ReadUint(&key));
+  TEEPNET_ASSERT_OK(r.ReadUint(&value));
+  TEEPNET_ASSERT_OK(r.ReadUint(&key));
+  EXPECT_EQ(key, 2u);
+  // The fast path declines the value and leaves the reader as it was; the helper names the key.
+  const size_t before = r.offset();
+  EXPECT_FALSE(r.TryReadUint(&value));
+  EXPECT_EQ(r.offset(), before);
+  EXPECT_FALSE(r.failed());
+  Status s = r.ReadUint(&value);
+  EXPECT_TRUE(FailsWith(s, Errc::kUnsortedMapKeys));
+  ASSERT_FALSE(s.ok());
+  EXPECT_EQ(s.error().offset(), 6u);
+}
+
+TEST(ReaderTest, TryReadsDeclineWithoutChangingTheReader) {
+  struct Case {
+    const char* hex;
+    const char* why;
+  };
+  // Each input's first item is not what every Try* below takes, or not in strict form.
+  const Case cases[] = {
+      {"", "no input"},
+      {"18", "truncated head"},
+      {"18 05", "non-preferred head"},
+      {"43 01 02", "string past the input"},
+      {"62 c3 28", "invalid UTF-8"},
+      {"9f ff", "indefinite array"},
+      {"bf ff", "indefinite map"},
+      {"ff", "break"},
+      {"1c", "reserved additional information"},
+      {"83 01 02", "array longer than the input"},
+      {"f8 10", "two-byte simple value below 32"},
+  };
+  for (const Case& c : cases) {
+    const Bytes in = H(c.hex);
+    Reader r(in, DecodeOptions::Strict());
+    uint64_t u = 0;
+    bool negative = false, b = false;
+    ByteView bytes;
+    std::string_view text;
+    size_t n = 0;
+    EXPECT_FALSE(r.TryReadUint(&u)) << c.why;
+    EXPECT_FALSE(r.TryReadInteger(&negative, &u)) << c.why;
+    EXPECT_FALSE(r.TryReadBytes(&bytes)) << c.why;
+    EXPECT_FALSE(r.TryReadText(&text)) << c.why;
+    EXPECT_FALSE(r.TryReadArrayHeader(&n)) << c.why;
+    EXPECT_FALSE(r.TryReadMapHeader(&n)) << c.why;
+    EXPECT_FALSE(r.TryReadBool(&b)) << c.why;
+    EXPECT_FALSE(r.TryReadRawItem(&bytes)) << c.why;
+    EXPECT_EQ(r.offset(), 0u) << c.why;
+    EXPECT_EQ(r.depth(), 0u) << c.why;
+    EXPECT_FALSE(r.failed()) << c.why;
+    // The general path then reports the input's own error.
+    EXPECT_FALSE(r.SkipItem().ok()) << c.why;
+  }
+  // A type mismatch declines too, and the item is still there to read.
+  const Bytes in = H("82 01 41 aa");
+  Reader r(in, DecodeOptions::Strict());
+  ByteView bytes;
+  size_t n = 0;
+  EXPECT_FALSE(r.TryReadMapHeader(&n));
+  EXPECT_FALSE(r.TryReadRawItem(&bytes));  // an array is read whole by ReadRawItem
+  ASSERT_TRUE(r.TryReadArrayHeader(&n));
+  EXPECT_EQ(n, 2u);
+  EXPECT_FALSE(r.TryReadBytes(&bytes));
+  ASSERT_TRUE(r.TryReadRawItem(&bytes));
+  EXPECT_EQ(ToBytes(bytes), H("01"));
+  ASSERT_TRUE(r.TryReadBytes(&bytes));
+  EXPECT_EQ(ToBytes(bytes), H("aa"));
+  TEEPNET_EXPECT_OK(r.ExpectEnd());
+}
+
+TEST(ReaderTest, TryReadsRespectTheLimits) {
+  DecodeOptions o = DecodeOptions::Strict();
+  o.limits.max_depth = 1;
+  o.limits.max_string_length = 1;
+  o.limits.max_total_items = 3;
+  const Bytes in = H("81 81 00");
+  Reader deep(in, o);
+  size_t n = 0;
+  ASSERT_TRUE(deep.TryReadArrayHeader(&n));
+  EXPECT_FALSE(deep.TryReadArrayHeader(&n));  // a second level exceeds max_depth
+  EXPECT_TRUE(FailsWith(deep.ReadArrayHeader(&n), Errc::kNestingTooDeep));
+  const Bytes long_string = H("42 00 00");
+  Reader strings(long_string, o);
+  ByteView bytes;
+  EXPECT_FALSE(strings.TryReadBytes(&bytes));
+  EXPECT_TRUE(FailsWith(strings.ReadBytes(&bytes), Errc::kStringTooLong));
+  const Bytes four = H("83 00 00 00");
+  Reader count(four, o);
+  uint64_t u = 0;
+  ASSERT_TRUE(count.TryReadArrayHeader(&n));
+  ASSERT_TRUE(count.TryReadUint(&u));
+  ASSERT_TRUE(count.TryReadUint(&u));
+  EXPECT_FALSE(count.TryReadUint(&u));  // the fourth item
+  EXPECT_TRUE(FailsWith(count.ReadUint(&u), Errc::kTooManyTotalItems));
 }
 
 }  // namespace

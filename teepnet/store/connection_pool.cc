@@ -59,27 +59,37 @@ void ConnectionPool::Release(std::unique_ptr<SqlConnection> connection) {
   // A connection left inside a transaction or cut off is closed rather than reused.
   bool keep = connection->healthy();
   if (!keep) connection.reset();
-  std::lock_guard<std::mutex> lock(mu_);
-  if (keep) {
-    free_.push_back(std::move(connection));
-  } else {
-    --open_;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    if (keep) {
+      free_.push_back(std::move(connection));
+    } else {
+      --open_;
+    }
   }
+  // Notified after unlocking, so the woken caller does not block on mu_ straight away (the
+  // pool outlives every lease, so the condition variable is still there).
   idle_.notify_one();
 }
+
+namespace {
+
+ConnectionPool::Connector SqliteConnector(const std::string& path, const DatabaseOptions& options) {
+  return [path, options]() -> Result<std::unique_ptr<SqlConnection>> {
+    TEEPNET_ASSIGN_OR_RETURN(auto connection, SqliteConnection::Open(path, options));
+    return std::unique_ptr<SqlConnection>(std::move(connection));
+  };
+}
+
+}  // namespace
 
 Result<std::unique_ptr<ConnectionPool>> OpenPool(const std::string& url,
                                                  const PoolOptions& options) {
   TEEPNET_ASSIGN_OR_RETURN(StoreUrl parsed, ParseStoreUrl(url));
   std::unique_ptr<ConnectionPool> pool;
   if (parsed.dialect == Dialect::kSqlite) {
-    pool = std::make_unique<ConnectionPool>(
-        Dialect::kSqlite, 1,
-        [path = parsed.target,
-         sqlite = options.sqlite]() -> Result<std::unique_ptr<SqlConnection>> {
-          TEEPNET_ASSIGN_OR_RETURN(auto connection, SqliteConnection::Open(path, sqlite));
-          return std::unique_ptr<SqlConnection>(std::move(connection));
-        });
+    pool = std::make_unique<ConnectionPool>(Dialect::kSqlite, 1,
+                                            SqliteConnector(parsed.target, options.sqlite));
   } else {
     if (options.max_connections == 0) return Error(Errc::kBadUrl, "max_connections is 0");
     pool = std::make_unique<ConnectionPool>(
@@ -88,6 +98,20 @@ Result<std::unique_ptr<ConnectionPool>> OpenPool(const std::string& url,
   }
   // Fail at open time, not on the first request, when the store cannot be reached; the
   // connection stays in the pool.
+  TEEPNET_ASSIGN_OR_RETURN(ConnectionPool::Lease first, pool->Acquire());
+  return pool;
+}
+
+Result<std::unique_ptr<ConnectionPool>> OpenSqliteReaders(const std::string& url,
+                                                          const PoolOptions& options,
+                                                          size_t connections) {
+  TEEPNET_ASSIGN_OR_RETURN(StoreUrl parsed, ParseStoreUrl(url));
+  if (parsed.dialect != Dialect::kSqlite) {
+    return Error(Errc::kBadUrl, "reader connections are for an SQLite file");
+  }
+  if (connections == 0) return Error(Errc::kBadUrl, "no reader connections asked for");
+  auto pool = std::make_unique<ConnectionPool>(Dialect::kSqlite, connections,
+                                               SqliteConnector(parsed.target, options.sqlite));
   TEEPNET_ASSIGN_OR_RETURN(ConnectionPool::Lease first, pool->Acquire());
   return pool;
 }

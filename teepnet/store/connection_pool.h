@@ -85,6 +85,12 @@ class ConnectionPool {
 // Opens the store at `url` and makes sure one connection works.
 Result<std::unique_ptr<ConnectionPool>> OpenPool(const std::string& url,
                                                  const PoolOptions& options = {});
+// Up to `connections` further connections to the SQLite file `url` names, for lookups beside
+// its one writer (WAL lets them read while it writes). One pool rather than one pool per
+// connection, so a caller waits only when every reader is busy. kBadUrl for PostgreSQL.
+Result<std::unique_ptr<ConnectionPool>> OpenSqliteReaders(const std::string& url,
+                                                          const PoolOptions& options,
+                                                          size_t connections);
 
 }  // namespace teepnet::store
 

@@ -26,12 +26,14 @@ Result<int> ReadVersion(SqlConnection& connection, std::string_view ledger) {
   return static_cast<int>(s->ColumnInt(0));
 }
 
-Status Apply(SqlConnection& connection, const Migration& m, std::string_view ledger) {
+Status Apply(SqlConnection& connection, const Migration& m, std::string_view ledger,
+             MigrationConversion convert) {
   TEEPNET_ASSIGN_OR_RETURN(SqlTransaction txn, SqlTransaction::Begin(connection));
   // Re-check inside the transaction: another process may have migrated meanwhile.
   TEEPNET_ASSIGN_OR_RETURN(int current, ReadVersion(connection, ledger));
   if (current >= m.version) return txn.Rollback();
   Status applied = connection.Exec(m.sql);
+  if (applied.ok() && convert != nullptr) applied = convert(connection, m.version);
   if (!applied.ok()) {
     return Error(Errc::kMigrationFailed,
                  "migration " + std::to_string(m.version) + ": " + applied.error().message());
@@ -46,7 +48,7 @@ Status Apply(SqlConnection& connection, const Migration& m, std::string_view led
 }
 
 Status MigrateLocked(SqlConnection& connection, std::span<const Migration> migrations, int last,
-                     std::string_view ledger) {
+                     std::string_view ledger, MigrationConversion convert) {
   TEEPNET_RETURN_IF_ERROR(EnsureVersionTable(connection, ledger));
   TEEPNET_ASSIGN_OR_RETURN(int current, ReadVersion(connection, ledger));
   if (current > last) {
@@ -56,7 +58,7 @@ Status MigrateLocked(SqlConnection& connection, std::span<const Migration> migra
   }
   for (const Migration& m : migrations) {
     if (m.version <= current) continue;
-    TEEPNET_RETURN_IF_ERROR(Apply(connection, m, ledger));
+    TEEPNET_RETURN_IF_ERROR(Apply(connection, m, ledger, convert));
   }
   return OkStatus();
 }
@@ -78,6 +80,11 @@ Status Migrate(SqlConnection& connection, std::span<const Migration> migrations)
 
 Status Migrate(SqlConnection& connection, std::span<const Migration> migrations,
                std::string_view ledger) {
+  return Migrate(connection, migrations, ledger, nullptr);
+}
+
+Status Migrate(SqlConnection& connection, std::span<const Migration> migrations,
+               std::string_view ledger, MigrationConversion convert) {
   int previous = 0;
   for (const Migration& m : migrations) {
     if (m.version <= previous) {
@@ -88,7 +95,7 @@ Status Migrate(SqlConnection& connection, std::span<const Migration> migrations,
     previous = m.version;
   }
   TEEPNET_RETURN_IF_ERROR(connection.LockMigrations());
-  Status status = MigrateLocked(connection, migrations, previous, ledger);
+  Status status = MigrateLocked(connection, migrations, previous, ledger, convert);
   connection.UnlockMigrations();
   return status;
 }

@@ -30,6 +30,14 @@ Status Migrate(SqlConnection& connection, std::span<const Migration> migrations,
                std::string_view ledger);
 Result<int> SchemaVersion(SqlConnection& connection, std::string_view ledger);
 
+// Rewrites rows in C++ for a step whose SQL alone cannot (a column changed its encoding).
+// Called with each step's version right after that step's SQL, inside its transaction and
+// under the same lock, so the rows are converted once and atomically with the schema change
+// (an error rolls the step back: kMigrationFailed). OkStatus for versions it has nothing for.
+using MigrationConversion = Status (*)(SqlConnection& connection, int version);
+Status Migrate(SqlConnection& connection, std::span<const Migration> migrations,
+               std::string_view ledger, MigrationConversion convert);
+
 }  // namespace teepnet::store
 
 #endif  // TEEPNET_STORE_SQL_MIGRATIONS_H_

@@ -4,6 +4,8 @@
 
 #include "teepnet/store/errc.h"
 #include "teepnet/store/sql_migrations.h"
+#include "teepnet/store/tam_state_cbor.h"
+#include "teepnet/store/tam_state_conversion.h"
 #include "teepnet/store/tam_state_json.h"
 #include "teepnet/tam/errc.h"
 
@@ -42,11 +44,46 @@ constexpr Migration kTamSchema[] = {
      "  details TEXT NOT NULL);"
      "CREATE INDEX tokens_by_device ON tokens (device_id, consumed, issued_at);"
      "CREATE INDEX tokens_by_expiry ON tokens (expires_at);"},
+    // Device status and desired state as CBOR blobs (tam_state_cbor.h) instead of JSON text:
+    // the old tables are renamed, ConvertTamRows copies their rows across and drops them.
+    {2,
+     "ALTER TABLE device_status RENAME TO device_status_json;"
+     "CREATE TABLE device_status ("
+     "  device_id BLOB PRIMARY KEY REFERENCES devices (device_id) ON DELETE CASCADE,"
+     "  status BLOB NOT NULL);"
+     "ALTER TABLE desired_state RENAME TO desired_state_json;"
+     "CREATE TABLE desired_state ("
+     "  device_id BLOB PRIMARY KEY REFERENCES devices (device_id) ON DELETE CASCADE,"
+     "  state BLOB NOT NULL);"},
 };
+
+// The C++ half of the steps above that rewrite rows (sql_migrations.h, MigrationConversion).
+Status ConvertTamRows(SqlConnection& c, int version) {
+  if (version == 2) return ConvertTamStateJsonToCbor(c);
+  return OkStatus();
+}
+
+// The TAM's steps are recorded in the default ledger (sql_migrations.h).
+constexpr std::string_view kTamLedger = "schema_migrations";
+
+// Statements every TEEP step runs, numbered once (statement_cache.h).
+const StatementCache::Sql kFindDeviceSql(
+    "SELECT agent_key, label FROM devices WHERE device_id = ?1");
+const StatementCache::Sql kGetDesiredSql("SELECT state FROM desired_state WHERE device_id = ?1");
+const StatementCache::Sql kPutDesiredSql(
+    "INSERT INTO desired_state (device_id, state) VALUES (?1, ?2) "
+    "ON CONFLICT (device_id) DO UPDATE SET state = excluded.state");
+const StatementCache::Sql kGetStatusSql("SELECT status FROM device_status WHERE device_id = ?1");
+const StatementCache::Sql kPutStatusSql(
+    "INSERT INTO device_status (device_id, status) VALUES (?1, ?2) "
+    "ON CONFLICT (device_id) DO UPDATE SET status = excluded.status");
+const StatementCache::Sql kSavepointSql("SAVEPOINT tam_step");
+const StatementCache::Sql kRollbackToSavepointSql("ROLLBACK TO tam_step");
+const StatementCache::Sql kReleaseSavepointSql("RELEASE tam_step");
 
 constexpr int kMaxCommitAttempts = 3;
 
-// Read-only SQLite connections beside the writer's (each its own one-connection pool).
+// Read-only SQLite connections beside the writer's (one pool).
 constexpr size_t kSqliteReaders = 2;
 
 // SQL integers (SQLite INTEGER, PostgreSQL BIGINT) are signed 64-bit; sequence numbers above
@@ -81,20 +118,20 @@ Result<std::unique_ptr<SqlTamStore>> SqlTamStore::Open(const std::string& url,
   TEEPNET_ASSIGN_OR_RETURN(std::unique_ptr<ConnectionPool> pool, OpenPool(url, options.pool));
   {
     TEEPNET_ASSIGN_OR_RETURN(ConnectionPool::Lease c, pool->Acquire());
-    TEEPNET_RETURN_IF_ERROR(Migrate(*c, kTamSchema));
+    TEEPNET_RETURN_IF_ERROR(Migrate(*c, kTamSchema, kTamLedger, &ConvertTamRows));
   }
   // SQLite in WAL mode lets readers run beside the one writer, so lookups get connections of
   // their own instead of queueing behind a group commit's fsync on the writer's connection. A
   // reader sees what was committed before its statement started: every step a reply depended
   // on committed before that reply left, so what an Agent answers is always visible. A private
   // ":memory:" database exists only on its own connection and keeps the single one.
-  std::vector<std::unique_ptr<ConnectionPool>> readers;
+  // The readers share one pool, so a lookup waits only when all of them are busy (one pool per
+  // reader, picked in turn, made a lookup wait for a busy reader while another was idle: 12 ->
+  // 9.4 thread switches per exchange at 200 Brokers).
+  std::unique_ptr<ConnectionPool> readers;
   TEEPNET_ASSIGN_OR_RETURN(StoreUrl parsed, ParseStoreUrl(url));
   if (parsed.dialect == Dialect::kSqlite && parsed.target != ":memory:") {
-    for (size_t i = 0; i < kSqliteReaders; ++i) {
-      TEEPNET_ASSIGN_OR_RETURN(std::unique_ptr<ConnectionPool> reader, OpenPool(url, options.pool));
-      readers.push_back(std::move(reader));
-    }
+    TEEPNET_ASSIGN_OR_RETURN(readers, OpenSqliteReaders(url, options.pool, kSqliteReaders));
   }
   return std::unique_ptr<SqlTamStore>(
       new SqlTamStore(std::move(pool), std::move(readers), options));
@@ -104,10 +141,13 @@ Result<SqlTamStore::Prepared> SqlTamStore::Prepare(SqlConnection& c, std::string
   return statements_.Prepare(c, sql);
 }
 
+Result<SqlTamStore::Prepared> SqlTamStore::Prepare(SqlConnection& c,
+                                                   const StatementCache::Sql& sql) const {
+  return statements_.Prepare(c, sql);
+}
+
 ConnectionPool& SqlTamStore::ReadPool() const {
-  if (readers_.empty()) return *pool_;
-  const size_t n = next_reader_.fetch_add(1, std::memory_order_relaxed);
-  return *readers_[n % readers_.size()];
+  return readers_ != nullptr ? *readers_ : *pool_;
 }
 
 // --- Devices ---
@@ -143,8 +183,7 @@ Status SqlTamStore::RemoveDevice(ByteView device_id) {
 
 Result<std::optional<tam::DeviceRecord>> SqlTamStore::FindDevice(ByteView device_id) const {
   TEEPNET_ASSIGN_OR_RETURN(ConnectionPool::Lease c, ReadPool().Acquire());
-  TEEPNET_ASSIGN_OR_RETURN(
-      auto s, Prepare(*c, "SELECT agent_key, label FROM devices WHERE device_id = ?1"));
+  TEEPNET_ASSIGN_OR_RETURN(auto s, Prepare(*c, kFindDeviceSql));
   TEEPNET_RETURN_IF_ERROR(s->BindBlob(1, device_id));
   TEEPNET_ASSIGN_OR_RETURN(bool row, s->Step());
   if (!row) return std::optional<tam::DeviceRecord>();
@@ -220,22 +259,19 @@ Result<std::optional<tam::Package>> SqlTamStore::FindLatestPackage(
 
 Result<tam::DesiredState> SqlTamStore::GetDesiredState(ByteView device_id) const {
   TEEPNET_ASSIGN_OR_RETURN(ConnectionPool::Lease c, ReadPool().Acquire());
-  TEEPNET_ASSIGN_OR_RETURN(auto s,
-                           Prepare(*c, "SELECT state FROM desired_state WHERE device_id = ?1"));
+  TEEPNET_ASSIGN_OR_RETURN(auto s, Prepare(*c, kGetDesiredSql));
   TEEPNET_RETURN_IF_ERROR(s->BindBlob(1, device_id));
   TEEPNET_ASSIGN_OR_RETURN(bool row, s->Step());
   if (!row) return tam::DesiredState{};
-  return DecodeDesiredState(s->ColumnText(0));
+  return DecodeDesiredStateCbor(s->ColumnBlob(0));
 }
 
 Status SqlTamStore::PutDesired(SqlConnection& c, ByteView device_id,
                                const tam::DesiredState& desired) {
-  TEEPNET_ASSIGN_OR_RETURN(auto s,
-                           Prepare(c,
-                                   "INSERT INTO desired_state (device_id, state) VALUES (?1, ?2) "
-                                   "ON CONFLICT (device_id) DO UPDATE SET state = excluded.state"));
+  TEEPNET_ASSIGN_OR_RETURN(auto s, Prepare(c, kPutDesiredSql));
+  TEEPNET_ASSIGN_OR_RETURN(Bytes state, EncodeDesiredStateCbor(desired));
   TEEPNET_RETURN_IF_ERROR(s->BindBlob(1, device_id));
-  TEEPNET_RETURN_IF_ERROR(s->BindText(2, EncodeDesiredState(desired)));
+  TEEPNET_RETURN_IF_ERROR(s->BindBlob(2, state));
   Status run = s->Run();
   // The foreign key names the device; a missing one is "not found", not a constraint clash.
   if (!run.ok() && run.error().Is(Errc::kConstraint)) {
@@ -253,23 +289,20 @@ Status SqlTamStore::SetDesiredState(ByteView device_id, const tam::DesiredState&
 
 Result<std::optional<tam::DeviceStatus>> SqlTamStore::GetStatus(ByteView device_id) const {
   TEEPNET_ASSIGN_OR_RETURN(ConnectionPool::Lease c, ReadPool().Acquire());
-  TEEPNET_ASSIGN_OR_RETURN(auto s,
-                           Prepare(*c, "SELECT status FROM device_status WHERE device_id = ?1"));
+  TEEPNET_ASSIGN_OR_RETURN(auto s, Prepare(*c, kGetStatusSql));
   TEEPNET_RETURN_IF_ERROR(s->BindBlob(1, device_id));
   TEEPNET_ASSIGN_OR_RETURN(bool row, s->Step());
   if (!row) return std::optional<tam::DeviceStatus>();
-  TEEPNET_ASSIGN_OR_RETURN(tam::DeviceStatus status, DecodeDeviceStatus(s->ColumnText(0)));
+  TEEPNET_ASSIGN_OR_RETURN(tam::DeviceStatus status, DecodeDeviceStatusCbor(s->ColumnBlob(0)));
   return std::optional<tam::DeviceStatus>(std::move(status));
 }
 
 Status SqlTamStore::PutStatus(SqlConnection& c, ByteView device_id,
                               const tam::DeviceStatus& status) {
-  TEEPNET_ASSIGN_OR_RETURN(
-      auto s, Prepare(c,
-                      "INSERT INTO device_status (device_id, status) VALUES (?1, ?2) "
-                      "ON CONFLICT (device_id) DO UPDATE SET status = excluded.status"));
+  TEEPNET_ASSIGN_OR_RETURN(auto s, Prepare(c, kPutStatusSql));
+  TEEPNET_ASSIGN_OR_RETURN(Bytes column, EncodeDeviceStatusCbor(status));
   TEEPNET_RETURN_IF_ERROR(s->BindBlob(1, device_id));
-  TEEPNET_RETURN_IF_ERROR(s->BindText(2, EncodeDeviceStatus(status)));
+  TEEPNET_RETURN_IF_ERROR(s->BindBlob(2, column));
   Status run = s->Run();
   if (!run.ok() && run.error().Is(Errc::kConstraint)) {
     return Error(Errc::kNotFound, "status for a device that is not enrolled");
@@ -337,6 +370,32 @@ Status SqlTamStore::ConsumeToken(SqlConnection& c, ByteView token,
   return Error(tam::Errc::kUnknownToken, "token was never issued or has been purged");
 }
 
+Status SqlTamStore::RecordUsedToken(SqlConnection& c, const tam::TokenRecord& t,
+                                    const std::optional<tam::DeviceId>& device) {
+  // The primary key on `token` is the compare-and-set: of two steps inserting one token, the
+  // second inserts nothing (on PostgreSQL its INSERT waits for the first one's commit, READ
+  // COMMITTED, then sees the row) and is refused as a replay (tam_store.h, TamTransaction).
+  TEEPNET_ASSIGN_OR_RETURN(
+      auto s, Prepare(c,
+                      "INSERT INTO tokens (token, purpose, device_id, issued_at, expires_at, "
+                      "consumed, details) VALUES (?1, ?2, ?3, ?4, ?5, 1, ?6) "
+                      "ON CONFLICT (token) DO NOTHING"));
+  TEEPNET_RETURN_IF_ERROR(s->BindBlob(1, t.token));
+  TEEPNET_RETURN_IF_ERROR(s->BindInt(2, static_cast<int64_t>(t.purpose)));
+  const std::optional<tam::DeviceId>& bound = t.device_id ? t.device_id : device;
+  if (bound) {
+    TEEPNET_RETURN_IF_ERROR(s->BindBlob(3, *bound));
+  } else {
+    TEEPNET_RETURN_IF_ERROR(s->BindNull(3));
+  }
+  TEEPNET_RETURN_IF_ERROR(s->BindInt(4, t.issued_at));
+  TEEPNET_RETURN_IF_ERROR(s->BindInt(5, t.expires_at));
+  TEEPNET_RETURN_IF_ERROR(s->BindText(6, EncodeTokenDetails(t)));
+  TEEPNET_RETURN_IF_ERROR(s->Run());
+  if (s->Changes() == 1) return OkStatus();
+  return Error(tam::Errc::kTokenReplayed, "token already used by a valid response");
+}
+
 Status SqlTamStore::IssueToken(SqlConnection& c, const tam::TokenRecord& t) {
   TEEPNET_ASSIGN_OR_RETURN(
       auto s, Prepare(c,
@@ -389,6 +448,9 @@ Status SqlTamStore::Commit(const tam::TamTransaction& txn) {
 
 Status SqlTamStore::Apply(SqlConnection& c, const tam::TamTransaction& txn) {
   if (txn.consume_token) TEEPNET_RETURN_IF_ERROR(ConsumeToken(c, *txn.consume_token, txn.device));
+  if (txn.record_used_token) {
+    TEEPNET_RETURN_IF_ERROR(RecordUsedToken(c, *txn.record_used_token, txn.device));
+  }
   if (txn.issue_token) TEEPNET_RETURN_IF_ERROR(IssueToken(c, *txn.issue_token));
   if (txn.status) TEEPNET_RETURN_IF_ERROR(PutStatus(c, *txn.device, *txn.status));
   if (txn.desired) TEEPNET_RETURN_IF_ERROR(PutDesired(c, *txn.device, *txn.desired));
@@ -405,33 +467,69 @@ Status SqlTamStore::CommitOnce(const tam::TamTransaction& txn) {
 // --- Group commit (SQLite) ---
 
 struct SqlTamStore::PendingCommit {
+  explicit PendingCommit(const tam::TamTransaction* t) : txn(t) {}
+
   const tam::TamTransaction* txn;
   Status result = OkStatus();
-  bool done = false;
+  // Each waiter sleeps on its own condition variable, so a finished batch wakes exactly its
+  // own callers and the one that commits next (a shared notify_all woke every thread queued
+  // for the next batch too, only for them to sleep again: futex and thread switches were a
+  // quarter of the TAM's CPU at 200 Brokers, docs/PERFORMANCE.md Round 4).
+  std::mutex mu;
+  std::condition_variable wake;
+  CommitTurn turn = CommitTurn::kWaiting;
 };
 
+// Hands `p` its turn. `p` lives on its caller's stack and that caller may return as soon as it
+// sees kDone, so `p` is touched only under its own mutex: the waiter cannot observe the new
+// turn (and destroy `p`) before this unlock, and unlocking a mutex its next owner destroys is
+// allowed ([thread.mutex.requirements]).
+void SqlTamStore::Signal(PendingCommit* p, CommitTurn turn) {
+  std::lock_guard<std::mutex> lock(p->mu);
+  p->turn = turn;
+  p->wake.notify_one();
+}
+
 Status SqlTamStore::GroupCommit(const tam::TamTransaction& txn) {
-  PendingCommit me{&txn};
-  std::unique_lock<std::mutex> lock(group_mu_);
-  queued_.push_back(&me);
-  for (;;) {
-    if (me.done) return std::move(me.result);
-    if (!committing_) {
-      // No batch is running: this caller commits everything queued, its own step included
-      // (only a committer drains the queue, and it marks what it took done before leaving).
-      committing_ = true;
-      std::vector<PendingCommit*> batch;
-      batch.swap(queued_);
-      lock.unlock();
-      RunBatch(batch);
-      lock.lock();
-      for (PendingCommit* p : batch) p->done = true;
-      committing_ = false;
-      group_done_.notify_all();
-      continue;
-    }
-    group_done_.wait(lock);
+  PendingCommit me(&txn);
+  bool lead = false;
+  {
+    std::lock_guard<std::mutex> lock(group_mu_);
+    queued_.push_back(&me);
+    // No batch is running: this caller commits what is queued, its own step included.
+    lead = !committing_;
+    committing_ = true;
   }
+  if (!lead) {
+    std::unique_lock<std::mutex> lock(me.mu);
+    me.wake.wait(lock, [&] { return me.turn != CommitTurn::kWaiting; });
+    // The previous committer either committed this step or handed this caller the next batch
+    // (which holds this step: only a committer drains the queue).
+    if (me.turn == CommitTurn::kDone) return std::move(me.result);
+  }
+  std::vector<PendingCommit*> batch;
+  {
+    std::lock_guard<std::mutex> lock(group_mu_);
+    batch.swap(queued_);
+  }
+  RunBatch(batch);
+  PendingCommit* next = nullptr;
+  {
+    std::lock_guard<std::mutex> lock(group_mu_);
+    // Steps that queued meanwhile: the first of them commits the next batch; committing_
+    // stays set so that later arrivals queue behind it instead of starting a batch alongside.
+    if (queued_.empty()) {
+      committing_ = false;
+    } else {
+      next = queued_.front();
+    }
+  }
+  // The next batch's fsync starts before this one's callers are woken.
+  if (next != nullptr) Signal(next, CommitTurn::kLead);
+  for (PendingCommit* p : batch) {
+    if (p != &me) Signal(p, CommitTurn::kDone);
+  }
+  return std::move(me.result);
 }
 
 void SqlTamStore::RunBatch(const std::vector<PendingCommit*>& batch) {
@@ -452,24 +550,24 @@ void SqlTamStore::RunBatch(const std::vector<PendingCommit*>& batch) {
   }
   // The savepoint statements run once per step of every batch: compiled once per connection
   // like the rest (Prepare), not parsed by Exec each time.
-  auto run = [&](std::string_view sql) -> Status {
+  auto run = [&](const StatementCache::Sql& sql) -> Status {
     TEEPNET_ASSIGN_OR_RETURN(Prepared s, Prepare(c, sql));
     return s->Run();
   };
   for (PendingCommit* p : batch) {
     // Each step inside its own savepoint: a refused step (replayed token, unknown device) is
     // undone alone and the others of the batch still commit.
-    Status mark = run("SAVEPOINT tam_step");
+    Status mark = run(kSavepointSql);
     if (!mark.ok()) return fail_all(mark);
     Status applied = Apply(c, *p->txn);
     if (!applied.ok()) {
       p->result = applied;
       // If SQLite already ended the whole transaction (an I/O or full-disk error does), the
       // savepoint is gone too: then nothing of the batch is applied and every step fails.
-      Status undo = run("ROLLBACK TO tam_step");
+      Status undo = run(kRollbackToSavepointSql);
       if (!undo.ok()) return fail_all(undo);
     }
-    Status release = run("RELEASE tam_step");
+    Status release = run(kReleaseSavepointSql);
     if (!release.ok()) return fail_all(release);
   }
   // Durable for every step of the batch when this returns OK (synchronous=FULL syncs the WAL);

@@ -14,17 +14,24 @@
 // synchronous=FULL that COMMIT syncs the WAL, so one fsync makes the whole batch durable and no
 // caller returns before its own step is durable (synchronous=NORMAL would not do: in WAL mode
 // it syncs only at checkpoints, so a power loss could undo a step whose reply already left).
-// Callers arriving meanwhile queue for the next batch. PostgreSQL keeps one transaction per call
-// (several sessions commit in parallel).
+// Callers arriving meanwhile queue for the next batch; when a batch is committed its committer
+// wakes the first of them to commit the next one, then each caller of its own batch (each
+// waits on its own condition variable, so nobody is woken only to sleep again). PostgreSQL
+// keeps one transaction per call (several sessions commit in parallel).
 //
 // Token consumption is a compare-and-set in SQL (UPDATE ... WHERE consumed = 0, then a check
 // that exactly one row changed): on PostgreSQL a second replica's UPDATE waits for the first
 // one's row lock and then re-checks consumed = 0 on the committed row (READ COMMITTED), so two
-// processes never both accept one token.
+// processes never both accept one token. A self-authenticating QueryRequest token, which was
+// never stored, is recorded as used by an INSERT ... ON CONFLICT DO NOTHING on the tokens
+// table's primary key (same check: exactly one row inserted), in the same table, so
+// PurgeTokens removes it after its expiry like any other.
 //
 // Tables (see kTamSchema in the .cc): devices, packages, desired_state, device_status, tokens,
 // plus schema_migrations. Scalar members that queries select on have their own columns; the
-// nested per-device structures are one JSON column each (tam_state_json.h).
+// nested per-device structures are one column each: the device status and desired state in
+// deterministic CBOR (tam_state_cbor.h, since schema version 2), token details in JSON
+// (tam_state_json.h).
 //
 // Thread-safe: each call takes a connection from the pool (connection_pool.h) for its
 // duration (on an SQLite file, lookups use separate reader connections: see Open in the .cc);
@@ -83,8 +90,8 @@ class SqlTamStore final : public tam::TamStore {
   Dialect dialect() const { return pool_->dialect(); }
 
  private:
-  SqlTamStore(std::unique_ptr<ConnectionPool> pool,
-              std::vector<std::unique_ptr<ConnectionPool>> readers, SqlTamStoreOptions options)
+  SqlTamStore(std::unique_ptr<ConnectionPool> pool, std::unique_ptr<ConnectionPool> readers,
+              SqlTamStoreOptions options)
       : pool_(std::move(pool)), readers_(std::move(readers)), options_(options) {}
 
   // Where lookups run: a reader connection (SQLite file), else the pool itself.
@@ -94,29 +101,36 @@ class SqlTamStore final : public tam::TamStore {
   // (compiling was the largest single CPU cost of a TEEP step in a profile), reset when it goes.
   using Prepared = StatementCache::Lent;
   Result<Prepared> Prepare(SqlConnection& c, std::string_view sql) const;
+  // The same for a numbered constant (statement_cache.h): no hashing of the text per call.
+  Result<Prepared> Prepare(SqlConnection& c, const StatementCache::Sql& sql) const;
 
+  // What a group commit's committer hands a waiting caller: nothing yet, the next batch to
+  // commit, or its step's outcome.
+  enum class CommitTurn : uint8_t { kWaiting, kLead, kDone };
   struct PendingCommit;
   Status CommitOnce(const tam::TamTransaction& txn);
   Status Apply(SqlConnection& c, const tam::TamTransaction& txn);
   Status GroupCommit(const tam::TamTransaction& txn);
   void RunBatch(const std::vector<PendingCommit*>& batch);
+  static void Signal(PendingCommit* p, CommitTurn turn);
   Status ConsumeToken(SqlConnection& c, ByteView token, const std::optional<tam::DeviceId>& device);
+  Status RecordUsedToken(SqlConnection& c, const tam::TokenRecord& token,
+                         const std::optional<tam::DeviceId>& device);
   Status IssueToken(SqlConnection& c, const tam::TokenRecord& token);
   Status PutStatus(SqlConnection& c, ByteView device_id, const tam::DeviceStatus& status);
   Status PutDesired(SqlConnection& c, ByteView device_id, const tam::DesiredState& desired);
 
   std::unique_ptr<ConnectionPool> pool_;
-  std::vector<std::unique_ptr<ConnectionPool>> readers_;
-  mutable std::atomic<size_t> next_reader_{0};
+  std::unique_ptr<ConnectionPool> readers_;  // SQLite file: the lookups' connections
   SqlTamStoreOptions options_;
 
   // Prepared statements per SQLite connection, by SQL text. Declared after the pools, so they
   // are finalized before their connections close.
   mutable StatementCache statements_;
 
-  // Group commit (SQLite): steps waiting for the next batch, and whether one is running.
+  // Group commit (SQLite): steps waiting for the next batch, and whether a batch is running
+  // or handed to its committer. Each waiter sleeps on its own PendingCommit.
   std::mutex group_mu_;
-  std::condition_variable group_done_;
   std::vector<PendingCommit*> queued_;
   bool committing_ = false;
 };

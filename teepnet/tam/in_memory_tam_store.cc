@@ -110,6 +110,11 @@ Status InMemoryTamStore::Commit(const TamTransaction& txn) {
     }
     if (consumed->second.consumed) return Error(Errc::kTokenReplayed, "token already consumed");
   }
+  // A used self-authenticating token is a new key: its presence is the replay (the unique key
+  // the SQL stores have too).
+  if (txn.record_used_token && state_.tokens.count(txn.record_used_token->token) != 0) {
+    return Error(Errc::kTokenReplayed, "token already used by a valid response");
+  }
   if (txn.issue_token && state_.tokens.count(txn.issue_token->token) != 0) {
     return Error(Errc::kStoreFailure, "token value already issued");
   }
@@ -119,6 +124,12 @@ Status InMemoryTamStore::Commit(const TamTransaction& txn) {
   if (consumed != state_.tokens.end()) {
     consumed->second.consumed = true;
     if (!consumed->second.device_id && txn.device) consumed->second.device_id = txn.device;
+  }
+  if (txn.record_used_token) {
+    TokenRecord used = *txn.record_used_token;
+    used.consumed = true;
+    if (!used.device_id) used.device_id = txn.device;
+    state_.tokens[used.token] = std::move(used);
   }
   if (txn.issue_token) {
     const TokenRecord& fresh = *txn.issue_token;

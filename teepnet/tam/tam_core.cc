@@ -16,9 +16,9 @@
 namespace teepnet::tam {
 namespace {
 
-// draft §"Token": 8..64 bytes from a CSPRNG; 16 is the simple safe choice (digest §5).
+// draft §"Token": 8..64 bytes from a CSPRNG; 16 is the simple safe choice (digest §5). Update
+// tokens; QueryRequest tokens are query_token.h's.
 constexpr size_t kTokenSize = 16;
-constexpr size_t kChallengeSize = 32;
 
 // The four draft-ietf-suit-mti profiles of the draft's QueryRequest example.
 std::vector<teep::SuitCoseProfile> DefaultSuitProfiles() {
@@ -52,6 +52,36 @@ TamResult Failed(Error why, std::optional<DeviceId> device = std::nullopt) {
   r.drop_reason = std::move(why);
   r.device_id = std::move(device);
   return r;
+}
+
+// A commit the store refused because the token was used meanwhile (another request, or another
+// replica, committed it first) is a replay, dropped like any other; every other refusal is the
+// TAM's problem (5xx), and no reply leaves.
+TamResult CommitRefused(Error why, std::optional<DeviceId> device) {
+  if (why.Is(Errc::kTokenReplayed) || why.Is(Errc::kUnknownToken)) {
+    return Dropped(std::move(why), std::move(device));
+  }
+  return Failed(std::move(why), std::move(device));
+}
+
+// A response's token, matched: a record from the store, or a self-authenticating QueryRequest
+// token (query_token.h) whose record was rebuilt from its verified contents.
+struct MatchedToken {
+  TokenRecord record;
+  bool stateless = false;
+};
+
+// Marks the matched token used in `txn`: the stored one flips to consumed; a self-authenticating
+// one is inserted as used (so its second use is a replay), kept until it expires anyway.
+void UseToken(TamTransaction& txn, const MatchedToken& matched) {
+  if (!matched.stateless) {
+    txn.consume_token = matched.record.token;
+    return;
+  }
+  TokenRecord used = matched.record;
+  used.challenge.reset();  // derivable from the token; nothing reads it back
+  used.consumed = true;
+  txn.record_used_token = std::move(used);
 }
 
 }  // namespace
@@ -96,22 +126,26 @@ struct TamCore::Steps {
                          const std::optional<teep::CipherSuite>& suite, TamTransaction txn,
                          std::optional<TamAttestation> own = std::nullopt) {
     const TamConfig& config = core.config_;
-    auto token = FreshBytes(kTokenSize);
-    if (!token.ok()) return Failed(token.error(), device);
     teep::QueryRequest q;
-    q.token = *token;
     q.versions = {0};
     // draft §"QueryRequest Message": the trusted-components bit asks for tc-list, which the
     // Update is computed from.
     q.data_item_requested.trusted_components = true;
     q.data_item_requested.suit_reports = config.request_suit_reports;
-    if (config.attestation != AttestationPolicy::kNone) {
-      q.data_item_requested.attestation = true;
+    q.data_item_requested.attestation = config.attestation != AttestationPolicy::kNone;
+    // The token carries what was asked (and, for a retry, is bound to the device), so nothing
+    // is stored until a validly signed response uses it.
+    auto token = core.query_tokens_.Issue(
+        now, q.data_item_requested,
+        device ? std::optional<ByteView>(*device) : std::optional<ByteView>(), core.random_);
+    if (!token.ok()) return Failed(token.error(), device);
+    q.token = *token;
+    if (q.data_item_requested.attestation) {
       // challenge "MUST be absent if the attestation bit is clear"; with it set, the Agent puts
-      // it in the EAT's eat_nonce.
-      auto challenge = FreshBytes(kChallengeSize);
+      // it in the EAT's eat_nonce. Derived from the token, so it need not be stored either.
+      auto challenge = core.query_tokens_.Challenge(*token);
       if (!challenge.ok()) return Failed(challenge.error(), device);
-      q.challenge = *challenge;
+      q.challenge = std::move(challenge).value();
     }
     for (const teep::SigningKey& key : config.signing_keys) {
       q.supported_teep_cipher_suites.push_back(key.suite);
@@ -135,23 +169,11 @@ struct TamCore::Steps {
     }
     if (!wire.ok()) return Failed(wire.error(), device);
 
-    TokenRecord record;
-    record.token = *token;
-    record.purpose = TokenPurpose::kQueryRequest;
-    record.device_id = device;
-    record.issued_at = now;
-    record.expires_at = now + config.token_lifetime_seconds;
-    record.data_items = q.data_item_requested;
-    record.challenge = q.challenge;
-    txn.issue_token = std::move(record);
-    Status committed = core.store_.Commit(txn);
-    if (!committed.ok()) {
-      // A retry answers an Agent's Error: losing its token to another request is a replay,
-      // dropped like any other (only a store failure is the TAM's problem).
-      if (txn.consume_token && !committed.error().Is(Errc::kStoreFailure)) {
-        return Dropped(committed.error(), device);
-      }
-      return Failed(committed.error(), device);
+    // A retry commits the Error's step (its token used, the status); a new session commits
+    // nothing at all.
+    if (!txn.empty()) {
+      Status committed = core.store_.Commit(txn);
+      if (!committed.ok()) return CommitRefused(committed.error(), device);
     }
     TamResult r;
     r.response = std::move(wire).value();
@@ -162,9 +184,33 @@ struct TamCore::Steps {
 
   // Matches a response's token against the table (digest §5: ignore unknown, expired and
   // already used tokens; a token answers only the device it went to).
-  Result<TokenRecord> MatchToken(const std::optional<Bytes>& token, const DeviceId& device,
-                                 std::initializer_list<TokenPurpose> purposes) {
+  Result<MatchedToken> MatchToken(const std::optional<Bytes>& token, const DeviceId& device,
+                                  std::initializer_list<TokenPurpose> purposes) {
     if (!token) return Error(Errc::kMissingToken, "the response carries no token");
+    if (QueryTokens::IsQueryToken(*token)) {
+      // Self-authenticating: the tag and the age decide here; whether it was used before is
+      // decided by the store when this step commits (TamTransaction::record_used_token).
+      TEEPNET_ASSIGN_OR_RETURN(
+          QueryTokenClaims claims,
+          core.query_tokens_.Verify(*token, device, now, core.config_.token_lifetime_seconds));
+      if (std::find(purposes.begin(), purposes.end(), TokenPurpose::kQueryRequest) ==
+          purposes.end()) {
+        return Error(Errc::kTokenPurposeMismatch, "token answers another message type");
+      }
+      MatchedToken matched;
+      matched.stateless = true;
+      TokenRecord& record = matched.record;
+      record.token = *token;
+      record.purpose = TokenPurpose::kQueryRequest;
+      if (claims.device_bound) record.device_id = device;
+      record.issued_at = claims.issued_at;
+      record.expires_at = claims.expires_at;
+      record.data_items = claims.data_items;
+      if (claims.data_items.attestation) {
+        TEEPNET_ASSIGN_OR_RETURN(record.challenge, core.query_tokens_.Challenge(*token));
+      }
+      return matched;
+    }
     auto found = core.store_.FindToken(*token);
     if (!found.ok()) return Error(Errc::kStoreFailure, found.error().ToString());
     if (!found->has_value()) return Error(Errc::kUnknownToken, "token was never issued");
@@ -177,7 +223,7 @@ struct TamCore::Steps {
     if (std::find(purposes.begin(), purposes.end(), record.purpose) == purposes.end()) {
       return Error(Errc::kTokenPurposeMismatch, "token answers another message type");
     }
-    return record;
+    return MatchedToken{std::move(record), false};
   }
 
   Result<DeviceStatus> CurrentStatus(const DeviceId& device) {
@@ -192,7 +238,7 @@ struct TamCore::Steps {
     auto wire = teep::SignMessage(update, *core.config_.profile, KeyFor(suite));
     if (!wire.ok()) return Failed(wire.error(), device);
     Status committed = core.store_.Commit(txn);
-    if (!committed.ok()) return Failed(committed.error(), device);
+    if (!committed.ok()) return CommitRefused(committed.error(), device);
     TamResult r;
     r.response = std::move(wire).value();
     r.outcome = Outcome::kUpdateSent;
@@ -205,7 +251,7 @@ struct TamCore::Steps {
   // attestation, gets an Update carrying err-code (no token: nothing answers it).
   TamResult ErrorUpdate(const DeviceId& device, const teep::CipherSuite& suite,
                         teep::ErrorCode code, const Error& why, DeviceStatus status,
-                        LastResult result, const Bytes& token) {
+                        LastResult result, const MatchedToken& token) {
     teep::Update update;
     update.err_code = code;
     update.err_msg = ShortMessage(why);
@@ -213,7 +259,7 @@ struct TamCore::Steps {
     status.last_contact = now;
     TamTransaction txn;
     txn.device = device;
-    txn.consume_token = token;
+    UseToken(txn, token);
     txn.status = std::move(status);
     return SendUpdate(device, suite, update, std::move(txn), why);
   }
@@ -222,7 +268,7 @@ struct TamCore::Steps {
                             const crypto::PublicKey& agent_key, const teep::CipherSuite& suite) {
     auto matched = MatchToken(response.token, device, {TokenPurpose::kQueryRequest});
     if (!matched.ok()) return DropOrFail(matched.error(), device);
-    const TokenRecord& record = *matched;
+    const TokenRecord& record = matched->record;
     auto status_or = CurrentStatus(device);
     if (!status_or.ok()) return Failed(status_or.error(), device);
     DeviceStatus status = std::move(status_or).value();
@@ -250,7 +296,7 @@ struct TamCore::Steps {
     }
     if (!checks.ok()) {
       return ErrorUpdate(device, suite, teep::ErrorCode::kPermanentError, checks.error(),
-                         std::move(status), LastResult::kBadResponse, record.token);
+                         std::move(status), LastResult::kBadResponse, *matched);
     }
     status.installed = installed;
     status.requested = response.requested_tc_list;
@@ -266,7 +312,7 @@ struct TamCore::Steps {
         const std::string reason = status.appraisal ? status.appraisal->reason : "not appraised";
         return ErrorUpdate(device, suite, teep::ErrorCode::kAttestationRequired,
                            Error(Errc::kAttestationFailed, reason), std::move(status),
-                           LastResult::kAttestationFailed, record.token);
+                           LastResult::kAttestationFailed, *matched);
       }
     }
 
@@ -280,14 +326,14 @@ struct TamCore::Steps {
 
     TamTransaction txn;
     txn.device = device;
-    txn.consume_token = record.token;
+    UseToken(txn, *matched);
     txn.desired = plan->new_desired;
     status.last_contact = now;
     if (plan->empty()) {
       status.last_result = LastResult::kUpToDate;
       txn.status = std::move(status);
       Status committed = core.store_.Commit(txn);
-      if (!committed.ok()) return Failed(committed.error(), device);
+      if (!committed.ok()) return CommitRefused(committed.error(), device);
       TamResult r;
       r.outcome = Outcome::kUpToDate;
       r.device_id = device;
@@ -342,7 +388,7 @@ struct TamCore::Steps {
   TamResult OnSuccess(const teep::Success& success, const DeviceId& device) {
     auto matched = MatchToken(success.token, device, {TokenPurpose::kUpdate});
     if (!matched.ok()) return DropOrFail(matched.error(), device);
-    const TokenRecord& record = *matched;
+    const TokenRecord& record = matched->record;
     // digest §6.1: "Success/Error: check the nonces" - otherwise drop.
     Status nonces = CheckReportNonces(success.suit_reports, record.token);
     if (!nonces.ok()) return Dropped(nonces.error(), device);
@@ -375,10 +421,10 @@ struct TamCore::Steps {
     status.last_error_message.reset();
     TamTransaction txn;
     txn.device = device;
-    txn.consume_token = record.token;
+    UseToken(txn, *matched);
     txn.status = std::move(status);
     Status committed = core.store_.Commit(txn);
-    if (!committed.ok()) return DropOrFail(committed.error(), device);
+    if (!committed.ok()) return CommitRefused(committed.error(), device);
     TamResult r;
     r.outcome = Outcome::kSuccessRecorded;
     r.device_id = device;
@@ -424,7 +470,7 @@ struct TamCore::Steps {
                                                     error.err_msg.value_or("")),
                         device);
     }
-    const TokenRecord& record = *matched;
+    const TokenRecord& record = matched->record;
     Status nonces = CheckReportNonces(error.suit_reports, record.token);
     if (!nonces.ok()) return Dropped(nonces.error(), device);
     auto status_or = CurrentStatus(device);
@@ -453,7 +499,7 @@ struct TamCore::Steps {
     }
     TamTransaction txn;
     txn.device = device;
-    txn.consume_token = record.token;
+    UseToken(txn, *matched);
     txn.status = std::move(status);
     // draft §"Error Message", ERR_UNSUPPORTED_CIPHER_SUITES: the Agent lists its suites and
     // "the TAM retries" - with one of them, when the TAM holds a key for it.
@@ -467,7 +513,7 @@ struct TamCore::Steps {
     }
     if (own) return QueryRequest(device, suite, std::move(txn), std::move(own));
     Status committed = core.store_.Commit(txn);
-    if (!committed.ok()) return DropOrFail(committed.error(), device);
+    if (!committed.ok()) return CommitRefused(committed.error(), device);
     TamResult r;
     r.outcome = Outcome::kErrorRecorded;
     r.drop_reason = std::move(unattested);  // why no attested QueryRequest went out, if so
@@ -475,8 +521,8 @@ struct TamCore::Steps {
     return r;
   }
 
-  // Store failures are the TAM's problem (5xx); everything else is the message's (drop). A
-  // commit refused because another request consumed the token first is a replay.
+  // Matching failures: store failures are the TAM's problem (5xx); everything else is the
+  // message's (drop).
   static TamResult DropOrFail(const Error& error, const DeviceId& device) {
     if (error.Is(Errc::kStoreFailure)) return Failed(error, device);
     return Dropped(error, device);
@@ -500,13 +546,16 @@ Result<std::unique_ptr<TamCore>> TamCore::Create(TamConfig config, TamStore& sto
   if (config.token_lifetime_seconds <= 0) {
     return Error(Errc::kBadConfig, "token lifetime must be positive");
   }
-  return std::unique_ptr<TamCore>(
-      new TamCore(std::move(config), store, clock, random, appraiser, attester));
+  TEEPNET_ASSIGN_OR_RETURN(QueryTokens query_tokens,
+                           QueryTokens::FromSigningKey(config.signing_keys.front().key));
+  return std::unique_ptr<TamCore>(new TamCore(std::move(config), std::move(query_tokens), store,
+                                              clock, random, appraiser, attester));
 }
 
-TamCore::TamCore(TamConfig config, TamStore& store, const Clock& clock, Random& random,
-                 EvidenceAppraiser* appraiser, TamAttester* attester)
+TamCore::TamCore(TamConfig config, QueryTokens query_tokens, TamStore& store, const Clock& clock,
+                 Random& random, EvidenceAppraiser* appraiser, TamAttester* attester)
     : config_(std::move(config)),
+      query_tokens_(std::move(query_tokens)),
       store_(store),
       clock_(clock),
       random_(random),

@@ -12,10 +12,10 @@
 //
 // Devices are identified by the kid in the Agent's COSE_Sign1 protected header, which must be
 // the RFC 9679 thumbprint of a key enrolled with EnrollDevice. Messages from unknown keys, with
-// bad signatures, malformed payloads, unknown / expired / replayed tokens or wrong report
-// nonces are dropped (draft §"Validating a TEEP Message": "the TAM ... MUST drop"), with no
-// store change. A state change happens in one TamStore::Commit per step, before the reply is
-// returned.
+// bad signatures, malformed payloads, unknown / forged / expired / replayed tokens or wrong
+// report nonces are dropped (draft §"Validating a TEEP Message": "the TAM ... MUST drop"), with
+// no store change. A state change happens in one TamStore::Commit per step, before the reply is
+// returned; sending a QueryRequest is no state change (its token carries what it asked).
 //
 // An Agent's Error ERR_ATTESTATION_REQUIRED answering the first QueryRequest of a session
 // (digest §6.1: "the TAM MUST send a new QueryRequest with its own attestation-payload")
@@ -45,6 +45,7 @@
 #include "teepnet/tam/agent_key_cache.h"
 #include "teepnet/tam/errc.h"
 #include "teepnet/tam/evidence_appraiser.h"
+#include "teepnet/tam/query_token.h"
 #include "teepnet/tam/tam_attester.h"
 #include "teepnet/tam/tam_store.h"
 #include "teepnet/teep/secure_message.h"
@@ -117,7 +118,9 @@ class TamCore {
                                                  EvidenceAppraiser* appraiser = nullptr,
                                                  TamAttester* attester = nullptr);
 
-  // A new TEEP session (empty POST): a signed QueryRequest with a fresh token, recorded.
+  // A new TEEP session (empty POST): a signed QueryRequest with a fresh self-authenticating
+  // token (query_token.h). Writes nothing to the store: an unauthenticated client cannot make
+  // the TAM write by connecting; the token is recorded when a validly signed response uses it.
   TamResult ProcessConnect();
   // A non-empty POST body: a QueryResponse, Success or Error from an Agent.
   TamResult ProcessMessage(ByteView body);
@@ -138,12 +141,14 @@ class TamCore {
   const TamConfig& config() const { return config_; }
 
  private:
-  TamCore(TamConfig config, TamStore& store, const Clock& clock, Random& random,
-          EvidenceAppraiser* appraiser, TamAttester* attester);
+  TamCore(TamConfig config, QueryTokens query_tokens, TamStore& store, const Clock& clock,
+          Random& random, EvidenceAppraiser* appraiser, TamAttester* attester);
   struct Steps;
   friend struct Steps;
 
   TamConfig config_;
+  // Keyed from the first signing key, so replicas with the same TAM key accept each other's.
+  QueryTokens query_tokens_;
   TamStore& store_;
   const Clock& clock_;
   Random& random_;

@@ -7,7 +7,9 @@
 //   packages     the catalog of signed SUIT envelopes, by (manifest id, sequence number)
 //   desired      per device: which manifests should be installed, which removed
 //   status       per device: what the Agent last reported, the last outcome, the appraisal
-//   tokens       every token the TAM issued: purpose, device, expiry, consumed flag
+//   tokens       every Update token the TAM issued (purpose, device, expiry, consumed flag),
+//                and the QueryRequest tokens responses have used (query_token.h: a QueryRequest
+//                token is self-authenticating, so issuing one stores nothing)
 //
 // Every protocol step changes state through exactly one Commit(TamTransaction), and the core
 // returns its reply only after that Commit succeeded, so a store that commits atomically
@@ -76,7 +78,7 @@ enum class TokenPurpose : uint8_t { kQueryRequest, kUpdate };
 // One issued token (draft §"Token"; digest §5: "keep a table of outstanding tokens per
 // device ... expire a token after the first validly signed response").
 struct TokenRecord {
-  Bytes token;  // 16 bytes from the CSPRNG
+  Bytes token;  // 16 bytes from the CSPRNG, or a QueryRequest token (query_token.h)
   TokenPurpose purpose = TokenPurpose::kQueryRequest;
   // Unset for a QueryRequest sent on a fresh connection (an empty POST names no device); the
   // first validly signed response binds it.
@@ -139,13 +141,21 @@ struct TamTransaction {
   // already consumed (a compare-and-set, so two replicas racing on one token cannot both
   // win) and with tam::Errc::kUnknownToken when it does not exist.
   std::optional<Bytes> consume_token;
+  // A token the store never saw (a self-authenticating QueryRequest token, query_token.h, that
+  // the core has verified) to record as used: inserted with consumed set, bound to `device`,
+  // kept until its expires_at. The store must refuse the whole transaction with
+  // tam::Errc::kTokenReplayed when a token with these bytes is already recorded (a unique key,
+  // so two replicas racing on one token cannot both win).
+  std::optional<TokenRecord> record_used_token;
   // A new token (the one an outgoing QueryRequest or Update carries). A store may cap the
   // outstanding tokens per device by evicting the oldest (digest §5).
   std::optional<TokenRecord> issue_token;
   std::optional<DeviceStatus> status;   // replaces `device`'s status
   std::optional<DesiredState> desired;  // replaces `device`'s desired state
 
-  bool empty() const { return !consume_token && !issue_token && !status && !desired; }
+  bool empty() const {
+    return !consume_token && !record_used_token && !issue_token && !status && !desired;
+  }
 };
 
 class TamStore {

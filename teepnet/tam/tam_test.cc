@@ -7,6 +7,7 @@
 #include "teepnet/crypto/random.h"
 #include "teepnet/tam/errc.h"
 #include "teepnet/tam/in_memory_tam_store.h"
+#include "teepnet/tam/query_token.h"
 #include "teepnet/tam/report_nonce.h"
 #include "teepnet/tam/tam_core.h"
 #include "teepnet/tam/update_planner.h"
@@ -251,26 +252,25 @@ TEST_F(TamCoreTest, DesiredStateNeedsAnEnrolledDeviceAndKnownPackages) {
       FailsWith((*tam)->SetDesiredState(*id, DesiredState{{{kA, 1}}, {}}), Errc::kUnknownPackage));
 }
 
-TEST_F(TamCoreTest, ConnectIssuesAFreshUnboundTokenPerQueryRequest) {
+TEST_F(TamCoreTest, ConnectIssuesAFreshSelfAuthenticatingTokenAndWritesNothing) {
   auto tam = TamCore::Create(Config(), store_, clock_, crypto::SystemRandom::Get());
+  const auto before = store_.Snapshot();
   TamResult first = (*tam)->ProcessConnect();
   TamResult second = (*tam)->ProcessConnect();
   ASSERT_EQ(first.outcome, Outcome::kQueryRequestSent);
-  ASSERT_EQ(store_.Snapshot().tokens.size(), 2u);
-  for (const auto& [value, record] : store_.Snapshot().tokens) {
-    EXPECT_EQ(value.size(), 16u);
-    EXPECT_FALSE(record.device_id.has_value());
-    EXPECT_EQ(record.expires_at, 1000 + TamConfig().token_lifetime_seconds);
-  }
+  ASSERT_EQ(second.outcome, Outcome::kQueryRequestSent);
+  // An empty POST is unauthenticated: it must not make the TAM write (no token row, no commit).
+  EXPECT_EQ(store_.Snapshot(), before);
+  EXPECT_EQ(store_.Snapshot().commits, 0u);
   EXPECT_NE(first.response, second.response);
 }
 
-TEST_F(TamCoreTest, ConnectWithFailedStoreSendsNothing) {
+TEST_F(TamCoreTest, ConnectSucceedsEvenWhenTheStoreWouldFail) {
   auto tam = TamCore::Create(Config(), store_, clock_, crypto::SystemRandom::Get());
   store_.FailNextCommit();
   TamResult r = (*tam)->ProcessConnect();
-  EXPECT_EQ(r.outcome, Outcome::kFailed);
-  EXPECT_FALSE(r.response.has_value());
+  EXPECT_EQ(r.outcome, Outcome::kQueryRequestSent);
+  EXPECT_TRUE(r.response.has_value());
 }
 
 // --- ERR_ATTESTATION_REQUIRED from an Agent (draft §"TAM Processing": "the TAM MUST send a new
@@ -355,10 +355,15 @@ TEST_F(TamAttestationRequiredTest, RetriesWithItsOwnAttestationCarryingTheChalle
   ASSERT_TRUE(attester_.tam_key.has_value());
   EXPECT_TRUE(attester_.tam_key->Equals(tam_key_.public_key()));  // the EAT's cnf
   EXPECT_EQ(attester_.device, device_);
-  // The retry's token is bound to the device; the Error is on record.
+  // The Error used the first token (now recorded, bound to the device); the retry's token is
+  // not stored (it is self-authenticating and bound to the device: SecondRequestForTheRetry...).
+  auto used = store_.FindToken(*first.token);
+  ASSERT_TRUE(used.ok() && used->has_value());
+  EXPECT_TRUE((*used)->consumed);
+  EXPECT_EQ((*used)->device_id, device_);
   auto token = store_.FindToken(*retry.token);
-  ASSERT_TRUE(token.ok() && token->has_value());
-  EXPECT_EQ((*token)->device_id, device_);
+  ASSERT_TRUE(token.ok());
+  EXPECT_FALSE(token->has_value());
   auto status = store_.GetStatus(device_);
   ASSERT_TRUE(status.ok() && status->has_value());
   EXPECT_EQ((*status)->last_error_code,
@@ -487,6 +492,175 @@ TEST_F(TamAttestationRequiredTest, ErrorWhoseTokenAnotherRequestUsedFirstIsDropp
   EXPECT_FALSE(again.response.has_value());
   EXPECT_TRUE(FailsWith(Result<int>(*again.drop_reason), Errc::kTokenReplayed));
   EXPECT_EQ(store_.Snapshot(), before);
+}
+
+// --- Self-authenticating QueryRequest tokens (query_token.h): nothing is stored until a validly
+// signed response uses one, and then only that it was used.
+
+// Records the challenge each appraisal was given; affirms everything.
+class RecordingAppraiser final : public EvidenceAppraiser {
+ public:
+  Result<Appraisal> Appraise(const AttestationInput& input) override {
+    challenges.push_back(input.challenge ? ToBytes(*input.challenge) : Bytes());
+    return Appraisal{true, "affirming", {}};
+  }
+  std::vector<Bytes> challenges;
+};
+
+class TamQueryTokenTest : public TamAttestationRequiredTest {
+ protected:
+  std::unique_ptr<TamCore> Core(TamStore& store, EvidenceAppraiser* appraiser = nullptr) {
+    TamConfig config = tam_->config();
+    if (appraiser != nullptr) config.attestation = AttestationPolicy::kRequest;
+    auto tam = TamCore::Create(config, store, clock_, crypto::SystemRandom::Get(), appraiser);
+    EXPECT_TRUE(tam.ok());
+    return tam.ok() ? std::move(tam).value() : nullptr;
+  }
+  // The Agent's QueryResponse carrying `token` (and an attestation-payload when asked).
+  Bytes Response(const Bytes& token, bool with_payload = false) {
+    teep::QueryResponse r;
+    r.token = token;
+    if (with_payload) r.attestation_payload = Bytes{0xA0};
+    return *teep::SignMessage(
+        r, teep::RfcProfile(),
+        teep::SigningKey{agent_key_, teep::CipherSuite::Sign1(teep::kAlgESP256), device_});
+  }
+  void ExpectDroppedWithNoStateChange(TamCore& tam, const Bytes& message, Errc why) {
+    const auto before = store_.Snapshot();
+    TamResult r = tam.ProcessMessage(message);
+    EXPECT_EQ(r.outcome, Outcome::kDropped);
+    EXPECT_FALSE(r.response.has_value());
+    ASSERT_TRUE(r.drop_reason.has_value());
+    EXPECT_TRUE(FailsWith(Result<int>(*r.drop_reason), why)) << r.drop_reason->ToString();
+    EXPECT_EQ(store_.Snapshot(), before);
+  }
+};
+
+TEST_F(TamQueryTokenTest, ResponseUsesTheTokenInOneCommitAndRecordsItAsUsed) {
+  const teep::QueryRequest query = QueryOf(tam_->ProcessConnect());
+  EXPECT_EQ(store_.Snapshot().commits, 0u);
+  TamResult r = tam_->ProcessMessage(Response(*query.token));
+  EXPECT_EQ(r.outcome, Outcome::kUpToDate);
+  EXPECT_EQ(store_.Snapshot().commits, 1u);
+  auto used = store_.FindToken(*query.token);
+  ASSERT_TRUE(used.ok() && used->has_value());
+  EXPECT_TRUE((*used)->consumed);
+  EXPECT_EQ((*used)->device_id, device_);
+  EXPECT_EQ((*used)->expires_at, 1000 + TamConfig().token_lifetime_seconds);
+  // Purged once it has expired (then the token itself is refused as expired).
+  EXPECT_EQ(*store_.PurgeTokens(1000 + TamConfig().token_lifetime_seconds), 1u);
+}
+
+TEST_F(TamQueryTokenTest, EveryBitFlippedTokenIsDroppedAsUnknownWithNoStateChange) {
+  const teep::QueryRequest query = QueryOf(tam_->ProcessConnect());
+  for (size_t bit = 0; bit < query.token->size() * 8; bit += 7) {
+    Bytes flipped = *query.token;
+    flipped[bit / 8] ^= static_cast<uint8_t>(1u << (bit % 8));
+    ExpectDroppedWithNoStateChange(*tam_, Response(flipped), Errc::kUnknownToken);
+  }
+  // The genuine token still works afterwards.
+  EXPECT_EQ(tam_->ProcessMessage(Response(*query.token)).outcome, Outcome::kUpToDate);
+}
+
+TEST_F(TamQueryTokenTest, ForgedTokenOfTheRightShapeIsDroppedAsUnknown) {
+  Bytes forged(kQueryTokenSize, 0x42);
+  forged[0] = 1;  // the version byte
+  ASSERT_TRUE(QueryTokens::IsQueryToken(forged));
+  ExpectDroppedWithNoStateChange(*tam_, Response(forged), Errc::kUnknownToken);
+  // A token made under another TAM key.
+  QueryTokens other =
+      *QueryTokens::FromSigningKey(*crypto::PrivateKey::Generate(crypto::KeyType::kP256));
+  ExpectDroppedWithNoStateChange(
+      *tam_, Response(*other.Issue(1000, {}, std::nullopt, crypto::SystemRandom::Get())),
+      Errc::kUnknownToken);
+}
+
+TEST_F(TamQueryTokenTest, ExpiredTokenIsDroppedWithNoStateChange) {
+  const teep::QueryRequest query = QueryOf(tam_->ProcessConnect());
+  clock_.Advance(TamConfig().token_lifetime_seconds);
+  ExpectDroppedWithNoStateChange(*tam_, Response(*query.token), Errc::kTokenExpired);
+}
+
+TEST_F(TamQueryTokenTest, ReplayedResponseIsDroppedEveryTime) {
+  const teep::QueryRequest query = QueryOf(tam_->ProcessConnect());
+  const Bytes response = Response(*query.token);
+  ASSERT_EQ(tam_->ProcessMessage(response).outcome, Outcome::kUpToDate);
+  ExpectDroppedWithNoStateChange(*tam_, response, Errc::kTokenReplayed);
+  ExpectDroppedWithNoStateChange(*tam_, response, Errc::kTokenReplayed);
+  // Another message answering the same token is a replay too.
+  teep::ErrorMessage e;
+  e.token = query.token;
+  e.err_code = teep::ErrorCode::kTemporaryError;
+  ExpectDroppedWithNoStateChange(
+      *tam_,
+      *teep::SignMessage(
+          e, teep::RfcProfile(),
+          teep::SigningKey{agent_key_, teep::CipherSuite::Sign1(teep::kAlgESP256), device_}),
+      Errc::kTokenReplayed);
+}
+
+TEST_F(TamQueryTokenTest, TwoCoresOverOneStoreAcceptEachOthersTokensOnce) {
+  // Two replicas: the same TAM key, one store. The token one issued is accepted by the other,
+  // and the first to commit wins; the other refuses it as a replay.
+  std::unique_ptr<TamCore> replica = Core(store_);
+  ASSERT_NE(replica, nullptr);
+  const teep::QueryRequest query = QueryOf(tam_->ProcessConnect());
+  const Bytes response = Response(*query.token);
+  EXPECT_EQ(replica->ProcessMessage(response).outcome, Outcome::kUpToDate);
+  ExpectDroppedWithNoStateChange(*tam_, response, Errc::kTokenReplayed);
+  ExpectDroppedWithNoStateChange(*replica, response, Errc::kTokenReplayed);
+}
+
+TEST_F(TamQueryTokenTest, ChallengeRoundTripsToTheAppraiser) {
+  RecordingAppraiser appraiser;
+  std::unique_ptr<TamCore> tam = Core(store_, &appraiser);
+  ASSERT_NE(tam, nullptr);
+  const teep::QueryRequest first = QueryOf(tam->ProcessConnect());
+  const teep::QueryRequest second = QueryOf(tam->ProcessConnect());
+  ASSERT_TRUE(first.data_item_requested.attestation);
+  ASSERT_TRUE(first.challenge.has_value() && second.challenge.has_value());
+  EXPECT_EQ(first.challenge->size(), kQueryChallengeSize);
+  EXPECT_NE(*first.challenge, *second.challenge);
+  EXPECT_EQ(store_.Snapshot().commits, 0u);
+  // Answered in the other order: each appraisal gets the challenge its own QueryRequest sent.
+  EXPECT_EQ(tam->ProcessMessage(Response(*second.token, true)).outcome, Outcome::kUpToDate);
+  EXPECT_EQ(tam->ProcessMessage(Response(*first.token, true)).outcome, Outcome::kUpToDate);
+  EXPECT_EQ(appraiser.challenges, (std::vector<Bytes>{*second.challenge, *first.challenge}));
+}
+
+TEST_F(TamQueryTokenTest, AttestationBitTravelsInTheToken) {
+  // A TAM that asked for attestation checks the payload is there, though it stored nothing.
+  RecordingAppraiser appraiser;
+  std::unique_ptr<TamCore> tam = Core(store_, &appraiser);
+  ASSERT_NE(tam, nullptr);
+  const teep::QueryRequest query = QueryOf(tam->ProcessConnect());
+  TamResult r = tam->ProcessMessage(Response(*query.token, false));
+  EXPECT_EQ(r.outcome, Outcome::kUpdateSent);  // an err-code Update: the payload is missing
+  auto status = store_.GetStatus(device_);
+  ASSERT_TRUE(status.ok() && status->has_value());
+  EXPECT_EQ((*status)->last_result, LastResult::kBadResponse);
+  EXPECT_TRUE(appraiser.challenges.empty());
+}
+
+TEST_F(TamQueryTokenTest, RetryTokenAnswersOnlyTheDeviceItWentTo) {
+  const teep::QueryRequest first = QueryOf(tam_->ProcessConnect());
+  const teep::QueryRequest retry =
+      QueryOf(tam_->ProcessMessage(AttestationRequired(first, Bytes(32, 1))));
+  ASSERT_TRUE(retry.token.has_value());
+  // Another enrolled device answering the retry's token.
+  auto other_key = *crypto::PrivateKey::Generate(crypto::KeyType::kP256);
+  auto other = tam_->EnrollDevice(
+      cose::CoseKey::FromPublicKey(other_key.public_key()).Encode(false), "other");
+  TEEPNET_ASSERT_OK(other);
+  teep::QueryResponse r;
+  r.token = retry.token;
+  ExpectDroppedWithNoStateChange(
+      *tam_,
+      *teep::SignMessage(
+          r, teep::RfcProfile(),
+          teep::SigningKey{other_key, teep::CipherSuite::Sign1(teep::kAlgESP256), *other}),
+      Errc::kUnknownToken);
+  EXPECT_EQ(tam_->ProcessMessage(Response(*retry.token)).outcome, Outcome::kUpToDate);
 }
 
 }  // namespace

@@ -3,9 +3,11 @@
 // in both wire profiles. Plus the truncation sweep over the builder's messages.
 #include <gtest/gtest.h>
 
+#include <optional>
 #include <string>
 #include <tuple>
 
+#include "teepnet/base/hex.h"
 #include "teepnet/cbor/errc.h"
 #include "teepnet/teep/limits.h"
 #include "teepnet/teep/message.h"
@@ -219,6 +221,105 @@ TEST(CodecDefectsTest, TooManyOptionsFails) {
     b.AddRawOption(Bytes{0x18, static_cast<uint8_t>(label)}, Bytes{0x00});
   }
   EXPECT_TRUE(FailsWith(DecodeMessage(b.Build(), RfcProfile()), Errc::kTooManyOptions));
+}
+
+// The typed decoders read the frame themselves and skip the TeepMessage variant; whatever
+// the input, they must answer exactly as DecodeMessage followed by the type check does.
+template <typename M>
+void ExpectTypedDecoderMatchesGeneric(Result<M> (*typed)(ByteView, const WireProfile&),
+                                      const Bytes& wire, const WireProfile& profile,
+                                      const std::string& what) {
+  const Result<M> fast = typed(wire, profile);
+  const Result<M> generic = DecodeAs<M>(wire, profile);
+  ASSERT_EQ(fast.ok(), generic.ok()) << what;
+  if (fast.ok()) {
+    EXPECT_EQ(*fast, *generic) << what;
+    return;
+  }
+  EXPECT_EQ(fast.error().domain(), generic.error().domain()) << what;
+  EXPECT_EQ(fast.error().reason(), generic.error().reason()) << what;
+  EXPECT_EQ(fast.error().offset(), generic.error().offset()) << what;
+  EXPECT_EQ(fast.error().message(), generic.error().message()) << what;
+}
+
+void ExpectEveryTypedDecoderMatchesGeneric(const Bytes& wire, const WireProfile& profile,
+                                           const std::string& what) {
+  ExpectTypedDecoderMatchesGeneric(&DecodeQueryRequest, wire, profile, what);
+  ExpectTypedDecoderMatchesGeneric(&DecodeQueryResponse, wire, profile, what);
+  ExpectTypedDecoderMatchesGeneric(&DecodeUpdate, wire, profile, what);
+  ExpectTypedDecoderMatchesGeneric(&DecodeSuccess, wire, profile, what);
+  ExpectTypedDecoderMatchesGeneric(&DecodeErrorMessage, wire, profile, what);
+}
+
+TEST(CodecDefectsTest, TypedDecodersAnswerAsDecodeMessageForEveryPrefixAndBitFlip) {
+  for (const WireProfile* profile : kProfiles) {
+    for (MessageType type : kAllTypes) {
+      const Bytes wire = TestMessageBuilder(type, *profile).Build();
+      const std::string name =
+          std::string(MessageTypeName(type)) + " in " + std::string(profile->name);
+      ExpectEveryTypedDecoderMatchesGeneric(wire, *profile, name);
+      for (size_t n = 0; n < wire.size(); ++n) {
+        ExpectEveryTypedDecoderMatchesGeneric(Bytes(wire.begin(), wire.begin() + n), *profile,
+                                              name + " prefix " + std::to_string(n));
+      }
+      for (size_t bit = 0; bit < wire.size() * 8; ++bit) {
+        Bytes flipped = wire;
+        flipped[bit / 8] ^= static_cast<uint8_t>(1u << (bit % 8));
+        ExpectEveryTypedDecoderMatchesGeneric(flipped, *profile,
+                                              name + " bit " + std::to_string(bit));
+      }
+    }
+  }
+}
+
+TEST(CodecDefectsTest, TypedDecodersAnswerAsDecodeMessageForEveryDefect) {
+  for (const TeepCase& c : kTeepCases) {
+    for (const WireProfile* profile : kProfiles) {
+      const Bytes wire = TestMessageBuilder(c.type, *profile).With(c.defect).Build();
+      ExpectEveryTypedDecoderMatchesGeneric(wire, *profile, c.name);
+    }
+  }
+}
+
+struct NestedKeyCase {
+  const char* hex;  // a QueryResponse, rfc numbering
+  std::optional<Errc> reason;
+  std::optional<cbor::Errc> cbor_reason;  // for a map nested inside an opaque value
+  size_t offset;
+  const char* why;
+};
+
+TEST(CodecDefectsTest, RepeatedKeysAreRefusedInEveryMapOfAQueryResponse) {
+  // Options {7: tc-list}, {13: requested-tc-list}; tc-list entries are maps keyed by ints,
+  // requested-tc-info maps by uint labels (15 = component-id).
+  const NestedKeyCase cases[] = {
+      {"82 02 a2 05 00 05 01", Errc::kDuplicateLabel, std::nullopt, 5, "options label twice"},
+      {"82 02 a1 07 81 a3 00 81 41 01 03 41 aa 03 41 bb", Errc::kDuplicateLabel, std::nullopt, 13,
+       "tc-list parameter key twice"},
+      {"82 02 a1 07 81 a2 00 81 41 01 00 81 41 02", Errc::kDuplicateLabel, std::nullopt, 10,
+       "tc-list system-component-id twice"},
+      {"82 02 a1 07 81 a2 00 81 41 01 03 a2 01 00 01 00", std::nullopt,
+       cbor::Errc::kDuplicateMapKey, 14, "map with a repeated key inside a tc-list parameter"},
+      {"82 02 a1 0d 81 a2 0f 81 41 01 0f 81 41 02", Errc::kDuplicateLabel, std::nullopt, 10,
+       "requested-tc-info label twice"},
+      {"82 02 a1 0d 81 a2 0f 81 41 01 18 40 a2 01 00 01 00", std::nullopt,
+       cbor::Errc::kDuplicateMapKey, 15,
+       "map with a repeated key inside a requested-tc-info extension"},
+  };
+  for (const NestedKeyCase& c : cases) {
+    Result<Bytes> wire = FromHex(c.hex);
+    ASSERT_TRUE(wire.ok()) << c.why;
+    for (const Result<QueryResponse>& r :
+         {DecodeQueryResponse(*wire, RfcProfile()), DecodeAs<QueryResponse>(*wire, RfcProfile())}) {
+      if (c.reason.has_value()) {
+        EXPECT_TRUE(FailsWith(r, *c.reason)) << c.why;
+      } else {
+        EXPECT_TRUE(FailsWith(r, *c.cbor_reason)) << c.why;
+      }
+      ASSERT_FALSE(r.ok()) << c.why;
+      EXPECT_EQ(r.error().offset(), c.offset) << c.why;
+    }
+  }
 }
 
 }  // namespace

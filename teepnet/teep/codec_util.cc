@@ -13,14 +13,51 @@ std::string Count(size_t n) {
   return std::to_string(n);
 }
 
+// Heads read the general way: the item the reader's fast path did not take, with the error
+// ReadItem gives (naming the field) when it is not of the type.
+[[gnu::noinline]] Result<size_t> ReadCountSlow(cbor::Reader& r, ItemType type,
+                                               std::string_view field, Errc reason) {
+  TEEPNET_ASSIGN_OR_RETURN(cbor::Item head, ReadItem(r, type, field, reason));
+  return static_cast<size_t>(head.argument);
+}
+[[gnu::noinline]] Result<ByteView> ReadBytesSlow(cbor::Reader& r, std::string_view field,
+                                                 Errc reason) {
+  TEEPNET_ASSIGN_OR_RETURN(cbor::Item item, ReadItem(r, ItemType::kBytes, field, reason));
+  return item.bytes;
+}
+
+// An array head (definite: the strict options refuse indefinite). Well-formed input takes the
+// reader's fast path; anything else is read again by ReadItem, whose error names the field.
+inline Result<size_t> ReadArrayHead(cbor::Reader& r, std::string_view field,
+                                    Errc reason = Errc::kWrongFieldType) {
+  size_t n = 0;
+  if (r.TryReadArrayHeader(&n)) return n;
+  return ReadCountSlow(r, ItemType::kArray, field, reason);
+}
+
+// A map head, as ReadArrayHead.
+inline Result<size_t> ReadMapHead(cbor::Reader& r, std::string_view field,
+                                  Errc reason = Errc::kWrongFieldType) {
+  size_t n = 0;
+  if (r.TryReadMapHeader(&n)) return n;
+  return ReadCountSlow(r, ItemType::kMap, field, reason);
+}
+
+// A byte string's contents (a view into the input), as ReadArrayHead.
+inline Result<ByteView> ReadBytesView(cbor::Reader& r, std::string_view field,
+                                      Errc reason = Errc::kWrongFieldType) {
+  ByteView bytes;
+  if (r.TryReadBytes(&bytes)) return bytes;
+  return ReadBytesSlow(r, field, reason);
+}
+
 // A `[+ x]` list head: definite (the strict options refuse indefinite) and non-empty.
 Result<size_t> ReadListHead(cbor::Reader& r, std::string_view field) {
   const size_t offset = r.offset();
-  TEEPNET_ASSIGN_OR_RETURN(cbor::Item head, ReadItem(r, ItemType::kArray, field));
+  TEEPNET_ASSIGN_OR_RETURN(size_t n, ReadArrayHead(r, field));
   // CDDL `[+ x]`: one or more entries.
-  if (head.argument == 0)
-    return FieldError(Errc::kEmptyList, field, offset, "list must not be empty");
-  return static_cast<size_t>(head.argument);
+  if (n == 0) return FieldError(Errc::kEmptyList, field, offset, "list must not be empty");
+  return n;
 }
 
 // True when an encoded item may contain a map (array, map or tag at the top).
@@ -46,9 +83,9 @@ bool IsLanguageTagChar(char c) {
   return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-';
 }
 
-Status CheckTokenBytes(size_t size, size_t offset) {
+inline Status CheckTokenBytes(size_t size, size_t offset) {
   // draft CDDL: token => bstr .size (8..64).
-  if (size < kMinTokenSize || size > kMaxTokenSize) {
+  if (size < kMinTokenSize || size > kMaxTokenSize) [[unlikely]] {
     return FieldError(Errc::kBadTokenLength, Field::kToken, offset,
                       Count(size) + " bytes, must be 8..64");
   }
@@ -94,6 +131,16 @@ Status CheckErrCodeWire(uint64_t wire, size_t offset) {
 }
 
 Result<int64_t> ReadSmallInt(cbor::Reader& r, Errc reason, std::string_view field) {
+  const size_t offset = r.offset();
+  bool negative = false;
+  uint64_t argument = 0;
+  if (r.TryReadInteger(&negative, &argument)) {
+    if (argument > static_cast<uint64_t>(INT64_MAX)) {
+      return FieldError(reason, field, offset, "integer outside int64");
+    }
+    const auto magnitude = static_cast<int64_t>(argument);
+    return negative ? -1 - magnitude : magnitude;
+  }
   TEEPNET_ASSIGN_OR_RETURN(cbor::Item item, r.Next());
   if (item.type != ItemType::kUnsigned && item.type != ItemType::kNegative) {
     return FieldError(reason, field, item.offset, "expected an integer");
@@ -105,15 +152,16 @@ Result<int64_t> ReadSmallInt(cbor::Reader& r, Errc reason, std::string_view fiel
   return item.type == ItemType::kUnsigned ? magnitude : -1 - magnitude;
 }
 
-Result<SystemPropertyClaims> ReadSystemPropertyClaims(cbor::Reader& r) {
+// Fills *out (a new tc-list entry).
+Status ReadSystemPropertyClaims(cbor::Reader& r, SystemPropertyClaims* out) {
   constexpr std::string_view kWhere = "tc-list";
   const size_t offset = r.offset();
-  TEEPNET_ASSIGN_OR_RETURN(cbor::Item head, ReadItem(r, ItemType::kMap, kWhere));
-  const uint64_t pairs = head.argument;
+  TEEPNET_ASSIGN_OR_RETURN(const uint64_t pairs, ReadMapHead(r, kWhere));
   if (pairs > kMaxOptionEntries) {
     return Error(Errc::kTooManyOptions, "tc-list: too many entries in one map", offset);
   }
-  SystemPropertyClaims out;
+  // Every key but 0 is a parameter; the count is bounded by kMaxOptionEntries and the input.
+  if (pairs > 1) out->parameters.reserve(static_cast<size_t>(pairs - 1));
   bool have_id = false;
   for (uint64_t i = 0; i < pairs; ++i) {
     const size_t key_offset = r.offset();
@@ -122,11 +170,11 @@ Result<SystemPropertyClaims> ReadSystemPropertyClaims(cbor::Reader& r) {
       // system-component-id => SUIT_Component_Identifier (draft-ietf-suit-report).
       if (have_id) return FieldError(Errc::kDuplicateLabel, kWhere, key_offset, "key 0 twice");
       have_id = true;
-      TEEPNET_ASSIGN_OR_RETURN(out.system_component_id,
+      TEEPNET_ASSIGN_OR_RETURN(out->system_component_id,
                                ReadComponentId(r, "tc-list system-component-id"));
       continue;
     }
-    for (const IntKeyedItem& p : out.parameters) {
+    for (const IntKeyedItem& p : out->parameters) {
       if (p.key == key) {
         return FieldError(Errc::kDuplicateLabel, kWhere, key_offset,
                           "key " + std::to_string(key) + " twice");
@@ -134,21 +182,23 @@ Result<SystemPropertyClaims> ReadSystemPropertyClaims(cbor::Reader& r) {
     }
     const size_t value_offset = r.offset();
     ByteView raw;
-    TEEPNET_RETURN_IF_ERROR(r.ReadRawItem(&raw));
-    TEEPNET_RETURN_IF_ERROR(CheckNoDuplicateKeys(raw, kWhere, value_offset));
-    out.parameters.push_back(IntKeyedItem{key, ToBytes(raw)});
+    // A single-head value (the common bstr digest) has no map inside to check.
+    if (!r.TryReadRawItem(&raw)) {
+      TEEPNET_RETURN_IF_ERROR(r.ReadRawItem(&raw));
+      TEEPNET_RETURN_IF_ERROR(CheckNoDuplicateKeys(raw, kWhere, value_offset));
+    }
+    out->parameters.push_back(IntKeyedItem{key, ToBytes(raw)});
   }
   if (!have_id) {
     return FieldError(Errc::kMissingField, kWhere, offset, "no system-component-id (key 0)");
   }
-  return out;
+  return OkStatus();
 }
 
 Result<RequestedTcInfo> ReadRequestedTcInfo(cbor::Reader& r, const WireProfile& profile) {
   const size_t offset = r.offset();
-  TEEPNET_ASSIGN_OR_RETURN(cbor::Item head,
-                           ReadItem(r, ItemType::kMap, FieldName(Field::kRequestedTcList)));
-  const uint64_t pairs = head.argument;
+  TEEPNET_ASSIGN_OR_RETURN(const uint64_t pairs,
+                           ReadMapHead(r, FieldName(Field::kRequestedTcList)));
   if (pairs > kMaxOptionEntries) {
     return Error(Errc::kTooManyOptions, "requested-tc-list: too many entries in one map", offset);
   }
@@ -157,11 +207,15 @@ Result<RequestedTcInfo> ReadRequestedTcInfo(cbor::Reader& r, const WireProfile& 
   uint64_t seen_small = 0;
   for (uint64_t i = 0; i < pairs; ++i) {
     const size_t key_offset = r.offset();
-    TEEPNET_ASSIGN_OR_RETURN(cbor::Item key, r.Next());
-    if (key.type != ItemType::kUnsigned) {
-      return Error(Errc::kOptionLabelNotUint, "requested-tc-list: label is not a uint", key_offset);
+    uint64_t label = 0;
+    if (!r.TryReadUint(&label)) {
+      TEEPNET_ASSIGN_OR_RETURN(cbor::Item key, r.Next());
+      if (key.type != ItemType::kUnsigned) {
+        return Error(Errc::kOptionLabelNotUint, "requested-tc-list: label is not a uint",
+                     key_offset);
+      }
+      label = key.argument;
     }
-    const uint64_t label = key.argument;
     if (SeenBefore(label, &seen_small, out.extensions)) {
       return Error(Errc::kDuplicateLabel,
                    "requested-tc-list: label " + std::to_string(label) + " twice", key_offset);
@@ -218,13 +272,7 @@ Error FieldError(Errc reason, std::string_view field, size_t offset, std::string
   return Error(reason, std::move(message), offset);
 }
 
-bool SeenBefore(uint64_t label, uint64_t* seen_small, const std::vector<Extension>& extensions) {
-  if (label < 64) {
-    const uint64_t bit = uint64_t{1} << label;
-    if ((*seen_small & bit) != 0) return true;
-    *seen_small |= bit;
-    return false;
-  }
+bool SeenAmongExtensions(uint64_t label, const std::vector<Extension>& extensions) {
   // Labels above 63 are never assigned fields, so they can only be among the extensions.
   return std::any_of(extensions.begin(), extensions.end(),
                      [label](const Extension& e) { return e.label == label; });
@@ -253,22 +301,27 @@ void OrderSlots(std::vector<OptionSlot>& slots, KeyOrder order) {
 
 Result<Frame> ReadFrame(cbor::Reader& r, const WireProfile& profile) {
   const size_t offset = r.offset();
-  TEEPNET_ASSIGN_OR_RETURN(cbor::Item head, r.Next());
-  // teep-message-framework = [ type, options, * any ]
-  if (head.type != ItemType::kArray) {
-    return Error(Errc::kBadFrame, "a TEEP message is an array", offset);
-  }
   Frame frame;
-  frame.arity = static_cast<size_t>(head.argument);
+  if (!r.TryReadArrayHeader(&frame.arity)) {
+    TEEPNET_ASSIGN_OR_RETURN(cbor::Item head, r.Next());
+    // teep-message-framework = [ type, options, * any ]
+    if (head.type != ItemType::kArray) {
+      return Error(Errc::kBadFrame, "a TEEP message is an array", offset);
+    }
+    frame.arity = static_cast<size_t>(head.argument);
+  }
   if (frame.arity < 2) {
     return Error(Errc::kBadArity, "a TEEP message has at least type and options", offset);
   }
   const size_t type_offset = r.offset();
-  TEEPNET_ASSIGN_OR_RETURN(cbor::Item type_item, r.Next());
-  if (type_item.type != ItemType::kUnsigned) {
-    return Error(Errc::kMessageTypeOutOfRange, "type: expected a uint", type_offset);
+  uint64_t wire_type = 0;
+  if (!r.TryReadUint(&wire_type)) {
+    TEEPNET_ASSIGN_OR_RETURN(cbor::Item type_item, r.Next());
+    if (type_item.type != ItemType::kUnsigned) {
+      return Error(Errc::kMessageTypeOutOfRange, "type: expected a uint", type_offset);
+    }
+    wire_type = type_item.argument;
   }
-  const uint64_t wire_type = type_item.argument;
   // $teep-type /= (0..23): "message type numbers, in one byte".
   if (wire_type > kMaxOneByteValue) {
     return Error(Errc::kMessageTypeOutOfRange,
@@ -323,25 +376,27 @@ Result<cbor::Item> ReadItem(cbor::Reader& r, ItemType type, std::string_view fie
 }
 
 Result<Bytes> ReadBstr(cbor::Reader& r, Field field) {
-  TEEPNET_ASSIGN_OR_RETURN(cbor::Item item, ReadItem(r, ItemType::kBytes, FieldName(field)));
-  return ToBytes(item.bytes);
+  TEEPNET_ASSIGN_OR_RETURN(ByteView bytes, ReadBytesView(r, FieldName(field)));
+  return ToBytes(bytes);
 }
 
 Result<Bytes> ReadToken(cbor::Reader& r) {
-  TEEPNET_ASSIGN_OR_RETURN(cbor::Item item,
-                           ReadItem(r, ItemType::kBytes, FieldName(Field::kToken)));
-  TEEPNET_RETURN_IF_ERROR(CheckTokenBytes(item.bytes.size(), item.offset));
-  return ToBytes(item.bytes);
+  const size_t offset = r.offset();
+  TEEPNET_ASSIGN_OR_RETURN(ByteView bytes, ReadBytesView(r, FieldName(Field::kToken)));
+  TEEPNET_RETURN_IF_ERROR(CheckTokenBytes(bytes.size(), offset));
+  return ToBytes(bytes);
 }
 
 Result<Bytes> ReadChallenge(cbor::Reader& r) {
-  TEEPNET_ASSIGN_OR_RETURN(cbor::Item item,
-                           ReadItem(r, ItemType::kBytes, FieldName(Field::kChallenge)));
-  TEEPNET_RETURN_IF_ERROR(CheckChallengeBytes(item.bytes.size(), item.offset));
-  return ToBytes(item.bytes);
+  const size_t offset = r.offset();
+  TEEPNET_ASSIGN_OR_RETURN(ByteView bytes, ReadBytesView(r, FieldName(Field::kChallenge)));
+  TEEPNET_RETURN_IF_ERROR(CheckChallengeBytes(bytes.size(), offset));
+  return ToBytes(bytes);
 }
 
 Result<std::string> ReadText(cbor::Reader& r, Field field) {
+  std::string_view text;
+  if (r.TryReadText(&text)) return std::string(text);
   TEEPNET_ASSIGN_OR_RETURN(cbor::Item item, ReadItem(r, ItemType::kText, FieldName(field)));
   return std::string(item.text());
 }
@@ -361,6 +416,8 @@ Result<std::string> ReadErrLang(cbor::Reader& r) {
 }
 
 Result<uint64_t> ReadUint(cbor::Reader& r, Field field) {
+  uint64_t value = 0;
+  if (r.TryReadUint(&value)) return value;
   TEEPNET_ASSIGN_OR_RETURN(cbor::Item item, ReadItem(r, ItemType::kUnsigned, FieldName(field)));
   return item.argument;
 }
@@ -376,6 +433,8 @@ Result<uint32_t> ReadUint32(cbor::Reader& r, Field field) {
 }
 
 Result<bool> ReadBool(cbor::Reader& r, Field field) {
+  bool value = false;
+  if (r.TryReadBool(&value)) return value;
   TEEPNET_ASSIGN_OR_RETURN(cbor::Item item, r.Next());
   if (item.type != ItemType::kTrue && item.type != ItemType::kFalse) {
     return FieldError(Errc::kWrongFieldType, field, item.offset, "expected a bool");
@@ -384,11 +443,16 @@ Result<bool> ReadBool(cbor::Reader& r, Field field) {
 }
 
 Result<ErrCode> ReadErrCode(cbor::Reader& r, const WireProfile& profile) {
-  TEEPNET_ASSIGN_OR_RETURN(
-      cbor::Item item,
-      ReadItem(r, ItemType::kUnsigned, FieldName(Field::kErrCode), Errc::kBadErrCode));
-  TEEPNET_RETURN_IF_ERROR(CheckErrCodeWire(item.argument, item.offset));
-  return ErrCode::FromWire(profile, item.argument);
+  const size_t offset = r.offset();
+  uint64_t wire = 0;
+  if (!r.TryReadUint(&wire)) {
+    TEEPNET_ASSIGN_OR_RETURN(
+        cbor::Item item,
+        ReadItem(r, ItemType::kUnsigned, FieldName(Field::kErrCode), Errc::kBadErrCode));
+    wire = item.argument;
+  }
+  TEEPNET_RETURN_IF_ERROR(CheckErrCodeWire(wire, offset));
+  return ErrCode::FromWire(profile, wire);
 }
 
 Result<std::vector<uint64_t>> ReadUintList(cbor::Reader& r, Field field) {
@@ -418,26 +482,24 @@ Result<std::vector<Bytes>> ReadEmbeddedCborList(cbor::Reader& r, Field field) {
   std::vector<Bytes> out;
   out.reserve(n);
   for (size_t i = 0; i < n; ++i) {
-    TEEPNET_ASSIGN_OR_RETURN(cbor::Item item, ReadItem(r, ItemType::kBytes, FieldName(field)));
-    TEEPNET_RETURN_IF_ERROR(CheckEmbeddedCbor(item.bytes, field, item.offset));
-    out.push_back(ToBytes(item.bytes));
+    const size_t offset = r.offset();
+    TEEPNET_ASSIGN_OR_RETURN(ByteView bytes, ReadBytesView(r, FieldName(field)));
+    TEEPNET_RETURN_IF_ERROR(CheckEmbeddedCbor(bytes, field, offset));
+    out.push_back(ToBytes(bytes));
   }
   return out;
 }
 
 Result<ComponentId> ReadComponentId(cbor::Reader& r, std::string_view field) {
   // SUIT_Component_Identifier = [+ bstr]
-  TEEPNET_ASSIGN_OR_RETURN(cbor::Item head,
-                           ReadItem(r, ItemType::kArray, field, Errc::kBadComponentId));
-  if (head.argument == 0) {
-    return FieldError(Errc::kBadComponentId, field, head.offset, "empty component id");
-  }
+  const size_t offset = r.offset();
+  TEEPNET_ASSIGN_OR_RETURN(const size_t n, ReadArrayHead(r, field, Errc::kBadComponentId));
+  if (n == 0) return FieldError(Errc::kBadComponentId, field, offset, "empty component id");
   ComponentId id;
-  id.reserve(static_cast<size_t>(head.argument));
-  for (uint64_t i = 0; i < head.argument; ++i) {
-    TEEPNET_ASSIGN_OR_RETURN(cbor::Item part,
-                             ReadItem(r, ItemType::kBytes, field, Errc::kBadComponentId));
-    id.push_back(ToBytes(part.bytes));
+  id.reserve(n);
+  for (size_t i = 0; i < n; ++i) {
+    TEEPNET_ASSIGN_OR_RETURN(ByteView part, ReadBytesView(r, field, Errc::kBadComponentId));
+    id.emplace_back(part.begin(), part.end());
   }
   return id;
 }
@@ -459,18 +521,17 @@ Result<std::vector<CipherSuite>> ReadCipherSuites(cbor::Reader& r, std::string_v
   out.reserve(n);
   for (size_t i = 0; i < n; ++i) {
     // teep-cipher-suite = [ + teep-operation ]; teep-operation = [ cose-type, cose-alg ]
-    TEEPNET_ASSIGN_OR_RETURN(cbor::Item head,
-                             ReadItem(r, ItemType::kArray, field, Errc::kBadCipherSuite));
-    if (head.argument == 0) {
-      return FieldError(Errc::kBadCipherSuite, field, head.offset, "suite is empty");
-    }
+    const size_t suite_offset = r.offset();
+    TEEPNET_ASSIGN_OR_RETURN(const size_t ops, ReadArrayHead(r, field, Errc::kBadCipherSuite));
+    if (ops == 0) return FieldError(Errc::kBadCipherSuite, field, suite_offset, "suite is empty");
     CipherSuite suite;
-    suite.operations.reserve(static_cast<size_t>(head.argument));
-    for (uint64_t j = 0; j < head.argument; ++j) {
-      TEEPNET_ASSIGN_OR_RETURN(cbor::Item op_head,
-                               ReadItem(r, ItemType::kArray, field, Errc::kBadCipherSuite));
-      if (op_head.argument != 2) {
-        return FieldError(Errc::kBadCipherSuite, field, op_head.offset,
+    suite.operations.reserve(ops);
+    for (size_t j = 0; j < ops; ++j) {
+      const size_t op_offset = r.offset();
+      TEEPNET_ASSIGN_OR_RETURN(const size_t op_members,
+                               ReadArrayHead(r, field, Errc::kBadCipherSuite));
+      if (op_members != 2) {
+        return FieldError(Errc::kBadCipherSuite, field, op_offset,
                           "operation is not [cose-type, cose-alg]");
       }
       TeepOperation op;
@@ -488,11 +549,12 @@ Result<std::vector<SuitCoseProfile>> ReadSuitCoseProfiles(cbor::Reader& r, std::
   std::vector<SuitCoseProfile> out;
   out.reserve(n);
   for (size_t i = 0; i < n; ++i) {
-    TEEPNET_ASSIGN_OR_RETURN(cbor::Item head,
-                             ReadItem(r, ItemType::kArray, field, Errc::kBadSuitCoseProfile));
+    const size_t profile_offset = r.offset();
+    TEEPNET_ASSIGN_OR_RETURN(const size_t algs, ReadArrayHead(r, field, Errc::kBadSuitCoseProfile));
     // draft-ietf-suit-mti: [digest-alg, sign-alg, key-distribution-alg, content-enc-alg].
-    if (head.argument != 4) {
-      return FieldError(Errc::kBadSuitCoseProfile, field, head.offset, "expected 4 algorithm ids");
+    if (algs != 4) {
+      return FieldError(Errc::kBadSuitCoseProfile, field, profile_offset,
+                        "expected 4 algorithm ids");
     }
     SuitCoseProfile profile;
     for (int64_t& alg : profile.algs) {
@@ -508,8 +570,7 @@ Result<std::vector<SystemPropertyClaims>> ReadTcList(cbor::Reader& r) {
   std::vector<SystemPropertyClaims> out;
   out.reserve(n);
   for (size_t i = 0; i < n; ++i) {
-    TEEPNET_ASSIGN_OR_RETURN(SystemPropertyClaims claims, ReadSystemPropertyClaims(r));
-    out.push_back(std::move(claims));
+    TEEPNET_RETURN_IF_ERROR(ReadSystemPropertyClaims(r, &out.emplace_back()));
   }
   return out;
 }

@@ -21,6 +21,7 @@
 #include "teepnet/teep/encode_options.h"
 #include "teepnet/teep/errc.h"
 #include "teepnet/teep/limits.h"
+#include "teepnet/teep/message.h"
 #include "teepnet/teep/message_schema.h"
 #include "teepnet/teep/types.h"
 #include "teepnet/teep/wire_profile.h"
@@ -48,6 +49,24 @@ Result<Frame> ReadFrame(cbor::Reader& r, const WireProfile& profile);
 Status CheckArity(const Frame& frame, size_t array_offset);
 // The message's array must be the whole input.
 Status ExpectEnd(cbor::Reader& r);
+
+// Decodes a payload expected to hold one `type` message, reading its members after the frame
+// with `read(r, profile)`, without going through the TeepMessage variant. A payload of any
+// other type (or with a malformed frame) takes DecodeAs<M>, so every error is exactly the one
+// DecodeMessage followed by the type check gives.
+template <typename M, typename Read>
+Result<M> DecodeOne(ByteView payload, const WireProfile& profile, MessageType type, Read&& read) {
+  cbor::Reader r(payload, StrictOptions());
+  Result<Frame> frame = ReadFrame(r, profile);
+  if (!frame.ok() || frame->type != type) return DecodeAs<M>(payload, profile);
+  if (frame->arity != Arity(type)) return CheckArity(*frame, 0).TakeError();
+  Result<M> m = read(r, profile);  // returned in place
+  if (m.ok()) {
+    Status end = ExpectEnd(r);
+    if (!end.ok()) return std::move(end).TakeError();
+  }
+  return m;
+}
 
 // --- Options map ----------------------------------------------------------------------
 
@@ -134,7 +153,17 @@ void WriteOptions(cbor::Writer& w, const WireProfile& profile, MessageType type,
 
 // ===== template definitions =====
 
-bool SeenBefore(uint64_t label, uint64_t* seen_small, const std::vector<Extension>& extensions);
+// True when `label` was seen before in this map (and records it): labels below 64 in the
+// `seen_small` bit set, larger ones (never assigned to fields) among the extensions.
+bool SeenAmongExtensions(uint64_t label, const std::vector<Extension>& extensions);
+inline bool SeenBefore(uint64_t label, uint64_t* seen_small,
+                       const std::vector<Extension>& extensions) {
+  if (label >= 64) return SeenAmongExtensions(label, extensions);
+  const uint64_t bit = uint64_t{1} << label;
+  if ((*seen_small & bit) != 0) return true;
+  *seen_small |= bit;
+  return false;
+}
 // Adds an unknown option in ascending label order, the order the encoder writes extensions in
 // (both key orders), so a decoded message equals its re-encoding decoded again.
 void KeepExtension(std::vector<Extension>* extensions, uint64_t label, Bytes value);
@@ -143,9 +172,14 @@ template <typename OnField>
 Status ReadOptions(cbor::Reader& r, const WireProfile& profile, MessageType type,
                    std::vector<Extension>* extensions, OnField&& on_field) {
   const size_t map_offset = r.offset();
-  TEEPNET_ASSIGN_OR_RETURN(cbor::Item head,
-                           ReadItem(r, cbor::ItemType::kMap, "options", Errc::kBadFrame));
-  const uint64_t pairs = head.argument;
+  size_t pairs = 0;
+  // Well-formed input takes the reader's fast paths (no Item, no Result); anything else is
+  // read again the general way, which names the field.
+  if (!r.TryReadMapHeader(&pairs)) {
+    TEEPNET_ASSIGN_OR_RETURN(cbor::Item head,
+                             ReadItem(r, cbor::ItemType::kMap, "options", Errc::kBadFrame));
+    pairs = static_cast<size_t>(head.argument);
+  }
   if (pairs > kMaxOptionEntries) {
     return Error(Errc::kTooManyOptions,
                  "options: " + std::to_string(pairs) + " entries, limit " +
@@ -155,12 +189,15 @@ Status ReadOptions(cbor::Reader& r, const WireProfile& profile, MessageType type
   uint64_t seen_small = 0;
   for (uint64_t i = 0; i < pairs; ++i) {
     const size_t key_offset = r.offset();
-    TEEPNET_ASSIGN_OR_RETURN(cbor::Item key, r.Next());
-    // teep-option = (uint => any)
-    if (key.type != cbor::ItemType::kUnsigned) {
-      return Error(Errc::kOptionLabelNotUint, "options: label is not a uint", key_offset);
+    uint64_t label = 0;
+    if (!r.TryReadUint(&label)) {
+      TEEPNET_ASSIGN_OR_RETURN(cbor::Item key, r.Next());
+      // teep-option = (uint => any)
+      if (key.type != cbor::ItemType::kUnsigned) {
+        return Error(Errc::kOptionLabelNotUint, "options: label is not a uint", key_offset);
+      }
+      label = key.argument;
     }
-    const uint64_t label = key.argument;
     // RFC 8949 §5.6: a map with duplicate keys is not valid CBOR.
     if (SeenBefore(label, &seen_small, *extensions)) {
       return Error(Errc::kDuplicateLabel, "options: label " + std::to_string(label) + " twice",

@@ -153,7 +153,8 @@ void WriteErrorMessage(cbor::Writer& w, const ErrorMessage& m, const WireProfile
 }  // namespace internal
 
 Result<ErrorMessage> DecodeErrorMessage(ByteView payload, const WireProfile& profile) {
-  return DecodeAs<ErrorMessage>(payload, profile);
+  return internal::DecodeOne<ErrorMessage>(payload, profile, MessageType::kError,
+                                           internal::ReadErrorMessage);
 }
 
 Result<Bytes> Encode(const ErrorMessage& m, const WireProfile& profile,

@@ -56,9 +56,7 @@ constexpr std::array<std::string_view, 5> kQueryRequestPositions = {
 constexpr std::array<std::string_view, 2> kTwoPositions = {"type", "options"};
 constexpr std::array<std::string_view, 3> kErrorPositions = {"type", "options", "err-code"};
 
-}  // namespace
-
-std::span<const Field> OptionFields(MessageType type) {
+constexpr std::span<const Field> FieldsOf(MessageType type) {
   switch (type) {
     case MessageType::kQueryRequest: return kQueryRequestFields;
     case MessageType::kQueryResponse: return kQueryResponseFields;
@@ -69,9 +67,28 @@ std::span<const Field> OptionFields(MessageType type) {
   return {};
 }
 
+}  // namespace
+
+std::span<const Field> OptionFields(MessageType type) {
+  return FieldsOf(type);
+}
+
 bool AllowsOption(MessageType type, Field field) {
-  const auto fields = OptionFields(type);
-  return std::find(fields.begin(), fields.end(), field) != fields.end();
+  // One bit per Field for each message type, from the lists above (checked on every option
+  // key a decoder reads).
+  static constexpr auto kAllowed = [] {
+    std::array<uint32_t, kMessageTypeCount> masks{};
+    for (size_t t = 0; t < kMessageTypeCount; ++t) {
+      for (Field f : FieldsOf(static_cast<MessageType>(t))) {
+        masks[t] |= uint32_t{1} << static_cast<unsigned>(f);
+      }
+    }
+    return masks;
+  }();
+  static_assert(kFieldCount <= 32);
+  const auto t = static_cast<size_t>(type);
+  const auto f = static_cast<unsigned>(field);
+  return t < kMessageTypeCount && f < kFieldCount && (kAllowed[t] >> f & 1) != 0;
 }
 
 std::span<const std::string_view> PositionalNames(MessageType type) {

@@ -93,9 +93,13 @@ Result<QueryRequest> ReadQueryRequest(cbor::Reader& r, const WireProfile& profil
                            ReadCipherSuites(r, "supported-teep-cipher-suites"));
   TEEPNET_ASSIGN_OR_RETURN(m.supported_suit_cose_profiles,
                            ReadSuitCoseProfiles(r, "supported-suit-cose-profiles"));
-  TEEPNET_ASSIGN_OR_RETURN(cbor::Item bits,
-                           ReadItem(r, cbor::ItemType::kUnsigned, "data-item-requested"));
-  m.data_item_requested = DataItemsRequested::FromWire(profile, bits.argument);
+  uint64_t bits = 0;
+  if (!r.TryReadUint(&bits)) {
+    TEEPNET_ASSIGN_OR_RETURN(cbor::Item item,
+                             ReadItem(r, cbor::ItemType::kUnsigned, "data-item-requested"));
+    bits = item.argument;
+  }
+  m.data_item_requested = DataItemsRequested::FromWire(profile, bits);
   TEEPNET_RETURN_IF_ERROR(CheckRules(m, options_offset));
   return m;
 }
@@ -141,7 +145,8 @@ void WriteQueryRequest(cbor::Writer& w, const QueryRequest& m, const WireProfile
 }  // namespace internal
 
 Result<QueryRequest> DecodeQueryRequest(ByteView payload, const WireProfile& profile) {
-  return DecodeAs<QueryRequest>(payload, profile);
+  return internal::DecodeOne<QueryRequest>(payload, profile, MessageType::kQueryRequest,
+                                           internal::ReadQueryRequest);
 }
 
 Result<Bytes> Encode(const QueryRequest& m, const WireProfile& profile,

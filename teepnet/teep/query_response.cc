@@ -136,7 +136,8 @@ void WriteQueryResponse(cbor::Writer& w, const QueryResponse& m, const WireProfi
 }  // namespace internal
 
 Result<QueryResponse> DecodeQueryResponse(ByteView payload, const WireProfile& profile) {
-  return DecodeAs<QueryResponse>(payload, profile);
+  return internal::DecodeOne<QueryResponse>(payload, profile, MessageType::kQueryResponse,
+                                            internal::ReadQueryResponse);
 }
 
 Result<Bytes> Encode(const QueryResponse& m, const WireProfile& profile,

@@ -67,7 +67,8 @@ void WriteSuccess(cbor::Writer& w, const Success& m, const WireProfile& profile,
 }  // namespace internal
 
 Result<Success> DecodeSuccess(ByteView payload, const WireProfile& profile) {
-  return DecodeAs<Success>(payload, profile);
+  return internal::DecodeOne<Success>(payload, profile, MessageType::kSuccess,
+                                      internal::ReadSuccess);
 }
 
 Result<Bytes> Encode(const Success& m, const WireProfile& profile, const EncodeOptions& options) {

@@ -104,7 +104,7 @@ void WriteUpdate(cbor::Writer& w, const Update& m, const WireProfile& profile, K
 }  // namespace internal
 
 Result<Update> DecodeUpdate(ByteView payload, const WireProfile& profile) {
-  return DecodeAs<Update>(payload, profile);
+  return internal::DecodeOne<Update>(payload, profile, MessageType::kUpdate, internal::ReadUpdate);
 }
 
 Result<Bytes> Encode(const Update& m, const WireProfile& profile, const EncodeOptions& options) {

@@ -51,6 +51,22 @@ std::optional<Enum> ReverseLookup(const std::array<uint64_t, N>& table, uint64_t
   return std::nullopt;
 }
 
+// Label -> field for the two built-in profiles, built at compile time: decoders look up every
+// option label, and a linear scan of 22 labels per key was a visible share of a decode. Labels
+// are one CBOR byte (0..23, kMaxOneByteValue); kNoField marks a label the profile leaves free.
+constexpr uint8_t kNoField = 0xff;
+using FieldTable = std::array<uint8_t, kMaxOneByteValue + 1>;
+constexpr FieldTable MakeFieldTable(const WireProfile& profile) {
+  FieldTable table{};
+  for (uint8_t& f : table) f = kNoField;
+  for (size_t i = 0; i < kFieldCount; ++i) {
+    if (profile.label[i] <= kMaxOneByteValue) table[profile.label[i]] = static_cast<uint8_t>(i);
+  }
+  return table;
+}
+constexpr FieldTable kRfcFields = MakeFieldTable(kRfc);
+constexpr FieldTable kLegacyFields = MakeFieldTable(kLegacy);
+
 }  // namespace
 
 std::optional<MessageType> WireProfile::MessageTypeOf(uint64_t wire) const {
@@ -58,6 +74,14 @@ std::optional<MessageType> WireProfile::MessageTypeOf(uint64_t wire) const {
 }
 
 std::optional<Field> WireProfile::FieldOf(uint64_t wire_label) const {
+  // The tables describe kRfc and kLegacy exactly; any other WireProfile object is scanned.
+  const FieldTable* table = this == &kRfc      ? &kRfcFields
+                            : this == &kLegacy ? &kLegacyFields
+                                               : nullptr;
+  if (table != nullptr) {
+    if (wire_label > kMaxOneByteValue || (*table)[wire_label] == kNoField) return std::nullopt;
+    return static_cast<Field>((*table)[wire_label]);
+  }
   return ReverseLookup<Field>(label, wire_label);
 }
 

@@ -2,9 +2,11 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <set>
 
 #include "teepnet/teep/errc.h"
+#include "teepnet/teep/message_schema.h"
 #include "teepnet/teep/types.h"
 #include "teepnet/testing/matchers.h"
 
@@ -34,6 +36,34 @@ TEST(WireProfileTest, LegacyNumbersMatchTheOldDraft) {
   EXPECT_EQ(p.Code(ErrorCode::kManifestProcessingFailed), 17u);
   EXPECT_FALSE(p.MessageTypeOf(4).has_value());
   EXPECT_FALSE(p.FieldOf(5).has_value());
+}
+
+TEST(WireProfileTest, FieldLookupByTableAgreesWithTheLabelColumn) {
+  for (const WireProfile* p : {&RfcProfile(), &LegacyProfile()}) {
+    // A copy is not one of the built-in objects, so it takes the linear scan.
+    const WireProfile copy = *p;
+    for (uint64_t label = 0; label < 300; ++label) {
+      EXPECT_EQ(p->FieldOf(label), copy.FieldOf(label)) << p->name << " label " << label;
+    }
+    EXPECT_FALSE(p->FieldOf(UINT64_MAX).has_value());
+    for (size_t i = 0; i < kFieldCount; ++i) {
+      const auto field = static_cast<Field>(i);
+      EXPECT_EQ(p->FieldOf(p->Label(field)), field) << p->name << " " << FieldName(field);
+    }
+  }
+}
+
+TEST(WireProfileTest, AllowsOptionAnswersExactlyForTheFieldsEachMessageLists) {
+  for (size_t t = 0; t < kMessageTypeCount; ++t) {
+    const auto type = static_cast<MessageType>(t);
+    const auto listed = OptionFields(type);
+    for (size_t i = 0; i < kFieldCount; ++i) {
+      const auto field = static_cast<Field>(i);
+      const bool in_list = std::find(listed.begin(), listed.end(), field) != listed.end();
+      EXPECT_EQ(AllowsOption(type, field), in_list)
+          << MessageTypeName(type) << " " << FieldName(field);
+    }
+  }
 }
 
 TEST(WireProfileTest, EveryNumberIsUniqueAndFitsOneByte) {
