@@ -109,6 +109,10 @@ Result<tam::Package> ReadPackageRow(const SqlStatement& s, const suit::Component
 
 }  // namespace
 
+std::span<const Migration> SqlTamStore::Schema() {
+  return kTamSchema;
+}
+
 int SqlTamStore::CurrentSchemaVersion() {
   return std::end(kTamSchema)[-1].version;
 }

@@ -44,12 +44,14 @@
 #include <condition_variable>
 #include <memory>
 #include <mutex>
+#include <span>
 #include <string>
 #include <string_view>
 #include <utility>
 #include <vector>
 
 #include "teepnet/store/connection_pool.h"
+#include "teepnet/store/migrations.h"
 #include "teepnet/store/statement_cache.h"
 #include "teepnet/tam/tam_store.h"
 
@@ -87,6 +89,9 @@ class SqlTamStore final : public tam::TamStore {
 
   // The schema version this build writes.
   static int CurrentSchemaVersion();
+  // Every migration of the schema, in order (append-only): tests build a database as an
+  // older version wrote it from a prefix of this list.
+  static std::span<const Migration> Schema();
   Dialect dialect() const { return pool_->dialect(); }
 
  private:

@@ -23,37 +23,6 @@ using testing::BackendName;
 using testing::BackendTest;
 using testing::kBackends;
 
-// Schema version 1 as released (migrations are append-only, so this text never changes).
-constexpr Migration kVersion1[] = {
-    {1,
-     "CREATE TABLE devices ("
-     "  device_id BLOB PRIMARY KEY,"
-     "  agent_key BLOB NOT NULL,"
-     "  label TEXT NOT NULL);"
-     "CREATE TABLE packages ("
-     "  manifest_id BLOB NOT NULL,"
-     "  sequence_number INTEGER NOT NULL,"
-     "  manifest_digest BLOB NOT NULL,"
-     "  envelope BLOB NOT NULL,"
-     "  PRIMARY KEY (manifest_id, sequence_number));"
-     "CREATE TABLE desired_state ("
-     "  device_id BLOB PRIMARY KEY REFERENCES devices (device_id) ON DELETE CASCADE,"
-     "  state TEXT NOT NULL);"
-     "CREATE TABLE device_status ("
-     "  device_id BLOB PRIMARY KEY REFERENCES devices (device_id) ON DELETE CASCADE,"
-     "  status TEXT NOT NULL);"
-     "CREATE TABLE tokens ({{rowid}}"
-     "  token BLOB PRIMARY KEY,"
-     "  purpose INTEGER NOT NULL,"
-     "  device_id BLOB,"
-     "  issued_at INTEGER NOT NULL,"
-     "  expires_at INTEGER NOT NULL,"
-     "  consumed INTEGER NOT NULL,"
-     "  details TEXT NOT NULL);"
-     "CREATE INDEX tokens_by_device ON tokens (device_id, consumed, issued_at);"
-     "CREATE INDEX tokens_by_expiry ON tokens (expires_at);"},
-};
-
 tam::DeviceStatus SampleStatus(uint8_t n) {
   tam::DeviceStatus s;
   s.installed.push_back(
@@ -80,7 +49,8 @@ class SqlTamStoreStateTest : public BackendTest {
                            std::string_view desired_json) {
     auto c = pool.Acquire();
     TEEPNET_ASSERT_OK(c);
-    TEEPNET_ASSERT_OK(Migrate(**c, kVersion1));
+    // Schema version 1 as released: migrations are append-only, so its text never changes.
+    TEEPNET_ASSERT_OK(Migrate(**c, SqlTamStore::Schema().first(1)));
     auto device =
         (*c)->Prepare("INSERT INTO devices (device_id, agent_key, label) VALUES (?1, ?2, ?3)");
     TEEPNET_ASSERT_OK(device);

@@ -164,25 +164,26 @@ class StateReader {
     TEEPNET_ASSIGN_OR_RETURN(uint64_t v, Uint(what));
     return std::optional<uint64_t>(v);
   }
-  Result<std::vector<Bytes>> Segments(std::string_view what) {
+  // A list of `what`, each entry read by `read_one(*this)`, which returns a Result<T>.
+  template <typename T, typename ReadOne>
+  Result<std::vector<T>> ListOf(std::string_view what, ReadOne read_one) {
     TEEPNET_ASSIGN_OR_RETURN(size_t n, List(what));
-    std::vector<Bytes> out;
+    std::vector<T> out;
     out.reserve(Reservable(n));
     for (size_t i = 0; i < n; ++i) {
-      TEEPNET_ASSIGN_OR_RETURN(Bytes b, ByteString(what));
-      out.push_back(std::move(b));
+      TEEPNET_ASSIGN_OR_RETURN(T item, read_one(*this));
+      out.push_back(std::move(item));
     }
     return out;
   }
+  Result<std::vector<Bytes>> Segments(std::string_view what) {
+    return ListOf<Bytes>(what, [what](StateReader& r) { return r.ByteString(what); });
+  }
   Result<std::vector<suit::ComponentId>> Ids(std::string_view what) {
-    TEEPNET_ASSIGN_OR_RETURN(size_t n, List(what));
-    std::vector<suit::ComponentId> out;
-    out.reserve(Reservable(n));
-    for (size_t i = 0; i < n; ++i) {
-      TEEPNET_ASSIGN_OR_RETURN(std::vector<Bytes> segments, Segments(what));
-      out.push_back(suit::ComponentId{std::move(segments)});
-    }
-    return out;
+    return ListOf<suit::ComponentId>(what, [what](StateReader& r) -> Result<suit::ComponentId> {
+      TEEPNET_ASSIGN_OR_RETURN(std::vector<Bytes> segments, r.Segments(what));
+      return suit::ComponentId{std::move(segments)};
+    });
   }
   Status Version(size_t members, std::string_view what) {
     TEEPNET_RETURN_IF_ERROR(Array(members, what));
@@ -220,6 +221,14 @@ Result<agent::InstalledTc> ReadInstalled(StateReader& r) {
   return tc;
 }
 
+Result<teep::Extension> ReadExtension(StateReader& r) {
+  TEEPNET_RETURN_IF_ERROR(r.Array(2, "requested.extensions"));
+  teep::Extension x;
+  TEEPNET_ASSIGN_OR_RETURN(x.label, r.Uint("extension.label"));
+  TEEPNET_ASSIGN_OR_RETURN(x.value, r.ByteString("extension.value"));
+  return x;
+}
+
 Result<teep::RequestedTcInfo> ReadRequested(StateReader& r) {
   TEEPNET_RETURN_IF_ERROR(r.Array(kRequestedMembers, "requested"));
   teep::RequestedTcInfo info;
@@ -230,15 +239,8 @@ Result<teep::RequestedTcInfo> ReadRequested(StateReader& r) {
     TEEPNET_ASSIGN_OR_RETURN(bool have_binary, r.Bool("requested.have_binary"));
     info.have_binary = have_binary;
   }
-  TEEPNET_ASSIGN_OR_RETURN(size_t n, r.List("requested.extensions"));
-  info.extensions.reserve(r.Reservable(n));
-  for (size_t i = 0; i < n; ++i) {
-    TEEPNET_RETURN_IF_ERROR(r.Array(2, "requested.extensions"));
-    teep::Extension x;
-    TEEPNET_ASSIGN_OR_RETURN(x.label, r.Uint("extension.label"));
-    TEEPNET_ASSIGN_OR_RETURN(x.value, r.ByteString("extension.value"));
-    info.extensions.push_back(std::move(x));
-  }
+  TEEPNET_ASSIGN_OR_RETURN(info.extensions,
+                           r.ListOf<teep::Extension>("requested.extensions", ReadExtension));
   return info;
 }
 
@@ -312,18 +314,9 @@ Result<tam::DeviceStatus> DecodeDeviceStatusCbor(ByteView column) {
   StateReader r(column);
   tam::DeviceStatus s;
   TEEPNET_RETURN_IF_ERROR(r.Version(kStatusMembers, "device status"));
-  TEEPNET_ASSIGN_OR_RETURN(size_t installed, r.List("installed"));
-  s.installed.reserve(r.Reservable(installed));
-  for (size_t i = 0; i < installed; ++i) {
-    TEEPNET_ASSIGN_OR_RETURN(agent::InstalledTc tc, ReadInstalled(r));
-    s.installed.push_back(std::move(tc));
-  }
-  TEEPNET_ASSIGN_OR_RETURN(size_t requested, r.List("requested"));
-  s.requested.reserve(r.Reservable(requested));
-  for (size_t i = 0; i < requested; ++i) {
-    TEEPNET_ASSIGN_OR_RETURN(teep::RequestedTcInfo info, ReadRequested(r));
-    s.requested.push_back(std::move(info));
-  }
+  TEEPNET_ASSIGN_OR_RETURN(s.installed, r.ListOf<agent::InstalledTc>("installed", ReadInstalled));
+  TEEPNET_ASSIGN_OR_RETURN(s.requested,
+                           r.ListOf<teep::RequestedTcInfo>("requested", ReadRequested));
   TEEPNET_ASSIGN_OR_RETURN(s.unneeded, r.Ids("unneeded"));
   TEEPNET_ASSIGN_OR_RETURN(bool no_suite, r.Null());
   if (!no_suite) {
