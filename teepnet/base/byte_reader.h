@@ -56,8 +56,12 @@ class ByteReader {
   // Copies the next out.size() bytes into `out` (fixed-size fields of report structs).
   bool ReadInto(std::span<uint8_t> out);
   bool Skip(size_t n) {
-    ByteView ignored;
-    return ReadBytes(n, &ignored);
+    if (!CanRead(n)) [[unlikely]] {
+      Fail();
+      return false;
+    }
+    pos_ += n;
+    return true;
   }
   bool PeekU8(uint8_t* out) const {
     if (!CanRead(1)) return false;

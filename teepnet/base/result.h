@@ -29,6 +29,12 @@ class [[nodiscard]] Result {
   Result(const T& value) : state_(std::in_place_index<0>, value) {}
   Result(T&& value) : state_(std::in_place_index<0>, std::move(value)) {}
   Result(Error error) : state_(std::in_place_index<1>, std::move(error)) {}
+  // A value built in place: a decoder can fill the Result it returns (one named Result and
+  // one return statement, so the compiler elides the copy) instead of moving a large value
+  // into it and destroying the moved-from original.
+  template <typename... Args>
+  explicit Result(std::in_place_t, Args&&... args)
+      : state_(std::in_place_index<0>, std::forward<Args>(args)...) {}
   template <typename U, typename = std::enable_if_t<std::is_constructible_v<T, U&&> &&
                                                     !std::is_same_v<std::decay_t<U>, T> &&
                                                     !std::is_same_v<std::decay_t<U>, Error> &&
@@ -99,7 +105,9 @@ class [[nodiscard]] Result<void> {
 
 using Status = Result<void>;
 
-inline Status OkStatus() { return Status(); }
+inline Status OkStatus() {
+  return Status();
+}
 
 namespace internal {
 // Lets the macros take the error out of either a Result<T> or a Status.
@@ -114,19 +122,19 @@ Error TakeErrorFrom(R&& r) {
 #define TEEPNET_CONCAT_INNER_(a, b) a##b
 #define TEEPNET_CONCAT_(a, b) TEEPNET_CONCAT_INNER_(a, b)
 
-#define TEEPNET_RETURN_IF_ERROR(expr)                                     \
-  do {                                                                    \
-    auto teepnet_status_ = (expr);                                        \
-    if (!teepnet_status_.ok()) {                                          \
+#define TEEPNET_RETURN_IF_ERROR(expr)                                        \
+  do {                                                                       \
+    auto teepnet_status_ = (expr);                                           \
+    if (!teepnet_status_.ok()) {                                             \
       return ::teepnet::internal::TakeErrorFrom(std::move(teepnet_status_)); \
-    }                                                                     \
+    }                                                                        \
   } while (false)
 
-#define TEEPNET_ASSIGN_OR_RETURN_IMPL_(tmp, lhs, expr)             \
-  auto tmp = (expr);                                               \
-  if (!tmp.ok()) {                                                 \
-    return ::teepnet::internal::TakeErrorFrom(std::move(tmp));     \
-  }                                                                \
+#define TEEPNET_ASSIGN_OR_RETURN_IMPL_(tmp, lhs, expr)         \
+  auto tmp = (expr);                                           \
+  if (!tmp.ok()) {                                             \
+    return ::teepnet::internal::TakeErrorFrom(std::move(tmp)); \
+  }                                                            \
   lhs = std::move(tmp).value()
 
 #define TEEPNET_ASSIGN_OR_RETURN(lhs, expr) \

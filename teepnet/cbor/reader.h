@@ -136,7 +136,7 @@ class Reader {
     size_t prev_key_end;
   };
 
-  // The fast paths' common body (reader.cc): takes the next item when accept(head) holds and
+  // The fast paths' common body (reader_fast_path.h): takes the next item when accept(head) holds and
   // every check of the general path passes, then hands it to take(item, rest); otherwise
   // returns false and changes nothing.
   template <typename Accept, typename Take>
@@ -194,5 +194,8 @@ class Reader {
 };
 
 }  // namespace teepnet::cbor
+
+// The Try* reads are defined inline there, so that they inline into their callers.
+#include "teepnet/cbor/reader_fast_path.h"  // IWYU pragma: export
 
 #endif  // TEEPNET_CBOR_READER_H_

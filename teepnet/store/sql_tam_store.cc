@@ -55,6 +55,25 @@ constexpr Migration kTamSchema[] = {
      "CREATE TABLE desired_state ("
      "  device_id BLOB PRIMARY KEY REFERENCES devices (device_id) ON DELETE CASCADE,"
      "  state BLOB NOT NULL);"},
+    // The QueryRequest tokens responses used (tam_store.h, record_used_token) in a table of
+    // their own with only what refusing a replay and purging need: the token's bytes (its
+    // primary key is the compare-and-set), the device whose response used it, and the issue
+    // and expiry times. They were rows of `tokens` with a JSON details column that nothing
+    // read back (the data items travel in the token itself), and every such insert also
+    // updated the device and expiry indexes of `tokens`. Existing ones move across (the
+    // stateless tokens are the 43-byte QueryRequest rows, query_token.h; the CSPRNG tokens
+    // the store issues are 16 bytes), so a token used before the upgrade stays refused.
+    {3,
+     "CREATE TABLE used_query_tokens ("
+     "  token BLOB PRIMARY KEY,"
+     "  device_id BLOB,"
+     "  issued_at INTEGER NOT NULL,"
+     "  expires_at INTEGER NOT NULL);"
+     "CREATE INDEX used_query_tokens_by_expiry ON used_query_tokens (expires_at);"
+     "INSERT INTO used_query_tokens (token, device_id, issued_at, expires_at)"
+     "  SELECT token, device_id, issued_at, expires_at FROM tokens"
+     "  WHERE purpose = 0 AND consumed = 1 AND length(token) = 43;"
+     "DELETE FROM tokens WHERE purpose = 0 AND consumed = 1 AND length(token) = 43;"},
 };
 
 // The C++ half of the steps above that rewrite rows (sql_migrations.h, MigrationConversion).
@@ -77,6 +96,11 @@ const StatementCache::Sql kGetStatusSql("SELECT status FROM device_status WHERE 
 const StatementCache::Sql kPutStatusSql(
     "INSERT INTO device_status (device_id, status) VALUES (?1, ?2) "
     "ON CONFLICT (device_id) DO UPDATE SET status = excluded.status");
+const StatementCache::Sql kRecordUsedTokenSql(
+    "INSERT INTO used_query_tokens (token, device_id, issued_at, expires_at) "
+    "VALUES (?1, ?2, ?3, ?4) ON CONFLICT (token) DO NOTHING");
+const StatementCache::Sql kFindUsedTokenSql(
+    "SELECT device_id, issued_at, expires_at FROM used_query_tokens WHERE token = ?1");
 const StatementCache::Sql kSavepointSql("SAVEPOINT tam_step");
 const StatementCache::Sql kRollbackToSavepointSql("ROLLBACK TO tam_step");
 const StatementCache::Sql kReleaseSavepointSql("RELEASE tam_step");
@@ -324,7 +348,7 @@ Result<std::optional<tam::TokenRecord>> SqlTamStore::FindToken(ByteView token) c
                                    "details FROM tokens WHERE token = ?1"));
   TEEPNET_RETURN_IF_ERROR(s->BindBlob(1, token));
   TEEPNET_ASSIGN_OR_RETURN(bool row, s->Step());
-  if (!row) return std::optional<tam::TokenRecord>();
+  if (!row) return FindUsedToken(*c, token);
   tam::TokenRecord t;
   t.token = ToBytes(token);
   int64_t purpose = s->ColumnInt(0);
@@ -341,13 +365,36 @@ Result<std::optional<tam::TokenRecord>> SqlTamStore::FindToken(ByteView token) c
   return std::optional<tam::TokenRecord>(std::move(t));
 }
 
+// A used QueryRequest token, as FindToken reports it: consumed, for the QueryRequest purpose.
+// Its data items are not stored (they are in the token's own bytes, query_token.h).
+Result<std::optional<tam::TokenRecord>> SqlTamStore::FindUsedToken(SqlConnection& c,
+                                                                   ByteView token) const {
+  TEEPNET_ASSIGN_OR_RETURN(auto s, Prepare(c, kFindUsedTokenSql));
+  TEEPNET_RETURN_IF_ERROR(s->BindBlob(1, token));
+  TEEPNET_ASSIGN_OR_RETURN(bool row, s->Step());
+  if (!row) return std::optional<tam::TokenRecord>();
+  tam::TokenRecord t;
+  t.token = ToBytes(token);
+  t.purpose = tam::TokenPurpose::kQueryRequest;
+  if (!s->IsNull(0)) t.device_id = s->ColumnBlob(0);
+  t.issued_at = s->ColumnInt(1);
+  t.expires_at = s->ColumnInt(2);
+  t.consumed = true;
+  return std::optional<tam::TokenRecord>(std::move(t));
+}
+
 Result<size_t> SqlTamStore::PurgeTokens(int64_t now_unix) {
   TEEPNET_ASSIGN_OR_RETURN(ConnectionPool::Lease c, pool_->Acquire());
   TEEPNET_ASSIGN_OR_RETURN(SqlTransaction txn, SqlTransaction::Begin(*c));
-  TEEPNET_ASSIGN_OR_RETURN(auto s, Prepare(*c, "DELETE FROM tokens WHERE expires_at <= ?1"));
-  TEEPNET_RETURN_IF_ERROR(s->BindInt(1, now_unix));
-  TEEPNET_RETURN_IF_ERROR(s->Run());
-  size_t deleted = static_cast<size_t>(s->Changes());
+  size_t deleted = 0;
+  for (std::string_view sql : {std::string_view("DELETE FROM tokens WHERE expires_at <= ?1"),
+                               std::string_view("DELETE FROM used_query_tokens "
+                                                "WHERE expires_at <= ?1")}) {
+    TEEPNET_ASSIGN_OR_RETURN(auto s, Prepare(*c, sql));
+    TEEPNET_RETURN_IF_ERROR(s->BindInt(1, now_unix));
+    TEEPNET_RETURN_IF_ERROR(s->Run());
+    deleted += static_cast<size_t>(s->Changes());
+  }
   TEEPNET_RETURN_IF_ERROR(txn.Commit());
   return deleted;
 }
@@ -379,22 +426,17 @@ Status SqlTamStore::RecordUsedToken(SqlConnection& c, const tam::TokenRecord& t,
   // The primary key on `token` is the compare-and-set: of two steps inserting one token, the
   // second inserts nothing (on PostgreSQL its INSERT waits for the first one's commit, READ
   // COMMITTED, then sees the row) and is refused as a replay (tam_store.h, TamTransaction).
-  TEEPNET_ASSIGN_OR_RETURN(
-      auto s, Prepare(c,
-                      "INSERT INTO tokens (token, purpose, device_id, issued_at, expires_at, "
-                      "consumed, details) VALUES (?1, ?2, ?3, ?4, ?5, 1, ?6) "
-                      "ON CONFLICT (token) DO NOTHING"));
+  // Only scalar columns: the row exists to refuse the token's second use until it expires.
+  TEEPNET_ASSIGN_OR_RETURN(auto s, Prepare(c, kRecordUsedTokenSql));
   TEEPNET_RETURN_IF_ERROR(s->BindBlob(1, t.token));
-  TEEPNET_RETURN_IF_ERROR(s->BindInt(2, static_cast<int64_t>(t.purpose)));
   const std::optional<tam::DeviceId>& bound = t.device_id ? t.device_id : device;
   if (bound) {
-    TEEPNET_RETURN_IF_ERROR(s->BindBlob(3, *bound));
+    TEEPNET_RETURN_IF_ERROR(s->BindBlob(2, *bound));
   } else {
-    TEEPNET_RETURN_IF_ERROR(s->BindNull(3));
+    TEEPNET_RETURN_IF_ERROR(s->BindNull(2));
   }
-  TEEPNET_RETURN_IF_ERROR(s->BindInt(4, t.issued_at));
-  TEEPNET_RETURN_IF_ERROR(s->BindInt(5, t.expires_at));
-  TEEPNET_RETURN_IF_ERROR(s->BindText(6, EncodeTokenDetails(t)));
+  TEEPNET_RETURN_IF_ERROR(s->BindInt(3, t.issued_at));
+  TEEPNET_RETURN_IF_ERROR(s->BindInt(4, t.expires_at));
   TEEPNET_RETURN_IF_ERROR(s->Run());
   if (s->Changes() == 1) return OkStatus();
   return Error(tam::Errc::kTokenReplayed, "token already used by a valid response");

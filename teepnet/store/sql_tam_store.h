@@ -23,15 +23,17 @@
 // that exactly one row changed): on PostgreSQL a second replica's UPDATE waits for the first
 // one's row lock and then re-checks consumed = 0 on the committed row (READ COMMITTED), so two
 // processes never both accept one token. A self-authenticating QueryRequest token, which was
-// never stored, is recorded as used by an INSERT ... ON CONFLICT DO NOTHING on the tokens
-// table's primary key (same check: exactly one row inserted), in the same table, so
-// PurgeTokens removes it after its expiry like any other.
+// never stored, is recorded as used by an INSERT ... ON CONFLICT DO NOTHING on the primary key
+// of used_query_tokens (same check: exactly one row inserted): scalar columns only (token,
+// device, issue and expiry time; since schema version 3), which PurgeTokens empties of
+// expired rows like the tokens table, and which RemoveDevice leaves alone, so a device removed
+// and enrolled again still cannot replay a response it sent before.
 //
 // Tables (see kTamSchema in the .cc): devices, packages, desired_state, device_status, tokens,
-// plus schema_migrations. Scalar members that queries select on have their own columns; the
-// nested per-device structures are one column each: the device status and desired state in
-// deterministic CBOR (tam_state_cbor.h, since schema version 2), token details in JSON
-// (tam_state_json.h).
+// used_query_tokens, plus schema_migrations. Scalar members that queries select on have their
+// own columns; the nested per-device structures are one column each: the device status and
+// desired state in deterministic CBOR (tam_state_cbor.h, since schema version 2), the details
+// of the tokens the store issues (Update tokens) in JSON (tam_state_json.h).
 //
 // Thread-safe: each call takes a connection from the pool (connection_pool.h) for its
 // duration (on an SQLite file, lookups use separate reader connections: see Open in the .cc);
@@ -121,6 +123,7 @@ class SqlTamStore final : public tam::TamStore {
   Status ConsumeToken(SqlConnection& c, ByteView token, const std::optional<tam::DeviceId>& device);
   Status RecordUsedToken(SqlConnection& c, const tam::TokenRecord& token,
                          const std::optional<tam::DeviceId>& device);
+  Result<std::optional<tam::TokenRecord>> FindUsedToken(SqlConnection& c, ByteView token) const;
   Status IssueToken(SqlConnection& c, const tam::TokenRecord& token);
   Status PutStatus(SqlConnection& c, ByteView device_id, const tam::DeviceStatus& status);
   Status PutDesired(SqlConnection& c, ByteView device_id, const tam::DesiredState& desired);

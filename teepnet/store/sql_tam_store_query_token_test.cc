@@ -13,9 +13,12 @@
 #include "teepnet/cose/cose_key.h"
 #include "teepnet/crypto/random.h"
 #include "teepnet/store/connection_pool.h"
+#include "teepnet/store/sql_migrations.h"
 #include "teepnet/store/sql_tam_store.h"
 #include "teepnet/store/store_backend_fixture.h"
+#include "teepnet/store/tam_state_json.h"
 #include "teepnet/tam/errc.h"
+#include "teepnet/tam/query_token.h"
 #include "teepnet/tam/tam_core.h"
 #include "teepnet/teep/message.h"
 #include "teepnet/teep/secure_message.h"
@@ -96,15 +99,19 @@ class SqlQueryTokenTest : public BackendTest {
       if (!row.ok() || !*row) return {};
       out += std::string(table) + "=" + std::to_string((*s)->ColumnInt(0)) + ";";
     }
-    auto s = (**c).Prepare("SELECT token, consumed, expires_at FROM tokens ORDER BY token");
-    EXPECT_TRUE(s.ok());
-    if (!s.ok()) return {};
-    for (;;) {
-      auto row = (*s)->Step();
-      EXPECT_TRUE(row.ok());
-      if (!row.ok() || !*row) break;
-      out += "token:" + ToHex((*s)->ColumnBlob(0)) + "," + std::to_string((*s)->ColumnInt(1)) +
-             "," + std::to_string((*s)->ColumnInt(2)) + ";";
+    for (const char* query :
+         {"SELECT token, consumed, expires_at FROM tokens ORDER BY token",
+          "SELECT token, 1, expires_at FROM used_query_tokens ORDER BY token"}) {
+      auto s = (**c).Prepare(query);
+      EXPECT_TRUE(s.ok());
+      if (!s.ok()) return {};
+      for (;;) {
+        auto row = (*s)->Step();
+        EXPECT_TRUE(row.ok());
+        if (!row.ok() || !*row) break;
+        out += "token:" + ToHex((*s)->ColumnBlob(0)) + "," + std::to_string((*s)->ColumnInt(1)) +
+               "," + std::to_string((*s)->ColumnInt(2)) + ";";
+      }
     }
     return out;
   }
@@ -228,7 +235,184 @@ TEST_P(SqlQueryTokenTest, RecordingAUsedTokenTwiceRefusesTheWholeSecondTransacti
   EXPECT_EQ((*found)->expires_at, 200);
 }
 
+TEST_P(SqlQueryTokenTest, UsedTokenRowHoldsOnlyScalarColumnsAndStaysUntilItExpires) {
+  const Bytes token = TokenOf(tam_->ProcessConnect());
+  EXPECT_EQ(tam_->ProcessMessage(Response(token)).outcome, tam::Outcome::kUpToDate);
+  const int64_t expires = clock_.NowUnixSeconds() + tam::TamConfig().token_lifetime_seconds;
+  {
+    auto pool = OpenPool(url());
+    TEEPNET_ASSERT_OK(pool);
+    auto c = (*pool)->Acquire();
+    TEEPNET_ASSERT_OK(c);
+    auto s = (**c).Prepare("SELECT token, device_id, issued_at, expires_at FROM used_query_tokens");
+    TEEPNET_ASSERT_OK(s);
+    auto row = (*s)->Step();
+    TEEPNET_ASSERT_OK(row);
+    ASSERT_TRUE(*row);
+    EXPECT_EQ((*s)->ColumnBlob(0), token);
+    EXPECT_EQ((*s)->ColumnBlob(1), device_);
+    EXPECT_EQ((*s)->ColumnInt(2), clock_.NowUnixSeconds());
+    EXPECT_EQ((*s)->ColumnInt(3), expires);
+    row = (*s)->Step();
+    TEEPNET_ASSERT_OK(row);
+    EXPECT_FALSE(*row) << "one row per used token";
+    // Nothing of it went to the table of issued tokens.
+    auto issued = (**c).Prepare("SELECT COUNT(*) FROM tokens");
+    TEEPNET_ASSERT_OK(issued);
+    TEEPNET_ASSERT_OK((*issued)->Step());
+    EXPECT_EQ((*issued)->ColumnInt(0), 0);
+  }
+  // A purge before the expiry keeps it, so the replay is still refused.
+  auto early = store_->PurgeTokens(expires - 1);
+  TEEPNET_ASSERT_OK(early);
+  EXPECT_EQ(*early, 0u);
+  auto found = store_->FindToken(token);
+  TEEPNET_ASSERT_OK(found);
+  ASSERT_TRUE(found->has_value());
+  EXPECT_TRUE((*found)->consumed);
+  EXPECT_EQ((*found)->purpose, tam::TokenPurpose::kQueryRequest);
+  EXPECT_EQ((*found)->expires_at, expires);
+  auto purged = store_->PurgeTokens(expires);
+  TEEPNET_ASSERT_OK(purged);
+  EXPECT_EQ(*purged, 1u);
+  auto gone = store_->FindToken(token);
+  TEEPNET_ASSERT_OK(gone);
+  EXPECT_FALSE(gone->has_value());
+}
+
+TEST_P(SqlQueryTokenTest, DeviceRemovedAndEnrolledAgainCannotReplayAUsedToken) {
+  const Bytes response = Response(TokenOf(tam_->ProcessConnect()));
+  EXPECT_EQ(tam_->ProcessMessage(response).outcome, tam::Outcome::kUpToDate);
+  TEEPNET_ASSERT_OK(store_->RemoveDevice(device_));
+  auto again =
+      tam_->EnrollDevice(cose::CoseKey::FromPublicKey(agent_key_.public_key()).Encode(false), "d");
+  TEEPNET_ASSERT_OK(again);
+  ASSERT_EQ(*again, device_);
+  tam::TamResult replay = tam_->ProcessMessage(response);
+  EXPECT_EQ(replay.outcome, tam::Outcome::kDropped);
+  ASSERT_TRUE(replay.drop_reason.has_value());
+  EXPECT_TRUE(FailsWith(Result<int>(*replay.drop_reason), tam::Errc::kTokenReplayed));
+}
+
+TEST_P(SqlQueryTokenTest, TokenFromAReplicaWithItsClockFarAheadIsDroppedWithNoStateChange) {
+  FakeClock ahead(clock_.NowUnixSeconds() + tam::kMaxTokenClockSkew + 1);
+  tam::TamConfig config;
+  config.signing_keys = {
+      teep::SigningKey{tam_key_, teep::CipherSuite::Sign1(teep::kAlgESP256), std::nullopt}};
+  auto fast = tam::TamCore::Create(config, *store_, ahead, crypto::SystemRandom::Get());
+  TEEPNET_ASSERT_OK(fast);
+  const Bytes response = Response(TokenOf((*fast)->ProcessConnect()));
+  const std::string before = Rows();
+  tam::TamResult r = tam_->ProcessMessage(response);
+  EXPECT_EQ(r.outcome, tam::Outcome::kDropped);
+  EXPECT_FALSE(r.response.has_value());
+  ASSERT_TRUE(r.drop_reason.has_value());
+  EXPECT_TRUE(FailsWith(Result<int>(*r.drop_reason), tam::Errc::kTokenNotYetValid));
+  EXPECT_EQ(Rows(), before);
+  // Within the allowance the same response is good (and used once).
+  clock_.Advance(1);
+  EXPECT_EQ(tam_->ProcessMessage(response).outcome, tam::Outcome::kUpToDate);
+}
+
 INSTANTIATE_TEST_SUITE_P(Backends, SqlQueryTokenTest, ::testing::ValuesIn(kBackends), BackendName);
+
+// Schema version 3 moved the used QueryRequest tokens out of `tokens`.
+class SqlUsedTokenMigrationTest : public BackendTest {};
+
+TEST_P(SqlUsedTokenMigrationTest, UsedTokensOfVersion2StayUsedAndIssuedOnesStayIssued) {
+  auto pool = OpenPool(url());
+  TEEPNET_ASSERT_OK(pool);
+  const Bytes device(32, 0xD1);
+  const Bytes used(43, 0x01);    // a QueryRequest token a response used (version 2 row)
+  const Bytes issued(16, 0x07);  // an Update token the store issued
+  {
+    auto c = (*pool)->Acquire();
+    TEEPNET_ASSERT_OK(c);
+    // Schema version 2 as released: migrations are append-only, so its text never changes.
+    TEEPNET_ASSERT_OK(Migrate(**c, SqlTamStore::Schema().first(2)));
+    auto d = (*c)->Prepare("INSERT INTO devices (device_id, agent_key, label) VALUES (?1, ?2, ?3)");
+    TEEPNET_ASSERT_OK(d);
+    TEEPNET_ASSERT_OK((*d)->BindBlob(1, device));
+    TEEPNET_ASSERT_OK((*d)->BindBlob(2, Bytes{0xa1}));
+    TEEPNET_ASSERT_OK((*d)->BindText(3, "v2"));
+    TEEPNET_ASSERT_OK((*d)->Run());
+    // The rows as version 2 wrote them (details as tam_state_json.h encoded them).
+    auto t = (*c)->Prepare(
+        "INSERT INTO tokens (token, purpose, device_id, issued_at, expires_at, consumed, details) "
+        "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)");
+    TEEPNET_ASSERT_OK(t);
+    tam::TokenRecord used_record;
+    used_record.data_items.trusted_components = true;
+    TEEPNET_ASSERT_OK((*t)->BindBlob(1, used));
+    TEEPNET_ASSERT_OK((*t)->BindInt(2, 0));
+    TEEPNET_ASSERT_OK((*t)->BindBlob(3, device));
+    TEEPNET_ASSERT_OK((*t)->BindInt(4, 1000));
+    TEEPNET_ASSERT_OK((*t)->BindInt(5, 4600));
+    TEEPNET_ASSERT_OK((*t)->BindInt(6, 1));
+    TEEPNET_ASSERT_OK((*t)->BindText(7, EncodeTokenDetails(used_record)));
+    TEEPNET_ASSERT_OK((*t)->Run());
+    auto u = (*c)->Prepare(
+        "INSERT INTO tokens (token, purpose, device_id, issued_at, expires_at, consumed, details) "
+        "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)");
+    TEEPNET_ASSERT_OK(u);
+    tam::TokenRecord issued_record;
+    issued_record.token = issued;
+    issued_record.purpose = tam::TokenPurpose::kUpdate;
+    issued_record.device_id = device;
+    issued_record.issued_at = 1000;
+    issued_record.expires_at = 4600;
+    TEEPNET_ASSERT_OK((*u)->BindBlob(1, issued));
+    TEEPNET_ASSERT_OK((*u)->BindInt(2, 1));
+    TEEPNET_ASSERT_OK((*u)->BindBlob(3, device));
+    TEEPNET_ASSERT_OK((*u)->BindInt(4, 1000));
+    TEEPNET_ASSERT_OK((*u)->BindInt(5, 4600));
+    TEEPNET_ASSERT_OK((*u)->BindInt(6, 0));
+    TEEPNET_ASSERT_OK((*u)->BindText(7, EncodeTokenDetails(issued_record)));
+    TEEPNET_ASSERT_OK((*u)->Run());
+  }
+
+  auto store = SqlTamStore::Open(url());
+  TEEPNET_ASSERT_OK(store);
+  auto found = (*store)->FindToken(used);
+  TEEPNET_ASSERT_OK(found);
+  ASSERT_TRUE(found->has_value());
+  EXPECT_TRUE((*found)->consumed);
+  EXPECT_EQ((*found)->device_id, device);
+  EXPECT_EQ((*found)->issued_at, 1000);
+  EXPECT_EQ((*found)->expires_at, 4600);
+  // Used before the upgrade, still refused after it.
+  tam::TamTransaction replay;
+  replay.device = device;
+  replay.record_used_token = **found;
+  EXPECT_TRUE(FailsWith((*store)->Commit(replay), tam::Errc::kTokenReplayed));
+  auto update = (*store)->FindToken(issued);
+  TEEPNET_ASSERT_OK(update);
+  ASSERT_TRUE(update->has_value());
+  EXPECT_EQ((*update)->purpose, tam::TokenPurpose::kUpdate);
+  EXPECT_FALSE((*update)->consumed);
+  tam::TamTransaction consume;
+  consume.device = device;
+  consume.consume_token = issued;
+  TEEPNET_EXPECT_OK((*store)->Commit(consume));
+  {
+    auto c = (*pool)->Acquire();
+    TEEPNET_ASSERT_OK(c);
+    auto version = SchemaVersion(**c);
+    TEEPNET_ASSERT_OK(version);
+    EXPECT_EQ(*version, SqlTamStore::CurrentSchemaVersion());
+    auto left = (**c).Prepare("SELECT COUNT(*) FROM tokens WHERE length(token) = 43");
+    TEEPNET_ASSERT_OK(left);
+    TEEPNET_ASSERT_OK((*left)->Step());
+    EXPECT_EQ((*left)->ColumnInt(0), 0);
+  }
+  // Both purge at their expiry.
+  auto purged = (*store)->PurgeTokens(4600);
+  TEEPNET_ASSERT_OK(purged);
+  EXPECT_EQ(*purged, 2u);
+}
+
+INSTANTIATE_TEST_SUITE_P(Backends, SqlUsedTokenMigrationTest, ::testing::ValuesIn(kBackends),
+                         BackendName);
 
 }  // namespace
 }  // namespace teepnet::store

@@ -39,6 +39,9 @@ enum class Errc : uint16_t {
   // An Agent answered ERR_ATTESTATION_REQUIRED and this TAM cannot attest itself (no
   // TamAttester, or it failed), or already did so for that exchange: recorded, not retried.
   kTamAttestationUnavailable,
+  // A QueryRequest token whose tag is good but whose issue time lies more than the allowed
+  // clock skew after this replica's clock (query_token.h, kMaxTokenClockSkew).
+  kTokenNotYetValid,
 };
 
 }  // namespace teepnet::tam
@@ -72,6 +75,7 @@ struct ErrcTraits<tam::Errc> {
       case tam::Errc::kMissingToken: return "missing-token";
       case tam::Errc::kUnknownToken: return "unknown-token";
       case tam::Errc::kTokenExpired: return "token-expired";
+      case tam::Errc::kTokenNotYetValid: return "token-not-yet-valid";
       case tam::Errc::kTokenReplayed: return "token-replayed";
       case tam::Errc::kTokenDeviceMismatch: return "token-device-mismatch";
       case tam::Errc::kTokenPurposeMismatch: return "token-purpose-mismatch";

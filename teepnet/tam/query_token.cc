@@ -1,5 +1,7 @@
 #include "teepnet/tam/query_token.h"
 
+#include <limits>
+#include <string>
 #include <string_view>
 #include <utility>
 
@@ -63,7 +65,13 @@ Result<QueryTokens> QueryTokens::FromSigningKey(const crypto::PrivateKey& key) {
   auto derived = crypto::Hkdf(crypto::HashAlgorithm::kSha256, Label(kKeySalt), raw.view(),
                               Label(kKeyInfo), kKeySize);
   if (!derived.ok()) return Error(Errc::kBadConfig, derived.error().ToString());
-  return QueryTokens(std::move(derived).value());
+  return FromKey(derived->view());
+}
+
+Result<QueryTokens> QueryTokens::FromKey(ByteView key) {
+  auto mac_key = crypto::HmacKey::Create(crypto::HashAlgorithm::kSha256, key);
+  if (!mac_key.ok()) return Error(Errc::kBadConfig, mac_key.error().ToString());
+  return QueryTokens(std::move(mac_key).value());
 }
 
 bool QueryTokens::IsQueryToken(ByteView token) {
@@ -71,12 +79,8 @@ bool QueryTokens::IsQueryToken(ByteView token) {
 }
 
 Result<Bytes> QueryTokens::Tag(ByteView body, const std::optional<ByteView>& device) const {
-  ByteWriter input(kTagLabel.size() + body.size() + (device ? device->size() : 0));
-  input.WriteBytes(Label(kTagLabel));
-  input.WriteBytes(body);
-  if (device) input.WriteBytes(*device);
-  TEEPNET_ASSIGN_OR_RETURN(
-      Bytes mac, crypto::Hmac(crypto::HashAlgorithm::kSha256, key_.view(), input.bytes()));
+  TEEPNET_ASSIGN_OR_RETURN(Bytes mac,
+                           key_.Compute({Label(kTagLabel), body, device.value_or(ByteView())}));
   mac.resize(kQueryTokenTagSize);
   return mac;
 }
@@ -120,6 +124,19 @@ Result<QueryTokenClaims> QueryTokens::Verify(ByteView token, ByteView device, in
   claims.issued_at = static_cast<int64_t>(issued);
   claims.data_items = ItemsOf(bits);
   claims.device_bound = bound;
+  // A tag proves this TAM (some replica) issued the token, not that its clock was right: an
+  // issue time beyond `now` + kMaxTokenClockSkew would make the token live longer than its
+  // lifetime here. issued_at reads back the int64 Issue wrote; the bound saturates instead of
+  // overflowing when `now` is within the allowance of INT64_MAX.
+  int64_t latest_issue = 0;
+  if (__builtin_add_overflow(now, kMaxTokenClockSkew, &latest_issue)) {
+    latest_issue = std::numeric_limits<int64_t>::max();
+  }
+  if (claims.issued_at > latest_issue) {
+    return Error(Errc::kTokenNotYetValid, "token issue time lies more than " +
+                                              std::to_string(kMaxTokenClockSkew) +
+                                              " s after this TAM's clock");
+  }
   // digest §5: "Ignore messages with expired tokens." The same rule the stored tokens had:
   // refused from issued_at + lifetime on (an issue time so far off that the sum overflows is
   // treated as expired).
@@ -131,13 +148,8 @@ Result<QueryTokenClaims> QueryTokens::Verify(ByteView token, ByteView device, in
 }
 
 Result<Bytes> QueryTokens::Challenge(ByteView token) const {
-  ByteWriter input(kChallengeLabel.size() + token.size());
-  input.WriteBytes(Label(kChallengeLabel));
-  input.WriteBytes(token);
-  TEEPNET_ASSIGN_OR_RETURN(
-      Bytes mac, crypto::Hmac(crypto::HashAlgorithm::kSha256, key_.view(), input.bytes()));
   static_assert(kQueryChallengeSize == 32, "HMAC-SHA-256 gives exactly the challenge size");
-  return mac;
+  return key_.Compute({Label(kChallengeLabel), token});
 }
 
 }  // namespace teepnet::tam

@@ -36,6 +36,7 @@
 #include "teepnet/base/random.h"
 #include "teepnet/base/result.h"
 #include "teepnet/base/secret_bytes.h"
+#include "teepnet/crypto/hmac_key.h"
 #include "teepnet/crypto/keys.h"
 #include "teepnet/teep/types.h"
 
@@ -44,6 +45,17 @@ namespace teepnet::tam {
 inline constexpr size_t kQueryTokenSize = 43;
 inline constexpr size_t kQueryTokenTagSize = 16;
 inline constexpr size_t kQueryChallengeSize = 32;
+
+// How far in the future (by the verifying replica's clock) a token's issue time may lie. Every
+// teepnet-moc replica issues and verifies tokens with its own clock, and the times are whole
+// seconds, so a token issued by one replica may look a little younger than zero to another:
+// with clocks kept by NTP (milliseconds apart) and second truncation, 1-2 s; 30 s also covers a
+// VM whose clock is being slewed back after a suspend, while staying far below any token
+// lifetime, so a token never lives more than lifetime + 30 s on any replica. Beyond it, a
+// token can only come from a replica whose clock is badly wrong (only the TAM key makes a tag),
+// and accepting it would stretch its lifetime by however far that clock ran ahead.
+inline constexpr int64_t kMaxTokenClockSkew = 30;
+static_assert(kMaxTokenClockSkew > 0);
 
 // What a verified token says.
 struct QueryTokenClaims {
@@ -57,8 +69,8 @@ class QueryTokens {
  public:
   // kBadConfig when the key has no raw private bytes to derive from.
   static Result<QueryTokens> FromSigningKey(const crypto::PrivateKey& key);
-  // For tests: the MAC key itself.
-  explicit QueryTokens(SecretBytes key) : key_(std::move(key)) {}
+  // The MAC key itself (tests, the fuzz target); kBadConfig if OpenSSL cannot key HMAC with it.
+  static Result<QueryTokens> FromKey(ByteView key);
 
   // A new token issued at `now`. `device` binds it to that device (a retry); nullopt for a
   // QueryRequest on a fresh connection, which names no device.
@@ -71,7 +83,8 @@ class QueryTokens {
 
   // Checks the tag (in constant time) for a response signed by `device`, then the age:
   // kUnknownToken when the token was not made with this key (forged, damaged, or bound to
-  // another device), kTokenExpired from issued_at + lifetime_seconds on.
+  // another device), kTokenNotYetValid when issued_at lies more than kMaxTokenClockSkew
+  // seconds after `now`, kTokenExpired from issued_at + lifetime_seconds on.
   Result<QueryTokenClaims> Verify(ByteView token, ByteView device, int64_t now,
                                   int64_t lifetime_seconds) const;
 
@@ -79,9 +92,12 @@ class QueryTokens {
   Result<Bytes> Challenge(ByteView token) const;
 
  private:
+  explicit QueryTokens(crypto::HmacKey key) : key_(std::move(key)) {}
   Result<Bytes> Tag(ByteView body, const std::optional<ByteView>& device) const;
 
-  SecretBytes key_;
+  // Keyed once (crypto/hmac_key.h): the tag and challenge MACs copy a ready context instead of
+  // hashing the key into fresh pads each time.
+  crypto::HmacKey key_;
 };
 
 }  // namespace teepnet::tam

@@ -170,8 +170,8 @@ Status ReadSystemPropertyClaims(cbor::Reader& r, SystemPropertyClaims* out) {
       // system-component-id => SUIT_Component_Identifier (draft-ietf-suit-report).
       if (have_id) return FieldError(Errc::kDuplicateLabel, kWhere, key_offset, "key 0 twice");
       have_id = true;
-      TEEPNET_ASSIGN_OR_RETURN(out->system_component_id,
-                               ReadComponentId(r, "tc-list system-component-id"));
+      TEEPNET_RETURN_IF_ERROR(
+          ReadComponentIdInto(r, "tc-list system-component-id", &out->system_component_id));
       continue;
     }
     for (const IntKeyedItem& p : out->parameters) {
@@ -187,7 +187,9 @@ Status ReadSystemPropertyClaims(cbor::Reader& r, SystemPropertyClaims* out) {
       TEEPNET_RETURN_IF_ERROR(r.ReadRawItem(&raw));
       TEEPNET_RETURN_IF_ERROR(CheckNoDuplicateKeys(raw, kWhere, value_offset));
     }
-    out->parameters.push_back(IntKeyedItem{key, ToBytes(raw)});
+    IntKeyedItem& parameter = out->parameters.emplace_back();
+    parameter.key = key;
+    parameter.value.assign(raw.begin(), raw.end());
   }
   if (!have_id) {
     return FieldError(Errc::kMissingField, kWhere, offset, "no system-component-id (key 0)");
@@ -375,16 +377,25 @@ Result<cbor::Item> ReadItem(cbor::Reader& r, ItemType type, std::string_view fie
   return item;
 }
 
-Result<Bytes> ReadBstr(cbor::Reader& r, Field field) {
-  TEEPNET_ASSIGN_OR_RETURN(ByteView bytes, ReadBytesView(r, FieldName(field)));
-  return ToBytes(bytes);
+Status ReadTokenInto(cbor::Reader& r, std::optional<Bytes>* out) {
+  const size_t offset = r.offset();
+  ByteView bytes;
+  if (!r.TryReadBytes(&bytes)) {
+    TEEPNET_ASSIGN_OR_RETURN(bytes,
+                             ReadBytesSlow(r, FieldName(Field::kToken), Errc::kWrongFieldType));
+  }
+  TEEPNET_RETURN_IF_ERROR(CheckTokenBytes(bytes.size(), offset));
+  out->emplace(bytes.begin(), bytes.end());
+  return OkStatus();
 }
 
-Result<Bytes> ReadToken(cbor::Reader& r) {
-  const size_t offset = r.offset();
-  TEEPNET_ASSIGN_OR_RETURN(ByteView bytes, ReadBytesView(r, FieldName(Field::kToken)));
-  TEEPNET_RETURN_IF_ERROR(CheckTokenBytes(bytes.size(), offset));
-  return ToBytes(bytes);
+Status ReadBstrInto(cbor::Reader& r, Field field, std::optional<Bytes>* out) {
+  ByteView bytes;
+  if (!r.TryReadBytes(&bytes)) {
+    TEEPNET_ASSIGN_OR_RETURN(bytes, ReadBytesSlow(r, FieldName(field), Errc::kWrongFieldType));
+  }
+  out->emplace(bytes.begin(), bytes.end());
+  return OkStatus();
 }
 
 Result<Bytes> ReadChallenge(cbor::Reader& r) {
@@ -490,17 +501,30 @@ Result<std::vector<Bytes>> ReadEmbeddedCborList(cbor::Reader& r, Field field) {
   return out;
 }
 
-Result<ComponentId> ReadComponentId(cbor::Reader& r, std::string_view field) {
+Status ReadComponentIdInto(cbor::Reader& r, std::string_view field, ComponentId* id) {
   // SUIT_Component_Identifier = [+ bstr]
   const size_t offset = r.offset();
-  TEEPNET_ASSIGN_OR_RETURN(const size_t n, ReadArrayHead(r, field, Errc::kBadComponentId));
-  if (n == 0) return FieldError(Errc::kBadComponentId, field, offset, "empty component id");
-  ComponentId id;
-  id.reserve(n);
-  for (size_t i = 0; i < n; ++i) {
-    TEEPNET_ASSIGN_OR_RETURN(ByteView part, ReadBytesView(r, field, Errc::kBadComponentId));
-    id.emplace_back(part.begin(), part.end());
+  size_t n = 0;
+  if (!r.TryReadArrayHeader(&n)) {
+    TEEPNET_ASSIGN_OR_RETURN(n, ReadCountSlow(r, ItemType::kArray, field, Errc::kBadComponentId));
   }
+  if (n == 0) return FieldError(Errc::kBadComponentId, field, offset, "empty component id");
+  id->clear();
+  id->reserve(n);
+  for (size_t i = 0; i < n; ++i) {
+    ByteView part;
+    if (!r.TryReadBytes(&part)) {
+      TEEPNET_ASSIGN_OR_RETURN(part, ReadBytesSlow(r, field, Errc::kBadComponentId));
+    }
+    id->emplace_back(part.begin(), part.end());
+  }
+  return OkStatus();
+}
+
+Result<ComponentId> ReadComponentId(cbor::Reader& r, std::string_view field) {
+  Result<ComponentId> id(std::in_place);
+  Status status = ReadComponentIdInto(r, field, &*id);
+  if (!status.ok()) id = std::move(status).TakeError();
   return id;
 }
 
@@ -565,14 +589,14 @@ Result<std::vector<SuitCoseProfile>> ReadSuitCoseProfiles(cbor::Reader& r, std::
   return out;
 }
 
-Result<std::vector<SystemPropertyClaims>> ReadTcList(cbor::Reader& r) {
+Status ReadTcList(cbor::Reader& r, std::vector<SystemPropertyClaims>* out) {
   TEEPNET_ASSIGN_OR_RETURN(size_t n, ReadListHead(r, FieldName(Field::kTcList)));
-  std::vector<SystemPropertyClaims> out;
-  out.reserve(n);
+  out->clear();
+  out->reserve(n);
   for (size_t i = 0; i < n; ++i) {
-    TEEPNET_RETURN_IF_ERROR(ReadSystemPropertyClaims(r, &out.emplace_back()));
+    TEEPNET_RETURN_IF_ERROR(ReadSystemPropertyClaims(r, &out->emplace_back()));
   }
-  return out;
+  return OkStatus();
 }
 
 Result<std::vector<RequestedTcInfo>> ReadRequestedTcList(cbor::Reader& r,

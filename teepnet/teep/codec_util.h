@@ -9,6 +9,7 @@
 #define TEEPNET_TEEP_CODEC_UTIL_H_
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -54,16 +55,38 @@ Status ExpectEnd(cbor::Reader& r);
 // with `read(r, profile)`, without going through the TeepMessage variant. A payload of any
 // other type (or with a malformed frame) takes DecodeAs<M>, so every error is exactly the one
 // DecodeMessage followed by the type check gives.
+// Reads a message into the Result that is returned: `fill(M&)` reads the members into a
+// value built in place, and an error replaces it. One named Result and one return statement,
+// so the message is neither moved nor destroyed on the way out.
+template <typename M, typename Fill>
+Result<M> ReadInPlace(Fill&& fill) {
+  Result<M> result(std::in_place);
+  Status status = fill(*result);
+  if (!status.ok()) result = std::move(status).TakeError();
+  return result;
+}
+
+// The outcome of DecodeOne for a payload its typed reader does not take: another message type,
+// a malformed frame or the wrong arity.
+template <typename M>
+Result<M> DecodeOneOther(ByteView payload, const WireProfile& profile, const Result<Frame>& frame,
+                         MessageType type) {
+  if (!frame.ok() || frame->type != type) return DecodeAs<M>(payload, profile);
+  return CheckArity(*frame, 0).TakeError();
+}
+
 template <typename M, typename Read>
 Result<M> DecodeOne(ByteView payload, const WireProfile& profile, MessageType type, Read&& read) {
   cbor::Reader r(payload, StrictOptions());
-  Result<Frame> frame = ReadFrame(r, profile);
-  if (!frame.ok() || frame->type != type) return DecodeAs<M>(payload, profile);
-  if (frame->arity != Arity(type)) return CheckArity(*frame, 0).TakeError();
-  Result<M> m = read(r, profile);  // returned in place
-  if (m.ok()) {
+  const Result<Frame> frame = ReadFrame(r, profile);
+  const bool typed = frame.ok() && frame->type == type && frame->arity == Arity(type);
+  // One Result, built by whichever call produces it and returned from one statement: the
+  // message is never moved (a move and the destruction of the moved-from message were a
+  // tenth of decoding the draft's QueryResponse example).
+  Result<M> m = typed ? read(r, profile) : DecodeOneOther<M>(payload, profile, frame, type);
+  if (typed && m.ok()) {
     Status end = ExpectEnd(r);
-    if (!end.ok()) return std::move(end).TakeError();
+    if (!end.ok()) m = std::move(end).TakeError();
   }
   return m;
 }
@@ -88,8 +111,10 @@ Result<Bytes> ReadExtensionValue(cbor::Reader& r, uint64_t label);
 // definite string comes with its contents; an array or map is only opened.
 Result<cbor::Item> ReadItem(cbor::Reader& r, cbor::ItemType type, std::string_view field,
                             Errc reason = Errc::kWrongFieldType);
-Result<Bytes> ReadBstr(cbor::Reader& r, Field field);
-Result<Bytes> ReadToken(cbor::Reader& r);
+// ReadToken and ReadBstr straight into an option of the message being decoded, with no
+// Result<Bytes> to move from; on failure *out is unspecified (the message is discarded).
+Status ReadTokenInto(cbor::Reader& r, std::optional<Bytes>* out);
+Status ReadBstrInto(cbor::Reader& r, Field field, std::optional<Bytes>* out);
 Result<Bytes> ReadChallenge(cbor::Reader& r);
 Result<std::string> ReadText(cbor::Reader& r, Field field);
 // msg / err-msg: text .size (1..128).
@@ -105,10 +130,13 @@ Result<std::vector<uint32_t>> ReadUint32List(cbor::Reader& r, Field field);
 // [+ bstr .cbor X]: each element one well-formed CBOR item (X is checked by its own module).
 Result<std::vector<Bytes>> ReadEmbeddedCborList(cbor::Reader& r, Field field);
 Result<ComponentId> ReadComponentId(cbor::Reader& r, std::string_view field);
+// ReadComponentId into *id (replacing what it held).
+Status ReadComponentIdInto(cbor::Reader& r, std::string_view field, ComponentId* id);
 Result<std::vector<ComponentId>> ReadComponentIdList(cbor::Reader& r, Field field);
 Result<std::vector<CipherSuite>> ReadCipherSuites(cbor::Reader& r, std::string_view field);
 Result<std::vector<SuitCoseProfile>> ReadSuitCoseProfiles(cbor::Reader& r, std::string_view field);
-Result<std::vector<SystemPropertyClaims>> ReadTcList(cbor::Reader& r);
+// Into *out (replacing what it held), as it is read: no Result to move the list out of.
+Status ReadTcList(cbor::Reader& r, std::vector<SystemPropertyClaims>* out);
 Result<std::vector<RequestedTcInfo>> ReadRequestedTcList(cbor::Reader& r,
                                                          const WireProfile& profile);
 
@@ -187,6 +215,7 @@ Status ReadOptions(cbor::Reader& r, const WireProfile& profile, MessageType type
                  map_offset);
   }
   uint64_t seen_small = 0;
+  const OptionLabelTable* labels = OptionLabels(profile, type);
   for (uint64_t i = 0; i < pairs; ++i) {
     const size_t key_offset = r.offset();
     uint64_t label = 0;
@@ -203,7 +232,14 @@ Status ReadOptions(cbor::Reader& r, const WireProfile& profile, MessageType type
       return Error(Errc::kDuplicateLabel, "options: label " + std::to_string(label) + " twice",
                    key_offset);
     }
-    const auto field = profile.FieldOf(label);
+    const uint8_t entry = labels != nullptr && label <= kMaxOneByteValue
+                              ? (*labels)[static_cast<size_t>(label)]
+                              : kOptionDecideSlowly;
+    if (entry < kFieldCount) {
+      TEEPNET_RETURN_IF_ERROR(on_field(static_cast<Field>(entry), r.offset()));
+      continue;
+    }
+    const auto field = entry == kOptionUnassigned ? std::optional<Field>() : profile.FieldOf(label);
     if (field.has_value()) {
       if (!AllowsOption(type, *field)) {
         return FieldError(Errc::kFieldNotAllowed, *field, key_offset,

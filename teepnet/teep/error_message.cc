@@ -55,55 +55,56 @@ Status Validate(const ErrorMessage& m, const WireProfile& profile) {
 namespace internal {
 
 Result<ErrorMessage> ReadErrorMessage(cbor::Reader& r, const WireProfile& profile) {
-  ErrorMessage m;
-  const size_t options_offset = r.offset();
-  TEEPNET_RETURN_IF_ERROR(
-      ReadOptions(r, profile, kType, &m.extensions, [&](Field field, size_t offset) -> Status {
-        switch (field) {
-          case Field::kToken: {
-            TEEPNET_ASSIGN_OR_RETURN(m.token, ReadToken(r));
-            return OkStatus();
+  return ReadInPlace<ErrorMessage>([&](ErrorMessage& m) -> Status {
+    const size_t options_offset = r.offset();
+    TEEPNET_RETURN_IF_ERROR(
+        ReadOptions(r, profile, kType, &m.extensions, [&](Field field, size_t offset) -> Status {
+          switch (field) {
+            case Field::kToken: {
+              return ReadTokenInto(r, &m.token);
+            }
+            case Field::kErrMsg: {
+              TEEPNET_ASSIGN_OR_RETURN(m.err_msg, ReadMsg(r, field));
+              return OkStatus();
+            }
+            case Field::kErrLang: {
+              TEEPNET_ASSIGN_OR_RETURN(m.err_lang, ReadErrLang(r));
+              return OkStatus();
+            }
+            case Field::kSupportedTeepCipherSuites: {
+              TEEPNET_ASSIGN_OR_RETURN(m.supported_teep_cipher_suites,
+                                       ReadCipherSuites(r, FieldName(field)));
+              return OkStatus();
+            }
+            case Field::kSupportedFreshnessMechanisms: {
+              TEEPNET_ASSIGN_OR_RETURN(m.supported_freshness_mechanisms, ReadUintList(r, field));
+              return OkStatus();
+            }
+            case Field::kSupportedSuitCoseProfiles: {
+              TEEPNET_ASSIGN_OR_RETURN(m.supported_suit_cose_profiles,
+                                       ReadSuitCoseProfiles(r, FieldName(field)));
+              return OkStatus();
+            }
+            case Field::kChallenge: {
+              TEEPNET_ASSIGN_OR_RETURN(m.challenge, ReadChallenge(r));
+              return OkStatus();
+            }
+            case Field::kVersions: {
+              TEEPNET_ASSIGN_OR_RETURN(m.versions, ReadUint32List(r, field));
+              return OkStatus();
+            }
+            case Field::kSuitReports: {
+              TEEPNET_ASSIGN_OR_RETURN(m.suit_reports, ReadEmbeddedCborList(r, field));
+              return OkStatus();
+            }
+            default:
+              return FieldError(Errc::kFieldNotAllowed, field, offset, "not an error option");
           }
-          case Field::kErrMsg: {
-            TEEPNET_ASSIGN_OR_RETURN(m.err_msg, ReadMsg(r, field));
-            return OkStatus();
-          }
-          case Field::kErrLang: {
-            TEEPNET_ASSIGN_OR_RETURN(m.err_lang, ReadErrLang(r));
-            return OkStatus();
-          }
-          case Field::kSupportedTeepCipherSuites: {
-            TEEPNET_ASSIGN_OR_RETURN(m.supported_teep_cipher_suites,
-                                     ReadCipherSuites(r, FieldName(field)));
-            return OkStatus();
-          }
-          case Field::kSupportedFreshnessMechanisms: {
-            TEEPNET_ASSIGN_OR_RETURN(m.supported_freshness_mechanisms, ReadUintList(r, field));
-            return OkStatus();
-          }
-          case Field::kSupportedSuitCoseProfiles: {
-            TEEPNET_ASSIGN_OR_RETURN(m.supported_suit_cose_profiles,
-                                     ReadSuitCoseProfiles(r, FieldName(field)));
-            return OkStatus();
-          }
-          case Field::kChallenge: {
-            TEEPNET_ASSIGN_OR_RETURN(m.challenge, ReadChallenge(r));
-            return OkStatus();
-          }
-          case Field::kVersions: {
-            TEEPNET_ASSIGN_OR_RETURN(m.versions, ReadUint32List(r, field));
-            return OkStatus();
-          }
-          case Field::kSuitReports: {
-            TEEPNET_ASSIGN_OR_RETURN(m.suit_reports, ReadEmbeddedCborList(r, field));
-            return OkStatus();
-          }
-          default: return FieldError(Errc::kFieldNotAllowed, field, offset, "not an error option");
-        }
-      }));
-  TEEPNET_ASSIGN_OR_RETURN(m.err_code, ReadErrCode(r, profile));
-  TEEPNET_RETURN_IF_ERROR(CheckRequiredLists(m, options_offset));
-  return m;
+        }));
+    TEEPNET_ASSIGN_OR_RETURN(m.err_code, ReadErrCode(r, profile));
+    TEEPNET_RETURN_IF_ERROR(CheckRequiredLists(m, options_offset));
+    return OkStatus();
+  });
 }
 
 void WriteErrorMessage(cbor::Writer& w, const ErrorMessage& m, const WireProfile& profile,

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <array>
+#include <optional>
 
 namespace teepnet::teep {
 namespace {
@@ -104,6 +105,35 @@ std::span<const std::string_view> PositionalNames(MessageType type) {
 
 size_t Arity(MessageType type) {
   return PositionalNames(type).size();
+}
+
+const OptionLabelTable* OptionLabels(const WireProfile& profile, MessageType type) {
+  using Tables = std::array<std::array<OptionLabelTable, kMessageTypeCount>, 2>;
+  // Built once from the same FieldOf and AllowsOption the slow path asks.
+  static const Tables kTables = [] {
+    Tables tables{};
+    const WireProfile* profiles[] = {&RfcProfile(), &LegacyProfile()};
+    for (size_t p = 0; p < 2; ++p) {
+      for (size_t t = 0; t < kMessageTypeCount; ++t) {
+        for (uint64_t label = 0; label <= kMaxOneByteValue; ++label) {
+          const std::optional<Field> field = profiles[p]->FieldOf(label);
+          uint8_t entry = kOptionUnassigned;
+          if (field.has_value()) {
+            entry = AllowsOption(static_cast<MessageType>(t), *field) ? static_cast<uint8_t>(*field)
+                                                                      : kOptionDecideSlowly;
+          }
+          tables[p][t][label] = entry;
+        }
+      }
+    }
+    return tables;
+  }();
+  static_assert(kFieldCount < kOptionDecideSlowly);
+  const auto t = static_cast<size_t>(type);
+  if (t >= kMessageTypeCount) return nullptr;
+  if (&profile == &RfcProfile()) return &kTables[0][t];
+  if (&profile == &LegacyProfile()) return &kTables[1][t];
+  return nullptr;
 }
 
 }  // namespace teepnet::teep

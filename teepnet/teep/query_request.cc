@@ -51,57 +51,56 @@ Status Validate(const QueryRequest& m, const WireProfile& profile) {
 namespace internal {
 
 Result<QueryRequest> ReadQueryRequest(cbor::Reader& r, const WireProfile& profile) {
-  QueryRequest m;
-  const size_t options_offset = r.offset();
-  TEEPNET_RETURN_IF_ERROR(
-      ReadOptions(r, profile, kType, &m.extensions, [&](Field field, size_t) -> Status {
-        switch (field) {
-          case Field::kToken: {
-            TEEPNET_ASSIGN_OR_RETURN(m.token, ReadToken(r));
-            return OkStatus();
+  return ReadInPlace<QueryRequest>([&](QueryRequest& m) -> Status {
+    const size_t options_offset = r.offset();
+    TEEPNET_RETURN_IF_ERROR(
+        ReadOptions(r, profile, kType, &m.extensions, [&](Field field, size_t) -> Status {
+          switch (field) {
+            case Field::kToken: {
+              return ReadTokenInto(r, &m.token);
+            }
+            case Field::kSupportedFreshnessMechanisms: {
+              TEEPNET_ASSIGN_OR_RETURN(m.supported_freshness_mechanisms, ReadUintList(r, field));
+              return OkStatus();
+            }
+            case Field::kChallenge: {
+              TEEPNET_ASSIGN_OR_RETURN(m.challenge, ReadChallenge(r));
+              return OkStatus();
+            }
+            case Field::kVersions: {
+              TEEPNET_ASSIGN_OR_RETURN(m.versions, ReadUint32List(r, field));
+              return OkStatus();
+            }
+            case Field::kAttestationPayloadFormat: {
+              TEEPNET_ASSIGN_OR_RETURN(m.attestation_payload_format, ReadText(r, field));
+              return OkStatus();
+            }
+            case Field::kAttestationPayload: {
+              return ReadBstrInto(r, field, &m.attestation_payload);
+            }
+            case Field::kSuitReports: {
+              TEEPNET_ASSIGN_OR_RETURN(m.suit_reports, ReadEmbeddedCborList(r, field));
+              return OkStatus();
+            }
+            default:
+              return FieldError(Errc::kFieldNotAllowed, field, r.offset(),
+                                "not a query-request option");
           }
-          case Field::kSupportedFreshnessMechanisms: {
-            TEEPNET_ASSIGN_OR_RETURN(m.supported_freshness_mechanisms, ReadUintList(r, field));
-            return OkStatus();
-          }
-          case Field::kChallenge: {
-            TEEPNET_ASSIGN_OR_RETURN(m.challenge, ReadChallenge(r));
-            return OkStatus();
-          }
-          case Field::kVersions: {
-            TEEPNET_ASSIGN_OR_RETURN(m.versions, ReadUint32List(r, field));
-            return OkStatus();
-          }
-          case Field::kAttestationPayloadFormat: {
-            TEEPNET_ASSIGN_OR_RETURN(m.attestation_payload_format, ReadText(r, field));
-            return OkStatus();
-          }
-          case Field::kAttestationPayload: {
-            TEEPNET_ASSIGN_OR_RETURN(m.attestation_payload, ReadBstr(r, field));
-            return OkStatus();
-          }
-          case Field::kSuitReports: {
-            TEEPNET_ASSIGN_OR_RETURN(m.suit_reports, ReadEmbeddedCborList(r, field));
-            return OkStatus();
-          }
-          default:
-            return FieldError(Errc::kFieldNotAllowed, field, r.offset(),
-                              "not a query-request option");
-        }
-      }));
-  TEEPNET_ASSIGN_OR_RETURN(m.supported_teep_cipher_suites,
-                           ReadCipherSuites(r, "supported-teep-cipher-suites"));
-  TEEPNET_ASSIGN_OR_RETURN(m.supported_suit_cose_profiles,
-                           ReadSuitCoseProfiles(r, "supported-suit-cose-profiles"));
-  uint64_t bits = 0;
-  if (!r.TryReadUint(&bits)) {
-    TEEPNET_ASSIGN_OR_RETURN(cbor::Item item,
-                             ReadItem(r, cbor::ItemType::kUnsigned, "data-item-requested"));
-    bits = item.argument;
-  }
-  m.data_item_requested = DataItemsRequested::FromWire(profile, bits);
-  TEEPNET_RETURN_IF_ERROR(CheckRules(m, options_offset));
-  return m;
+        }));
+    TEEPNET_ASSIGN_OR_RETURN(m.supported_teep_cipher_suites,
+                             ReadCipherSuites(r, "supported-teep-cipher-suites"));
+    TEEPNET_ASSIGN_OR_RETURN(m.supported_suit_cose_profiles,
+                             ReadSuitCoseProfiles(r, "supported-suit-cose-profiles"));
+    uint64_t bits = 0;
+    if (!r.TryReadUint(&bits)) {
+      TEEPNET_ASSIGN_OR_RETURN(cbor::Item item,
+                               ReadItem(r, cbor::ItemType::kUnsigned, "data-item-requested"));
+      bits = item.argument;
+    }
+    m.data_item_requested = DataItemsRequested::FromWire(profile, bits);
+    TEEPNET_RETURN_IF_ERROR(CheckRules(m, options_offset));
+    return OkStatus();
+  });
 }
 
 void WriteQueryRequest(cbor::Writer& w, const QueryRequest& m, const WireProfile& profile,

@@ -46,51 +46,50 @@ Status CheckAnswers(const QueryResponse& response, const QueryRequest& request) 
 namespace internal {
 
 Result<QueryResponse> ReadQueryResponse(cbor::Reader& r, const WireProfile& profile) {
-  QueryResponse m;
-  TEEPNET_RETURN_IF_ERROR(
-      ReadOptions(r, profile, kType, &m.extensions, [&](Field field, size_t offset) -> Status {
-        switch (field) {
-          case Field::kToken: {
-            TEEPNET_ASSIGN_OR_RETURN(m.token, ReadToken(r));
-            return OkStatus();
+  return ReadInPlace<QueryResponse>([&](QueryResponse& m) -> Status {
+    TEEPNET_RETURN_IF_ERROR(
+        ReadOptions(r, profile, kType, &m.extensions, [&](Field field, size_t offset) -> Status {
+          switch (field) {
+            case Field::kToken: {
+              return ReadTokenInto(r, &m.token);
+            }
+            case Field::kSelectedVersion: {
+              TEEPNET_ASSIGN_OR_RETURN(m.selected_version, ReadUint32(r, field));
+              return OkStatus();
+            }
+            case Field::kAttestationPayloadFormat: {
+              TEEPNET_ASSIGN_OR_RETURN(m.attestation_payload_format, ReadText(r, field));
+              return OkStatus();
+            }
+            case Field::kAttestationPayload: {
+              return ReadBstrInto(r, field, &m.attestation_payload);
+            }
+            case Field::kSuitReports: {
+              TEEPNET_ASSIGN_OR_RETURN(m.suit_reports, ReadEmbeddedCborList(r, field));
+              return OkStatus();
+            }
+            case Field::kTcList: {
+              return ReadTcList(r, &m.tc_list);
+            }
+            case Field::kRequestedTcList: {
+              TEEPNET_ASSIGN_OR_RETURN(m.requested_tc_list, ReadRequestedTcList(r, profile));
+              return OkStatus();
+            }
+            case Field::kUnneededManifestList: {
+              TEEPNET_ASSIGN_OR_RETURN(m.unneeded_manifest_list, ReadComponentIdList(r, field));
+              return OkStatus();
+            }
+            case Field::kExtList: {
+              TEEPNET_ASSIGN_OR_RETURN(m.ext_list, ReadUint32List(r, field));
+              return OkStatus();
+            }
+            default:
+              return FieldError(Errc::kFieldNotAllowed, field, offset,
+                                "not a query-response option");
           }
-          case Field::kSelectedVersion: {
-            TEEPNET_ASSIGN_OR_RETURN(m.selected_version, ReadUint32(r, field));
-            return OkStatus();
-          }
-          case Field::kAttestationPayloadFormat: {
-            TEEPNET_ASSIGN_OR_RETURN(m.attestation_payload_format, ReadText(r, field));
-            return OkStatus();
-          }
-          case Field::kAttestationPayload: {
-            TEEPNET_ASSIGN_OR_RETURN(m.attestation_payload, ReadBstr(r, field));
-            return OkStatus();
-          }
-          case Field::kSuitReports: {
-            TEEPNET_ASSIGN_OR_RETURN(m.suit_reports, ReadEmbeddedCborList(r, field));
-            return OkStatus();
-          }
-          case Field::kTcList: {
-            TEEPNET_ASSIGN_OR_RETURN(m.tc_list, ReadTcList(r));
-            return OkStatus();
-          }
-          case Field::kRequestedTcList: {
-            TEEPNET_ASSIGN_OR_RETURN(m.requested_tc_list, ReadRequestedTcList(r, profile));
-            return OkStatus();
-          }
-          case Field::kUnneededManifestList: {
-            TEEPNET_ASSIGN_OR_RETURN(m.unneeded_manifest_list, ReadComponentIdList(r, field));
-            return OkStatus();
-          }
-          case Field::kExtList: {
-            TEEPNET_ASSIGN_OR_RETURN(m.ext_list, ReadUint32List(r, field));
-            return OkStatus();
-          }
-          default:
-            return FieldError(Errc::kFieldNotAllowed, field, offset, "not a query-response option");
-        }
-      }));
-  return m;
+        }));
+    return OkStatus();
+  });
 }
 
 void WriteQueryResponse(cbor::Writer& w, const QueryResponse& m, const WireProfile& profile,

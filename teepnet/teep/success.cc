@@ -19,26 +19,27 @@ Status Validate(const Success& m, const WireProfile& profile) {
 namespace internal {
 
 Result<Success> ReadSuccess(cbor::Reader& r, const WireProfile& profile) {
-  Success m;
-  TEEPNET_RETURN_IF_ERROR(
-      ReadOptions(r, profile, kType, &m.extensions, [&](Field field, size_t offset) -> Status {
-        switch (field) {
-          case Field::kToken: {
-            TEEPNET_ASSIGN_OR_RETURN(m.token, ReadToken(r));
-            return OkStatus();
+  return ReadInPlace<Success>([&](Success& m) -> Status {
+    TEEPNET_RETURN_IF_ERROR(
+        ReadOptions(r, profile, kType, &m.extensions, [&](Field field, size_t offset) -> Status {
+          switch (field) {
+            case Field::kToken: {
+              return ReadTokenInto(r, &m.token);
+            }
+            case Field::kMsg: {
+              TEEPNET_ASSIGN_OR_RETURN(m.msg, ReadMsg(r, field));
+              return OkStatus();
+            }
+            case Field::kSuitReports: {
+              TEEPNET_ASSIGN_OR_RETURN(m.suit_reports, ReadEmbeddedCborList(r, field));
+              return OkStatus();
+            }
+            default:
+              return FieldError(Errc::kFieldNotAllowed, field, offset, "not a success option");
           }
-          case Field::kMsg: {
-            TEEPNET_ASSIGN_OR_RETURN(m.msg, ReadMsg(r, field));
-            return OkStatus();
-          }
-          case Field::kSuitReports: {
-            TEEPNET_ASSIGN_OR_RETURN(m.suit_reports, ReadEmbeddedCborList(r, field));
-            return OkStatus();
-          }
-          default: return FieldError(Errc::kFieldNotAllowed, field, offset, "not a success option");
-        }
-      }));
-  return m;
+        }));
+    return OkStatus();
+  });
 }
 
 void WriteSuccess(cbor::Writer& w, const Success& m, const WireProfile& profile, KeyOrder order) {

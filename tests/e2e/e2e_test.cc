@@ -287,6 +287,8 @@ std::string StoreFingerprint(const std::string& db_path) {
   for (const char* sql :
        {"SELECT COUNT(*) || ':' || COALESCE(group_concat(hex(token) || consumed || "
         "COALESCE(hex(device_id), '-')), '') FROM tokens",
+        "SELECT COUNT(*) || ':' || COALESCE(group_concat(hex(token) || "
+        "COALESCE(hex(device_id), '-')), '') FROM used_query_tokens",
         "SELECT COUNT(*) || ':' || COALESCE(group_concat(status), '') FROM device_status",
         "SELECT COUNT(*) || ':' || COALESCE(group_concat(state), '') FROM desired_state",
         "SELECT COUNT(*) FROM devices", "SELECT COUNT(*) FROM packages"}) {
