@@ -136,8 +136,8 @@ class Reader {
     size_t prev_key_end;
   };
 
-  // The fast paths' common body (reader_fast_path.h): takes the next item when accept(head) holds and
-  // every check of the general path passes, then hands it to take(item, rest); otherwise
+  // The fast paths' common body (reader_fast_path.h): takes the next item when accept(head) holds
+  // and every check of the general path passes, then hands it to take(item, rest); otherwise
   // returns false and changes nothing.
   template <typename Accept, typename Take>
   bool TakeFast(Accept accept, Take take);
