@@ -55,6 +55,15 @@ Status ExpectEnd(cbor::Reader& r);
 // with `read(r, profile)`, without going through the TeepMessage variant. A payload of any
 // other type (or with a malformed frame) takes DecodeAs<M>, so every error is exactly the one
 // DecodeMessage followed by the type check gives.
+// Moves a value read for an option into the message member it fills, or passes the read's
+// error on: `case Field::kX: return Assign(m.x, ReadX(r, field));`.
+template <typename T, typename U>
+Status Assign(T& member, Result<U>&& value) {
+  if (!value.ok()) return std::move(value).TakeError();
+  member = std::move(value).value();
+  return OkStatus();
+}
+
 // Reads a message into the Result that is returned: `fill(M&)` reads the members into a
 // value built in place, and an error replaces it. One named Result and one return statement,
 // so the message is neither moved nor destroyed on the way out.

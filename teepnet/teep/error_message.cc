@@ -60,43 +60,24 @@ Result<ErrorMessage> ReadErrorMessage(cbor::Reader& r, const WireProfile& profil
     TEEPNET_RETURN_IF_ERROR(
         ReadOptions(r, profile, kType, &m.extensions, [&](Field field, size_t offset) -> Status {
           switch (field) {
-            case Field::kToken: {
-              return ReadTokenInto(r, &m.token);
-            }
-            case Field::kErrMsg: {
-              TEEPNET_ASSIGN_OR_RETURN(m.err_msg, ReadMsg(r, field));
-              return OkStatus();
-            }
-            case Field::kErrLang: {
-              TEEPNET_ASSIGN_OR_RETURN(m.err_lang, ReadErrLang(r));
-              return OkStatus();
-            }
+            case Field::kToken: return ReadTokenInto(r, &m.token);
+            case Field::kErrMsg: return Assign(m.err_msg, ReadMsg(r, field));
+            case Field::kErrLang: return Assign(m.err_lang, ReadErrLang(r));
             case Field::kSupportedTeepCipherSuites: {
               TEEPNET_ASSIGN_OR_RETURN(m.supported_teep_cipher_suites,
                                        ReadCipherSuites(r, FieldName(field)));
               return OkStatus();
             }
-            case Field::kSupportedFreshnessMechanisms: {
-              TEEPNET_ASSIGN_OR_RETURN(m.supported_freshness_mechanisms, ReadUintList(r, field));
-              return OkStatus();
-            }
+            case Field::kSupportedFreshnessMechanisms:
+              return Assign(m.supported_freshness_mechanisms, ReadUintList(r, field));
             case Field::kSupportedSuitCoseProfiles: {
               TEEPNET_ASSIGN_OR_RETURN(m.supported_suit_cose_profiles,
                                        ReadSuitCoseProfiles(r, FieldName(field)));
               return OkStatus();
             }
-            case Field::kChallenge: {
-              TEEPNET_ASSIGN_OR_RETURN(m.challenge, ReadChallenge(r));
-              return OkStatus();
-            }
-            case Field::kVersions: {
-              TEEPNET_ASSIGN_OR_RETURN(m.versions, ReadUint32List(r, field));
-              return OkStatus();
-            }
-            case Field::kSuitReports: {
-              TEEPNET_ASSIGN_OR_RETURN(m.suit_reports, ReadEmbeddedCborList(r, field));
-              return OkStatus();
-            }
+            case Field::kChallenge: return Assign(m.challenge, ReadChallenge(r));
+            case Field::kVersions: return Assign(m.versions, ReadUint32List(r, field));
+            case Field::kSuitReports: return Assign(m.suit_reports, ReadEmbeddedCborList(r, field));
             default:
               return FieldError(Errc::kFieldNotAllowed, field, offset, "not an error option");
           }

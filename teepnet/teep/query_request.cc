@@ -56,32 +56,15 @@ Result<QueryRequest> ReadQueryRequest(cbor::Reader& r, const WireProfile& profil
     TEEPNET_RETURN_IF_ERROR(
         ReadOptions(r, profile, kType, &m.extensions, [&](Field field, size_t) -> Status {
           switch (field) {
-            case Field::kToken: {
-              return ReadTokenInto(r, &m.token);
-            }
-            case Field::kSupportedFreshnessMechanisms: {
-              TEEPNET_ASSIGN_OR_RETURN(m.supported_freshness_mechanisms, ReadUintList(r, field));
-              return OkStatus();
-            }
-            case Field::kChallenge: {
-              TEEPNET_ASSIGN_OR_RETURN(m.challenge, ReadChallenge(r));
-              return OkStatus();
-            }
-            case Field::kVersions: {
-              TEEPNET_ASSIGN_OR_RETURN(m.versions, ReadUint32List(r, field));
-              return OkStatus();
-            }
-            case Field::kAttestationPayloadFormat: {
-              TEEPNET_ASSIGN_OR_RETURN(m.attestation_payload_format, ReadText(r, field));
-              return OkStatus();
-            }
-            case Field::kAttestationPayload: {
-              return ReadBstrInto(r, field, &m.attestation_payload);
-            }
-            case Field::kSuitReports: {
-              TEEPNET_ASSIGN_OR_RETURN(m.suit_reports, ReadEmbeddedCborList(r, field));
-              return OkStatus();
-            }
+            case Field::kToken: return ReadTokenInto(r, &m.token);
+            case Field::kSupportedFreshnessMechanisms:
+              return Assign(m.supported_freshness_mechanisms, ReadUintList(r, field));
+            case Field::kChallenge: return Assign(m.challenge, ReadChallenge(r));
+            case Field::kVersions: return Assign(m.versions, ReadUint32List(r, field));
+            case Field::kAttestationPayloadFormat:
+              return Assign(m.attestation_payload_format, ReadText(r, field));
+            case Field::kAttestationPayload: return ReadBstrInto(r, field, &m.attestation_payload);
+            case Field::kSuitReports: return Assign(m.suit_reports, ReadEmbeddedCborList(r, field));
             default:
               return FieldError(Errc::kFieldNotAllowed, field, r.offset(),
                                 "not a query-request option");

@@ -47,48 +47,24 @@ namespace internal {
 
 Result<QueryResponse> ReadQueryResponse(cbor::Reader& r, const WireProfile& profile) {
   return ReadInPlace<QueryResponse>([&](QueryResponse& m) -> Status {
-    TEEPNET_RETURN_IF_ERROR(
-        ReadOptions(r, profile, kType, &m.extensions, [&](Field field, size_t offset) -> Status {
-          switch (field) {
-            case Field::kToken: {
-              return ReadTokenInto(r, &m.token);
-            }
-            case Field::kSelectedVersion: {
-              TEEPNET_ASSIGN_OR_RETURN(m.selected_version, ReadUint32(r, field));
-              return OkStatus();
-            }
-            case Field::kAttestationPayloadFormat: {
-              TEEPNET_ASSIGN_OR_RETURN(m.attestation_payload_format, ReadText(r, field));
-              return OkStatus();
-            }
-            case Field::kAttestationPayload: {
-              return ReadBstrInto(r, field, &m.attestation_payload);
-            }
-            case Field::kSuitReports: {
-              TEEPNET_ASSIGN_OR_RETURN(m.suit_reports, ReadEmbeddedCborList(r, field));
-              return OkStatus();
-            }
-            case Field::kTcList: {
-              return ReadTcList(r, &m.tc_list);
-            }
-            case Field::kRequestedTcList: {
-              TEEPNET_ASSIGN_OR_RETURN(m.requested_tc_list, ReadRequestedTcList(r, profile));
-              return OkStatus();
-            }
-            case Field::kUnneededManifestList: {
-              TEEPNET_ASSIGN_OR_RETURN(m.unneeded_manifest_list, ReadComponentIdList(r, field));
-              return OkStatus();
-            }
-            case Field::kExtList: {
-              TEEPNET_ASSIGN_OR_RETURN(m.ext_list, ReadUint32List(r, field));
-              return OkStatus();
-            }
-            default:
-              return FieldError(Errc::kFieldNotAllowed, field, offset,
-                                "not a query-response option");
-          }
-        }));
-    return OkStatus();
+    return ReadOptions(r, profile, kType, &m.extensions, [&](Field field, size_t offset) -> Status {
+      switch (field) {
+        case Field::kToken: return ReadTokenInto(r, &m.token);
+        case Field::kSelectedVersion: return Assign(m.selected_version, ReadUint32(r, field));
+        case Field::kAttestationPayloadFormat:
+          return Assign(m.attestation_payload_format, ReadText(r, field));
+        case Field::kAttestationPayload: return ReadBstrInto(r, field, &m.attestation_payload);
+        case Field::kSuitReports: return Assign(m.suit_reports, ReadEmbeddedCborList(r, field));
+        case Field::kTcList: return ReadTcList(r, &m.tc_list);
+        case Field::kRequestedTcList:
+          return Assign(m.requested_tc_list, ReadRequestedTcList(r, profile));
+        case Field::kUnneededManifestList:
+          return Assign(m.unneeded_manifest_list, ReadComponentIdList(r, field));
+        case Field::kExtList: return Assign(m.ext_list, ReadUint32List(r, field));
+        default:
+          return FieldError(Errc::kFieldNotAllowed, field, offset, "not a query-response option");
+      }
+    });
   });
 }
 

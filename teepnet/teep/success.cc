@@ -20,25 +20,14 @@ namespace internal {
 
 Result<Success> ReadSuccess(cbor::Reader& r, const WireProfile& profile) {
   return ReadInPlace<Success>([&](Success& m) -> Status {
-    TEEPNET_RETURN_IF_ERROR(
-        ReadOptions(r, profile, kType, &m.extensions, [&](Field field, size_t offset) -> Status {
-          switch (field) {
-            case Field::kToken: {
-              return ReadTokenInto(r, &m.token);
-            }
-            case Field::kMsg: {
-              TEEPNET_ASSIGN_OR_RETURN(m.msg, ReadMsg(r, field));
-              return OkStatus();
-            }
-            case Field::kSuitReports: {
-              TEEPNET_ASSIGN_OR_RETURN(m.suit_reports, ReadEmbeddedCborList(r, field));
-              return OkStatus();
-            }
-            default:
-              return FieldError(Errc::kFieldNotAllowed, field, offset, "not a success option");
-          }
-        }));
-    return OkStatus();
+    return ReadOptions(r, profile, kType, &m.extensions, [&](Field field, size_t offset) -> Status {
+      switch (field) {
+        case Field::kToken: return ReadTokenInto(r, &m.token);
+        case Field::kMsg: return Assign(m.msg, ReadMsg(r, field));
+        case Field::kSuitReports: return Assign(m.suit_reports, ReadEmbeddedCborList(r, field));
+        default: return FieldError(Errc::kFieldNotAllowed, field, offset, "not a success option");
+      }
+    });
   });
 }
 

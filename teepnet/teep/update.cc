@@ -25,44 +25,21 @@ namespace internal {
 
 Result<Update> ReadUpdate(cbor::Reader& r, const WireProfile& profile) {
   return ReadInPlace<Update>([&](Update& m) -> Status {
-    TEEPNET_RETURN_IF_ERROR(
-        ReadOptions(r, profile, kType, &m.extensions, [&](Field field, size_t offset) -> Status {
-          switch (field) {
-            case Field::kToken: {
-              return ReadTokenInto(r, &m.token);
-            }
-            case Field::kUnneededManifestList: {
-              TEEPNET_ASSIGN_OR_RETURN(m.unneeded_manifest_list, ReadComponentIdList(r, field));
-              return OkStatus();
-            }
-            case Field::kManifestList: {
-              TEEPNET_ASSIGN_OR_RETURN(m.manifest_list, ReadEmbeddedCborList(r, field));
-              return OkStatus();
-            }
-            case Field::kAttestationPayloadFormat: {
-              TEEPNET_ASSIGN_OR_RETURN(m.attestation_payload_format, ReadText(r, field));
-              return OkStatus();
-            }
-            case Field::kAttestationPayload: {
-              return ReadBstrInto(r, field, &m.attestation_payload);
-            }
-            case Field::kErrCode: {
-              TEEPNET_ASSIGN_OR_RETURN(m.err_code, ReadErrCode(r, profile));
-              return OkStatus();
-            }
-            case Field::kErrMsg: {
-              TEEPNET_ASSIGN_OR_RETURN(m.err_msg, ReadMsg(r, field));
-              return OkStatus();
-            }
-            case Field::kErrLang: {
-              TEEPNET_ASSIGN_OR_RETURN(m.err_lang, ReadErrLang(r));
-              return OkStatus();
-            }
-            default:
-              return FieldError(Errc::kFieldNotAllowed, field, offset, "not an update option");
-          }
-        }));
-    return OkStatus();
+    return ReadOptions(r, profile, kType, &m.extensions, [&](Field field, size_t offset) -> Status {
+      switch (field) {
+        case Field::kToken: return ReadTokenInto(r, &m.token);
+        case Field::kUnneededManifestList:
+          return Assign(m.unneeded_manifest_list, ReadComponentIdList(r, field));
+        case Field::kManifestList: return Assign(m.manifest_list, ReadEmbeddedCborList(r, field));
+        case Field::kAttestationPayloadFormat:
+          return Assign(m.attestation_payload_format, ReadText(r, field));
+        case Field::kAttestationPayload: return ReadBstrInto(r, field, &m.attestation_payload);
+        case Field::kErrCode: return Assign(m.err_code, ReadErrCode(r, profile));
+        case Field::kErrMsg: return Assign(m.err_msg, ReadMsg(r, field));
+        case Field::kErrLang: return Assign(m.err_lang, ReadErrLang(r));
+        default: return FieldError(Errc::kFieldNotAllowed, field, offset, "not an update option");
+      }
+    });
   });
 }
 
