@@ -54,6 +54,18 @@ TEST(ResultTest, HoldsMoveOnlyValues) {
   EXPECT_EQ(*taken, "x");
 }
 
+TEST(ResultTest, InPlaceBuildsTheValueAndAnErrorCanReplaceIt) {
+  Result<std::string> r(std::in_place, 3, 'a');
+  ASSERT_TRUE(r.ok());
+  EXPECT_EQ(*r, "aaa");
+  r->append("b");
+  EXPECT_EQ(*r, "aaab");
+  r = Error(BaseErrc::kIo, "replaced");
+  ASSERT_FALSE(r.ok());
+  EXPECT_TRUE(r.error().Is(BaseErrc::kIo));
+  EXPECT_EQ(r.error().message(), "replaced");
+}
+
 TEST(ResultTest, ContextAndOffsetBaseAreAppliedToCopies) {
   Error e(BaseErrc::kTruncated, "inner", 2);
   Error wrapped = e.WithContext("outer").WithOffsetBase(10);

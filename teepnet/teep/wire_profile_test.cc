@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <optional>
 #include <set>
 
 #include "teepnet/teep/errc.h"
@@ -64,6 +65,30 @@ TEST(WireProfileTest, AllowsOptionAnswersExactlyForTheFieldsEachMessageLists) {
           << MessageTypeName(type) << " " << FieldName(field);
     }
   }
+}
+
+TEST(WireProfileTest, OptionLabelTablesSayWhatFieldOfAndAllowsOptionSay) {
+  for (const WireProfile* p : {&RfcProfile(), &LegacyProfile()}) {
+    for (size_t t = 0; t < kMessageTypeCount; ++t) {
+      const auto type = static_cast<MessageType>(t);
+      const OptionLabelTable* table = OptionLabels(*p, type);
+      ASSERT_NE(table, nullptr) << p->name << " " << MessageTypeName(type);
+      for (uint64_t label = 0; label <= kMaxOneByteValue; ++label) {
+        const uint8_t entry = (*table)[label];
+        const std::optional<Field> field = p->FieldOf(label);
+        if (!field.has_value()) {
+          EXPECT_EQ(entry, kOptionUnassigned) << p->name << " label " << label;
+        } else if (AllowsOption(type, *field)) {
+          EXPECT_EQ(entry, static_cast<uint8_t>(*field)) << p->name << " label " << label;
+        } else {
+          EXPECT_EQ(entry, kOptionDecideSlowly) << p->name << " label " << label;
+        }
+      }
+    }
+  }
+  // Any other profile object is decided the slow way, label by label.
+  const WireProfile copy = RfcProfile();
+  EXPECT_EQ(OptionLabels(copy, MessageType::kQueryResponse), nullptr);
 }
 
 TEST(WireProfileTest, EveryNumberIsUniqueAndFitsOneByte) {
