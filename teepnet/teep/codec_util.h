@@ -51,10 +51,6 @@ Status CheckArity(const Frame& frame, size_t array_offset);
 // The message's array must be the whole input.
 Status ExpectEnd(cbor::Reader& r);
 
-// Decodes a payload expected to hold one `type` message, reading its members after the frame
-// with `read(r, profile)`, without going through the TeepMessage variant. A payload of any
-// other type (or with a malformed frame) takes DecodeAs<M>, so every error is exactly the one
-// DecodeMessage followed by the type check gives.
 // Moves a value read for an option into the message member it fills, or passes the read's
 // error on: `case Field::kX: return Assign(m.x, ReadX(r, field));`.
 template <typename T, typename U>
@@ -84,6 +80,10 @@ Result<M> DecodeOneOther(ByteView payload, const WireProfile& profile, const Res
   return CheckArity(*frame, 0).TakeError();
 }
 
+// Decodes a payload expected to hold one `type` message, reading its members after the frame
+// with `read(r, profile)`, without going through the TeepMessage variant. A payload of any
+// other type (or with a malformed frame) takes DecodeAs<M>, so every error is exactly the one
+// DecodeMessage followed by the type check gives.
 template <typename M, typename Read>
 Result<M> DecodeOne(ByteView payload, const WireProfile& profile, MessageType type, Read&& read) {
   cbor::Reader r(payload, StrictOptions());
